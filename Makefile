@@ -1,0 +1,42 @@
+# TokenWorkers: the two commands a new machine needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CONFIGURATION ?= Release
+RESULTS_DIR   ?= artifacts/test-results
+SANDBOX_URL   ?= http://127.0.0.1:5080
+DOTNET        := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
+
+.PHONY: help restore build test run sandbox worker format check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+restore: ## restore NuGet packages
+	$(DOTNET) restore TokenWorkers.sln
+
+build: restore ## build everything, warnings are errors
+	$(DOTNET) build TokenWorkers.sln -c $(CONFIGURATION) --no-restore
+
+test: build ## run every test suite and print "N passed, N failed, N skipped"
+	@rm -rf $(RESULTS_DIR)
+	-$(DOTNET) test TokenWorkers.sln -c $(CONFIGURATION) --no-build \
+		--logger "trx;LogFilePrefix=tests" --logger "console;verbosity=normal" \
+		--results-directory $(RESULTS_DIR)
+	@build/test-summary.sh $(RESULTS_DIR)
+
+run: build ## the sandbox and the worker with a seeded demo on embedded defaults
+	@build/run-demo.sh $(CONFIGURATION) $(SANDBOX_URL)
+
+sandbox: build ## the LinkedIn sandbox alone, on SANDBOX_URL
+	$(DOTNET) run --project src/TokenWorkers.Sandbox -c $(CONFIGURATION) --no-build -- --urls $(SANDBOX_URL)
+
+format: ## apply the .editorconfig style
+	$(DOTNET) format TokenWorkers.sln
+
+check: build ## verify formatting without changing files
+	$(DOTNET) format TokenWorkers.sln --verify-no-changes --no-restore
+
+clean: ## remove build output and test results
+	$(DOTNET) clean TokenWorkers.sln -c $(CONFIGURATION)
+	rm -rf artifacts

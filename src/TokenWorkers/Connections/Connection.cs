@@ -1,0 +1,86 @@
+using TokenWorkers.Contracts;
+
+namespace TokenWorkers.Connections;
+
+/// <summary>
+/// One member's LinkedIn connection: the document every store keeps, one per connection.
+/// Every write replaces it conditionally on <see cref="Version"/>; see <see cref="IConnectionStore"/>.
+/// </summary>
+public sealed record Connection
+{
+    /// <summary>Chosen by the caller (like a profile key); unique.</summary>
+    public required string ConnectionId { get; init; }
+
+    public required string TenantId { get; init; }
+
+    /// <summary><c>urn:li:person:{sub}</c>, once known.</summary>
+    public string? MemberUrn { get; init; }
+
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    public ConnectionStatus Status { get; init; } = ConnectionStatus.Active;
+
+    /// <summary>Encrypted at rest by the store.</summary>
+    public SecretToken? AccessToken { get; init; }
+
+    /// <summary>Encrypted at rest by the store. Absent for apps without programmatic refresh.</summary>
+    public SecretToken? RefreshToken { get; init; }
+
+    public DateTimeOffset? AccessTokenExpiresAt { get; init; }
+
+    /// <summary>The refresh token's hard end: fixed at the first grant, never moved by a refresh.</summary>
+    public DateTimeOffset? RefreshTokenExpiresAt { get; init; }
+
+    /// <summary>
+    /// When the refresh scan must look at this connection next (a refresh, a retry after backoff, a
+    /// warning or a deadline); null when nothing is scheduled. The due query is served by an index on it.
+    /// </summary>
+    public DateTimeOffset? NextRefreshAt { get; init; }
+
+    public DateTimeOffset? LastRefreshedAt { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Incremented by every write; every write is conditional on it.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Who may talk to LinkedIn for this connection right now, and until when.</summary>
+    public Lease? Lease { get; init; }
+
+    /// <summary>Consecutive failed attempts since the last success.</summary>
+    public int FailureCount { get; init; }
+
+    /// <summary>The last failure, kept until the next success; never holds a secret.</summary>
+    public ConnectionFailure? LastFailure { get; init; }
+
+    /// <summary>When the current problem period began; null while healthy.</summary>
+    public DateTimeOffset? ProblemSince { get; init; }
+
+    /// <summary>Warning thresholds (days before <see cref="WarningDeadline"/>) already announced.</summary>
+    public IReadOnlyList<int> ReauthWarningsSent { get; init; } = [];
+
+    /// <summary>The deadline the sent warnings refer to; a new grant brings a new deadline and resets them.</summary>
+    public DateTimeOffset? WarningDeadline { get; init; }
+
+    /// <summary>
+    /// The outbox: events decided together with a state change and written in the same write,
+    /// published afterwards and then removed.
+    /// </summary>
+    public IReadOnlyList<PendingEvent> PendingEvents { get; init; } = [];
+}
+
+public enum ConnectionStatus
+{
+    Active = 1,
+    ReauthRequired = 2,
+    Disconnected = 3,
+}
+
+/// <summary>A lease on a connection: only <see cref="Holder"/> talks to LinkedIn for it until <see cref="Until"/>.</summary>
+public sealed record Lease(string Holder, DateTimeOffset Until);
+
+/// <summary>A failed attempt, without any secret.</summary>
+public sealed record ConnectionFailure(FailureClass Class, string? ErrorCode, string Message, DateTimeOffset At);
+
+/// <summary>An event waiting in a connection's outbox. <see cref="Payload"/> is the contract serialized as JSON.</summary>
+public sealed record PendingEvent(Guid EventId, string Kind, string Payload, DateTimeOffset CreatedAt);
