@@ -1,3 +1,8 @@
+using TokenWorkers.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddTokenWorkers();
+
 var app = builder.Build();
-app.Run();
+app.MapTokenWorkersEndpoints();
+return await app.RunTokenWorkersAsync();

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TokenWorkers.LinkedIn;
+using TokenWorkers.Outbox;
+using TokenWorkers.Refresh;
+
+namespace TokenWorkers.Hosting;
+
+public static class WorkerRegistration
+{
+    /// <summary>Everything the worker runs, in start-up order: store, LinkedIn, refresh, bus, then the scheduler.</summary>
+    public static IHostApplicationBuilder AddTokenWorkers(this IHostApplicationBuilder builder)
+    {
+        builder.AddTokenWorkersLogging();
+        builder.Services
+            .AddTokenWorkersCore(builder.Configuration)
+            .AddTokenWorkersMessaging()
+            .AddTokenWorkersScheduling(builder.Configuration);
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>The worker's services without transport and scheduler: what tests compose with their own bus.</summary>
+    public static IServiceCollection AddTokenWorkersCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WorkerIdentity>();
+        services.AddConnectionStore(configuration);
+        services.AddLinkedIn();
+        services.AddRefresh();
+        return services;
+    }
+
+    public static IServiceCollection AddLinkedIn(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<LinkedInOptions>(LinkedInOptions.SectionName);
+        // The client enforces LinkedIn:RequestTimeout itself, so a timeout is told apart from a shutdown.
+        services.AddHttpClient<LinkedInOAuthClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        return services;
+    }
+
+    public static IServiceCollection AddRefresh(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<RefreshOptions>(RefreshOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RefreshOptions>, RefreshOptionsValidator>());
+        services.TryAddSingleton<IReconnectLinks, NoReconnectLinks>();
+        services.TryAddSingleton<RefreshSchedule>();
+        services.TryAddSingleton<OutboxDispatcher>();
+        services.TryAddSingleton<OutboxSweeper>();
+        services.TryAddScoped<ConnectionRefresher>();
+        services.TryAddScoped<RefreshScanner>();
+        return services;
+    }
+}

@@ -1,0 +1,31 @@
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+
+namespace TokenWorkers.LinkedIn;
+
+/// <summary>What LinkedIn's token endpoint answered, as a value: granted, or failed with a class.</summary>
+public abstract record TokenResult;
+
+/// <summary>LinkedIn issued tokens. Lifetimes are relative to <see cref="RequestedAt"/>, the moment the request left.</summary>
+public sealed record TokenGranted(
+    SecretToken AccessToken,
+    TimeSpan ExpiresIn,
+    SecretToken? RefreshToken,
+    TimeSpan? RefreshTokenExpiresIn,
+    IReadOnlyList<string> Scopes,
+    DateTimeOffset RequestedAt) : TokenResult
+{
+    /// <summary>Measured from the request's start, so clock drift during the call only makes us refresh earlier.</summary>
+    public DateTimeOffset AccessTokenExpiresAt => RequestedAt + ExpiresIn;
+}
+
+/// <summary>
+/// LinkedIn refused or could not answer. <see cref="Description"/> is LinkedIn's own description
+/// (bounded, never containing a token we sent); <see cref="RetryAt"/> is set for rate limits.
+/// </summary>
+public sealed record TokenFailed(
+    FailureClass Class,
+    string? ErrorCode,
+    string Description,
+    int? StatusCode,
+    DateTimeOffset? RetryAt = null) : TokenResult;
