@@ -117,18 +117,12 @@ public static class TokenResponseReader
                 return (null, null);
             }
 
-            TryGetString(root, "error", out var error);
-            TryGetString(root, "error_description", out var description);
-            if (error is null && TryGetString(root, "code", out var apiCode))
-            {
-                error = apiCode;
-            }
-
-            if (description is null && TryGetString(root, "message", out var message))
-            {
-                description = message;
-            }
-
+            // OAuth errors use error/error_description; API gateway errors (a 429 or 403 in front of the
+            // token endpoint) use code/message.
+            string? error = TryGetString(root, "error", out var oauthError) ? oauthError
+                : TryGetString(root, "code", out var apiCode) ? apiCode : null;
+            string? description = TryGetString(root, "error_description", out var oauthDescription) ? oauthDescription
+                : TryGetString(root, "message", out var message) ? message : null;
             return (error, description);
         }
         catch (JsonException)
