@@ -14,7 +14,7 @@ public sealed class RefreshDueConsumer(
     OutboxDispatcher outbox,
     IOptions<RefreshOptions> options) : IConsumer<RefreshDue>
 {
-    private readonly int _quickRetries = options.Value.EffectiveQuickRetryIntervals.Count;
+    private readonly int _quickRetries = options.Value.QuickRetryCount;
 
     public async Task Consume(ConsumeContext<RefreshDue> context)
     {

@@ -6,11 +6,11 @@ namespace TokenWorkers.Refresh;
 /// <summary>Failure policy for <see cref="RefreshDueConsumer"/>: quick retries only; longer waits live in the store.</summary>
 public sealed class RefreshDueConsumerDefinition : ConsumerDefinition<RefreshDueConsumer>
 {
-    private readonly IReadOnlyList<TimeSpan> _intervals;
+    private readonly RefreshOptions _options;
 
     public RefreshDueConsumerDefinition(IOptions<RefreshOptions> options)
     {
-        _intervals = options.Value.EffectiveQuickRetryIntervals;
+        _options = options.Value;
     }
 
     protected override void ConfigureConsumer(
@@ -22,7 +22,7 @@ public sealed class RefreshDueConsumerDefinition : ConsumerDefinition<RefreshDue
         {
             retry.Ignore<InvalidMessageException>();
             retry.Ignore<UnknownConnectionException>();
-            retry.Intervals([.. _intervals]);
+            retry.Incremental(_options.QuickRetryCount, _options.QuickRetryInterval, _options.QuickRetryInterval);
         });
     }
 }

@@ -51,14 +51,16 @@ public sealed class RefreshOptions
     /// <remarks>Nullable because the configuration binder appends to a non-empty default array instead of replacing it.</remarks>
     public int[]? WarningDays { get; set; }
 
-    /// <summary>Quick in-process retries of a RefreshDue after a transient failure, before the store's backoff takes over. Default 1 s, 5 s.</summary>
-    public TimeSpan[]? QuickRetryIntervals { get; set; }
+    /// <summary>Quick in-process retries of a RefreshDue after a transient failure, before the store's backoff takes over.</summary>
+    [Range(0, 10)]
+    public int QuickRetryCount { get; set; } = 2;
+
+    /// <summary>Wait before the first quick retry; each further one waits this much longer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan QuickRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public IReadOnlyList<int> EffectiveWarningDays =>
         (WarningDays ?? [30, 14, 7, 1]).Distinct().OrderDescending().ToArray();
-
-    public IReadOnlyList<TimeSpan> EffectiveQuickRetryIntervals =>
-        QuickRetryIntervals ?? [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 }
 
 /// <summary>Rules that span several settings; every error names its setting.</summary>
@@ -75,11 +77,6 @@ public sealed class RefreshOptionsValidator : IValidateOptions<RefreshOptions>
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             errors.Add($"{RefreshOptions.SectionName}:RetryMaxDelay must not be shorter than {RefreshOptions.SectionName}:RetryBaseDelay.");
-        }
-
-        if (options.QuickRetryIntervals is { } intervals && intervals.Any(i => i < TimeSpan.Zero || i > TimeSpan.FromMinutes(1)))
-        {
-            errors.Add($"{RefreshOptions.SectionName}:QuickRetryIntervals must be between 0 and 1 minute each; longer waits belong to the store's backoff.");
         }
 
         if (options.ClaimTimeout <= options.LeaseDuration)
