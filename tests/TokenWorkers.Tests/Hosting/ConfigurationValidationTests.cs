@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TokenWorkers.Hosting;
+using TokenWorkers.LinkedIn;
+using TokenWorkers.Refresh;
+
+namespace TokenWorkers.Tests.Hosting;
+
+public class ConfigurationValidationTests
+{
+    private static OptionsValidationException ValidationFailure<T>(Dictionary<string, string?> settings)
+        where T : class
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddLinkedIn();
+        services.AddRefresh();
+        using var provider = services.BuildServiceProvider();
+        return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<T>>().Value);
+    }
+
+    [Fact]
+    public void A_missing_client_id_is_reported_with_its_setting_name()
+    {
+        var failure = ValidationFailure<LinkedInOptions>(new() { ["LinkedIn:ClientSecret"] = "x" });
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("LinkedIn:ClientId", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_invalid_refresh_setting_is_reported_at_once()
+    {
+        var failure = ValidationFailure<RefreshOptions>(new()
+        {
+            ["Refresh:RetryBaseDelay"] = "01:00:00",
+            ["Refresh:RetryMaxDelay"] = "00:01:00",
+            ["Refresh:WarningDays:0"] = "0",
+            ["Refresh:ScanBatchSize"] = "0",
+        });
+
+        Assert.Contains(failure.Failures, f => f.Contains("Refresh:RetryMaxDelay", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("Refresh:WarningDays", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("Refresh:ScanBatchSize", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_client_secret_never_appears_in_a_validation_message()
+    {
+        var failure = ValidationFailure<LinkedInOptions>(new()
+        {
+            ["LinkedIn:ClientSecret"] = "SENTINEL-SECRET-123",
+            ["LinkedIn:RequestTimeout"] = "01:00:00",
+        });
+
+        Assert.DoesNotContain(failure.Failures, f => f.Contains("SENTINEL-SECRET-123", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.StartsWith("LinkedIn:RequestTimeout", StringComparison.Ordinal));
+    }
+}
