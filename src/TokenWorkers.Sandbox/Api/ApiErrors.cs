@@ -1,0 +1,65 @@
+using TokenWorkers.Sandbox.Control;
+using TokenWorkers.Sandbox.Hosting;
+
+namespace TokenWorkers.Sandbox.Api;
+
+/// <summary>The API endpoints' failures, with the bodies LinkedIn returns (observed where LinkedIn documents none).</summary>
+internal static class ApiErrors
+{
+    public static IResult EmptyToken(CallRecord call) =>
+        Envelope(call, 401, 65604, "EMPTY_ACCESS_TOKEN", "Empty oauth2_access_token");
+
+    public static IResult InvalidToken(CallRecord call) =>
+        Envelope(call, 401, 65600, "INVALID_ACCESS_TOKEN", "Invalid access token");
+
+    public static IResult RevokedToken(CallRecord call) =>
+        Envelope(call, 401, 65601, "REVOKED_ACCESS_TOKEN", "The token used in the request has been revoked by the user");
+
+    public static IResult ExpiredToken(CallRecord call) =>
+        Envelope(call, 401, 65602, "EXPIRED_ACCESS_TOKEN", "The token used in the request has expired");
+
+    public static IResult AccessDenied(CallRecord call, string resource) =>
+        Envelope(call, 403, 100, "ACCESS_DENIED", "Not enough permissions to access: " + resource);
+
+    public static IResult Throttled(CallRecord call, string counter) =>
+        Envelope(call, 429, 101, "TOO_MANY_REQUESTS", $"Resource level throttle {counter} DAY limit for calls to this resource is reached.");
+
+    public static IResult VersionMissing(CallRecord call) =>
+        Envelope(call, 400, null, "VERSION_MISSING", "A version must be present. Please specify a version by adding the LinkedIn-Version header.");
+
+    public static IResult VersionInactive(CallRecord call, string version) =>
+        Envelope(call, 426, null, "NONEXISTENT_VERSION", $"Requested version {version} is not active");
+
+    public static IResult BadRequest(CallRecord call, string message) =>
+        Gateway(call, 400, "BAD_REQUEST", message);
+
+    public static IResult UnpermittedFields(CallRecord call, string field) =>
+        Gateway(call, 403, "UNPERMITTED_FIELDS", $"Unpermitted fields present in REQUEST_BODY: Data Processing Exception while processing fields [{field}]");
+
+    /// <summary>A schema failure in the gateway's style: <c>ERROR :: /path :: reason</c> and a newline.</summary>
+    public static IResult Unprocessable(CallRecord call, string path, string reason) =>
+        Gateway(call, 422, "UNPROCESSABLE_ENTITY", $"ERROR :: {path} :: {reason}\n");
+
+    public static IResult Duplicate(CallRecord call, string earlierUrn)
+    {
+        call.Outcome = "DUPLICATE_POST";
+        var body = new DuplicatePostError(
+            "com.linkedin.common.error.BadRequest",
+            "com.linkedin.content.common.exception.BadRequestResponseException: Content is a duplicate of " + earlierUrn,
+            new DuplicatePostDetails([new InputError("Duplicate post is detected", new EmptyObject(), "DUPLICATE_POST")]),
+            422);
+        return Results.Json(body, SandboxJson.Options, statusCode: 422);
+    }
+
+    private static IResult Gateway(CallRecord call, int status, string outcome, string message)
+    {
+        call.Outcome = outcome;
+        return Results.Json(new GatewayError(message, status), SandboxJson.Options, statusCode: status);
+    }
+
+    private static IResult Envelope(CallRecord call, int status, int? serviceErrorCode, string code, string message)
+    {
+        call.Outcome = code;
+        return Results.Json(new ApiError(status, serviceErrorCode, code, message), SandboxJson.Options, statusCode: status);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TokenWorkers.Sandbox.Control;
+using TokenWorkers.Sandbox.State;
+
+namespace TokenWorkers.Sandbox.Api;
+
+/// <summary>What <c>/v2/ugcPosts</c> and <c>/rest/posts</c> share: reading the body, who may author, text length, duplicates.</summary>
+internal sealed partial class PostRules(PostStore posts, SandboxClock clock, RuntimeKnobs knobs)
+{
+    public static async ValueTask<(JsonDocument? Body, IResult? Error)> ReadBodyAsync(HttpContext http, CallRecord call)
+    {
+        try
+        {
+            var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            if (body.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return (body, null);
+            }
+
+            body.Dispose();
+            return (null, ApiErrors.BadRequest(call, "The request body must be a JSON object"));
+        }
+        catch (JsonException)
+        {
+            return (null, ApiErrors.BadRequest(call, "The request body is not valid JSON"));
+        }
+        catch (BadHttpRequestException)
+        {
+            return (null, ApiErrors.BadRequest(call, "The request body could not be read"));
+        }
+    }
+
+    /// <summary>The author must be the token's own member; organizations need page roles the sandbox does not model.</summary>
+    public static IResult? CheckAuthor(JsonElement body, SandboxMember member, string resource, CallRecord call)
+    {
+        if (!body.TryGetProperty("author", out var author) || author.ValueKind == JsonValueKind.Null)
+        {
+            return ApiErrors.Unprocessable(call, "/author", "field is required but not found and has no default value");
+        }
+
+        var urn = author.ValueKind == JsonValueKind.String ? author.GetString()! : author.GetRawText();
+        var person = PersonUrn().Match(urn);
+        if (person.Success)
+        {
+            return person.Groups[1].Value == member.Sub ? null : ApiErrors.AccessDenied(call, resource);
+        }
+
+        return OrganizationUrn().IsMatch(urn)
+            ? ApiErrors.AccessDenied(call, resource)
+            : ApiErrors.Unprocessable(call, "/author", $"\"{urn}\" does not match urn:li:person:[A-Za-z0-9_-]+|urn:li:organization:\\d+");
+    }
+
+    /// <summary>Length in Unicode code points, as LinkedIn's composer counts: an emoji is one, not two UTF-16 units.</summary>
+    public static int CodePoints(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public IResult? CheckLength(string text, string path, CallRecord call)
+    {
+        var length = CodePoints(text);
+        var max = knobs.Settings.MaxPostLength;
+        return length > max
+            ? ApiErrors.Unprocessable(call, path, $"length {length} exceeds the maximum allowed length of {max} characters")
+            : null;
+    }
+
+    public (SandboxPost? Created, IResult? Error) Create(SandboxEndpoint endpoint, Grant grant, string author, string text, string? articleUrl, CallRecord call)
+    {
+        var (created, earlier) = posts.Create(endpoint, author, text, articleUrl, grant.ClientId, grant.Id, clock.UtcNow, knobs.Settings.DuplicatePostWindow);
+        if (created is null)
+        {
+            return (null, ApiErrors.Duplicate(call, earlier!.Urn));
+        }
+
+        call.PostUrn = created.Urn;
+        return (created, null);
+    }
+
+    /// <summary>A string value at <paramref name="name"/>, or the gateway error for a missing or mistyped field.</summary>
+    public static string? RequiredString(JsonElement parent, string name, string path, CallRecord call, ref IResult? error)
+    {
+        if (error is not null)
+        {
+            return null;
+        }
+
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            error = ApiErrors.Unprocessable(call, path, "field is required but not found and has no default value");
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            error = ApiErrors.Unprocessable(call, path, $"{value.GetRawText()} is not a string");
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    /// <summary>Like <see cref="RequiredString"/>, and the value must be one of <paramref name="symbols"/>.</summary>
+    public static string? RequiredSymbol(JsonElement parent, string name, string path, string[] symbols, CallRecord call, ref IResult? error)
+    {
+        var value = RequiredString(parent, name, path, call, ref error);
+        if (value is not null && !symbols.Contains(value, StringComparer.Ordinal))
+        {
+            error = ApiErrors.Unprocessable(call, path, $"\"{value}\" is not an enum symbol");
+            return null;
+        }
+
+        return value;
+    }
+
+    public static JsonElement Child(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var child) ? child : default;
+
+    public static bool IsAbsoluteHttpUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    [GeneratedRegex("^urn:li:person:([A-Za-z0-9_-]{1,64})$")]
+    private static partial Regex PersonUrn();
+
+    [GeneratedRegex(@"^urn:li:(organization|company):\d+$")]
+    private static partial Regex OrganizationUrn();
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TokenWorkers.Sandbox.Control;
+using TokenWorkers.Sandbox.State;
+using static TokenWorkers.Sandbox.Api.PostRules;
+
+namespace TokenWorkers.Sandbox.Api;
+
+/// <summary><c>POST /rest/posts</c>: the versioned Posts API; success is 201 with the URN in <c>x-restli-id</c> and no body.</summary>
+internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, PostRules rules)
+{
+    private static readonly string[] LifecycleStates = ["PUBLISHED", "DRAFT"];
+    private static readonly string[] Visibilities = ["PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER"];
+    private static readonly string[] FeedDistributions = ["MAIN_FEED", "NONE"];
+
+    public async ValueTask<IResult> HandleAsync(HttpContext http, CallRecord call)
+    {
+        var (grant, member, error) = authenticator.Authenticate(http, call, posting: true);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var version = http.Request.Headers["LinkedIn-Version"].ToString();
+        if (version.Length == 0)
+        {
+            return ApiErrors.VersionMissing(call);
+        }
+
+        // Any well-formed version is active: a version sunset would break tests that jump the clock a year.
+        if (!VersionFormat().IsMatch(version))
+        {
+            return ApiErrors.VersionInactive(call, version);
+        }
+
+        var resource = "partnerApiPostsExternal.CREATE." + version;
+        if (!grant!.Contains(Scopes.MemberSocial))
+        {
+            return ApiErrors.AccessDenied(call, resource);
+        }
+
+        var (document, bodyError) = await ReadBodyAsync(http, call);
+        if (document is null)
+        {
+            return bodyError!;
+        }
+
+        using (document)
+        {
+            var (text, articleUrl, invalid) = Validate(document.RootElement, member!, resource, call);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
+            var (post, refused) = rules.Create(SandboxEndpoint.Posts, grant, member!.PersonUrn, text!, articleUrl, call);
+            if (post is null)
+            {
+                return refused!;
+            }
+
+            http.Response.Headers["x-restli-id"] = post.Urn;
+            return Results.StatusCode(StatusCodes.Status201Created);
+        }
+    }
+
+    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, SandboxMember member, string resource, CallRecord call)
+    {
+        if (CheckAuthor(body, member, resource, call) is { } authorError)
+        {
+            return (null, null, authorError);
+        }
+
+        IResult? error = null;
+        var text = RequiredString(body, "commentary", "/commentary", call, ref error);
+        RequiredSymbol(body, "visibility", "/visibility", Visibilities, call, ref error);
+        RequiredSymbol(Child(body, "distribution"), "feedDistribution", "/distribution/feedDistribution", FeedDistributions, call, ref error);
+        RequiredSymbol(body, "lifecycleState", "/lifecycleState", LifecycleStates, call, ref error);
+        if (error is not null)
+        {
+            return (null, null, error);
+        }
+
+        string? articleUrl = null;
+        if (body.TryGetProperty("content", out var content))
+        {
+            (articleUrl, error) = Article(content, call);
+        }
+        else if (string.IsNullOrWhiteSpace(text))
+        {
+            error = ApiErrors.Unprocessable(call, "/commentary", "must not be blank");
+        }
+
+        return (text, articleUrl, error ?? rules.CheckLength(text!, "/commentary", call));
+    }
+
+    private static (string? Url, IResult? Error) Article(JsonElement content, CallRecord call)
+    {
+        // LinkedIn refuses an explicit null for an optional object rather than treating it as absent.
+        if (content.ValueKind == JsonValueKind.Null)
+        {
+            return (null, ApiErrors.UnpermittedFields(call, "/content"));
+        }
+
+        var article = Child(content, "article");
+        if (article.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiErrors.Unprocessable(call, "/content", "only article content is supported by the sandbox"));
+        }
+
+        IResult? error = null;
+        var url = RequiredString(article, "source", "/content/article/source", call, ref error);
+        if (error is null && !IsAbsoluteHttpUrl(url))
+        {
+            error = ApiErrors.Unprocessable(call, "/content/article/source", $"\"{url}\" is not a valid URL");
+        }
+
+        return (url, error);
+    }
+
+    [GeneratedRegex(@"^\d{6}(\.\d{2})?$")]
+    private static partial Regex VersionFormat();
+}

@@ -1,0 +1,20 @@
+namespace TokenWorkers.Sandbox;
+
+/// <summary>A post the sandbox created.</summary>
+/// <param name="Urn">The share URN returned to the caller (<c>urn:li:share:</c> and 19 digits).</param>
+/// <param name="Endpoint">The endpoint that created it.</param>
+/// <param name="Author">The author URN.</param>
+/// <param name="Text">The commentary as sent.</param>
+/// <param name="ArticleUrl">The shared article's URL, for article posts.</param>
+/// <param name="ClientId">The app that posted.</param>
+/// <param name="GrantId">The grant whose token was used.</param>
+/// <param name="CreatedAt">The sandbox clock at creation.</param>
+public sealed record SandboxPost(
+    string Urn,
+    SandboxEndpoint Endpoint,
+    string Author,
+    string Text,
+    string? ArticleUrl,
+    string ClientId,
+    string GrantId,
+    DateTimeOffset CreatedAt);

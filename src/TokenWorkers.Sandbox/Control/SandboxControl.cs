@@ -1,0 +1,270 @@
+using TokenWorkers.Sandbox.Api;
+using TokenWorkers.Sandbox.Oauth;
+using TokenWorkers.Sandbox.State;
+
+namespace TokenWorkers.Sandbox;
+
+/// <summary>
+/// Everything a test or a demo may do to the sandbox besides calling LinkedIn's endpoints: the
+/// in-process twin of the <c>/_sandbox/...</c> HTTP surface. Thread-safe.
+/// </summary>
+public sealed class SandboxControl
+{
+    private readonly Registrations _registrations;
+    private readonly TokenStore _tokens;
+    private readonly TokenIssuer _issuer;
+    private readonly Control.FaultInjector _faults;
+    private readonly RuntimeKnobs _knobs;
+    private readonly Control.RequestLog _requests;
+    private readonly PostStore _posts;
+    private readonly SandboxClock _clock;
+    private readonly ConsentScreen _consent;
+
+    internal SandboxControl(
+        Registrations registrations,
+        TokenStore tokens,
+        TokenIssuer issuer,
+        Control.FaultInjector faults,
+        RuntimeKnobs knobs,
+        Control.RequestLog requests,
+        PostStore posts,
+        SandboxClock clock,
+        ConsentScreen consent)
+    {
+        _registrations = registrations;
+        _tokens = tokens;
+        _issuer = issuer;
+        _faults = faults;
+        _knobs = knobs;
+        _requests = requests;
+        _posts = posts;
+        _clock = clock;
+        _consent = consent;
+    }
+
+    /// <summary>The sandbox clock's current time.</summary>
+    public DateTimeOffset Now => _clock.UtcNow;
+
+    /// <summary>True when the sandbox owns its clock (no <see cref="TimeProvider"/> was injected), so <see cref="AdvanceClock"/> works.</summary>
+    public bool OwnsClock => _clock.IsOwned;
+
+    /// <summary>Moves the sandbox's own clock forward; throws when the host injected a <see cref="TimeProvider"/>.</summary>
+    public DateTimeOffset AdvanceClock(TimeSpan by) => _clock.Advance(by);
+
+    public IReadOnlyList<SandboxApp> Apps => _registrations.Apps;
+
+    public IReadOnlyList<SandboxMember> Members => _registrations.Members;
+
+    /// <summary>Registers an app, replacing one with the same client id.</summary>
+    public SandboxApp CreateApp(SandboxApp app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        SandboxSettingsValidator.ThrowIfInvalid(app);
+        _registrations.Put(app);
+        return app;
+    }
+
+    /// <summary>Registers an app, replacing one with the same client id. No scopes given means <see cref="SandboxApp.DefaultScopes"/>.</summary>
+    public SandboxApp CreateApp(
+        string clientId,
+        string clientSecret,
+        bool programmaticRefresh = true,
+        IEnumerable<string>? redirectUris = null,
+        IEnumerable<string>? allowedScopes = null)
+    {
+        var scopes = allowedScopes?.ToArray() ?? [];
+        return CreateApp(new SandboxApp(clientId, clientSecret, programmaticRefresh, [.. redirectUris ?? []], scopes.Length == 0 ? SandboxApp.DefaultScopes : scopes));
+    }
+
+    /// <summary>Registers a member, replacing one with the same sub.</summary>
+    public SandboxMember CreateMember(SandboxMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        SandboxSettingsValidator.ThrowIfInvalid(member);
+        _registrations.Put(member);
+        return member;
+    }
+
+    /// <summary>Registers a member; a missing sub is generated (10 URL-safe characters, as LinkedIn's are).</summary>
+    public SandboxMember CreateMember(string? sub = null, string? name = null, string? email = null) =>
+        CreateMember(NewMember(sub, name, email));
+
+    /// <summary>Creates a grant as if the member had consented and the app had exchanged the code just now.</summary>
+    public SeededGrant SeedGrant(string clientId, string memberSub, params IEnumerable<string> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        var app = _registrations.FindApp(clientId) ?? throw new KeyNotFoundException($"No app has client id \"{clientId}\".");
+        var member = _registrations.FindMember(memberSub) ?? throw new KeyNotFoundException($"No member has sub \"{memberSub}\".");
+        var granted = scopes.SelectMany(s => Scopes.Parse(s)).Distinct(StringComparer.Ordinal).ToArray();
+        if (granted.Length == 0)
+        {
+            throw new ArgumentException("A grant needs at least one scope.", nameof(scopes));
+        }
+
+        if (granted.FirstOrDefault(s => !Scopes.Known.Contains(s)) is { } unknown)
+        {
+            throw new ArgumentException($"Unknown scope \"{unknown}\".", nameof(scopes));
+        }
+
+        if (granted.FirstOrDefault(s => !app.AllowedScopes.Contains(s, StringComparer.Ordinal)) is { } unauthorized)
+        {
+            throw new ArgumentException($"Scope \"{unauthorized}\" is not authorized for app \"{clientId}\".", nameof(scopes));
+        }
+
+        var issued = _issuer.IssueGrant(app, member, granted);
+        return new SeededGrant(issued.Grant.Id, issued.AccessToken, issued.ExpiresIn, issued.RefreshToken, issued.RefreshTokenExpiresIn, issued.Grant.ScopeText, "Bearer", issued.IdToken);
+    }
+
+    public IReadOnlyList<SandboxGrant> Grants =>
+        [.. _tokens.Grants.OrderBy(g => g.Id, StringComparer.Ordinal).Select(View)];
+
+    public SandboxGrant? FindGrant(string grantId) => _tokens.FindGrant(grantId) is { } grant ? View(grant) : null;
+
+    /// <summary>LinkedIn revokes the grant: its access and refresh tokens stop working.</summary>
+    public void RevokeGrant(string grantId) => RequireGrant(grantId).Revoke();
+
+    /// <summary>The member removes the app in their privacy settings: every grant of that member to that app is revoked. Returns how many.</summary>
+    public int RevokeApp(string memberSub, string clientId)
+    {
+        var revoked = 0;
+        foreach (var grant in _tokens.Grants)
+        {
+            if (grant.MemberSub == memberSub && grant.ClientId == clientId && !grant.IsRevoked)
+            {
+                grant.Revoke();
+                revoked++;
+            }
+        }
+
+        return revoked;
+    }
+
+    /// <summary>Makes the grant's tokens expire now, as if its year had run out.</summary>
+    public void ExpireGrant(string grantId) => RequireGrant(grantId).ForceExpiry(_clock.UtcNow);
+
+    /// <summary>The next refresh (of this grant, or of any grant when null) returns a new refresh token value; the old one stops working.</summary>
+    public void RotateNextRefreshToken(string? grantId = null)
+    {
+        if (grantId is null)
+        {
+            _issuer.RotateNextRefreshToken();
+        }
+        else
+        {
+            RequireGrant(grantId).RequestRotation();
+        }
+    }
+
+    /// <summary>The next refresh (of this grant, or of any grant when null) answers without <c>refresh_token</c> fields.</summary>
+    public void OmitNextRefreshToken(string? grantId = null)
+    {
+        if (grantId is null)
+        {
+            _issuer.OmitNextRefreshToken();
+        }
+        else
+        {
+            RequireGrant(grantId).RequestOmission();
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> calls to <paramref name="endpoint"/> suffer <paramref name="fault"/>.</summary>
+    public void InjectFault(SandboxEndpoint endpoint, SandboxFault fault, int count = 1) => _faults.Inject(endpoint, fault, count);
+
+    public void ClearFaults() => _faults.Clear();
+
+    /// <summary>Faults still queued, by endpoint name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> PendingFaults => _faults.Pending;
+
+    /// <summary>Adds a fixed real-time latency to every call of one endpoint, or (null) to all endpoints without their own.</summary>
+    public void SetLatency(TimeSpan latency, SandboxEndpoint? endpoint = null) => _knobs.SetLatency(latency, endpoint);
+
+    /// <summary>Current latency per endpoint name.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Latencies => _knobs.Latencies;
+
+    /// <summary>How long an access token keeps working after a refresh replaced it.</summary>
+    public void SetOldAccessTokenGrace(TimeSpan grace)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(grace, TimeSpan.Zero);
+        _knobs.OldAccessTokenGrace = grace;
+    }
+
+    /// <summary>Switches the error code for invalid, expired or revoked refresh tokens.</summary>
+    public void SetRefreshTokenError(RefreshTokenError error) => _knobs.RefreshTokenError = error;
+
+    /// <summary>Who signs in at the authorization endpoint (null keeps the current member) and whether they consent or deny.</summary>
+    public void SetAuthorization(AuthorizationDecision decision, string? memberSub = null)
+    {
+        if (memberSub is not null && _registrations.FindMember(memberSub) is null)
+        {
+            throw new KeyNotFoundException($"No member has sub \"{memberSub}\".");
+        }
+
+        _consent.Set(decision, memberSub);
+    }
+
+    public AuthorizationDecision AuthorizationDecision => _consent.Current.Decision;
+
+    /// <summary>The member who signs in at the authorization endpoint.</summary>
+    public string? AuthorizingMember => _registrations.FindMember(_consent.Current.Member)?.Sub ?? FirstMember(_registrations)?.Sub;
+
+    /// <summary>Every recorded request, oldest first.</summary>
+    public IReadOnlyList<SandboxRequest> Requests => _requests.Snapshot();
+
+    public void ResetRequests() => _requests.Reset();
+
+    /// <summary>Every post created, oldest first.</summary>
+    public IReadOnlyList<SandboxPost> Posts => _posts.All;
+
+    internal static SandboxMember? FirstMember(Registrations registrations) =>
+        registrations.Members is [var first, ..] ? first : null;
+
+    internal static SandboxMember NewMember(
+        string? sub, string? name, string? email, string? givenName = null, string? familyName = null, string country = "US", string language = "en")
+    {
+        sub = string.IsNullOrEmpty(sub) ? NewSub() : sub;
+        name = string.IsNullOrWhiteSpace(name) ? "Member " + sub : name.Trim();
+        var space = name.IndexOf(' ', StringComparison.Ordinal);
+        return new SandboxMember(
+            sub,
+            name,
+            givenName ?? (space < 0 ? name : name[..space]),
+            familyName ?? (space < 0 ? "" : name[(space + 1)..]),
+            email,
+            country,
+            language);
+    }
+
+    private static string NewSub()
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        return string.Create(10, 0, static (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = Alphabet[System.Security.Cryptography.RandomNumberGenerator.GetInt32(Alphabet.Length)];
+            }
+        });
+    }
+
+    private Grant RequireGrant(string grantId) =>
+        _tokens.FindGrant(grantId) ?? throw new KeyNotFoundException($"No grant has id \"{grantId}\".");
+
+    private static SandboxGrant View(Grant grant)
+    {
+        lock (grant.Sync)
+        {
+            return new SandboxGrant(
+                grant.Id,
+                grant.ClientId,
+                grant.MemberSub,
+                grant.Scopes,
+                grant.AuthorizedAt,
+                grant.EffectiveRefreshExpiry,
+                grant.IsRevoked,
+                grant.Access?.Fingerprint,
+                grant.Access?.EffectiveExpiry,
+                grant.Refresh?.Fingerprint);
+        }
+    }
+}

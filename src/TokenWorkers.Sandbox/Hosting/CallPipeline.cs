@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Http.Features;
+using TokenWorkers.Sandbox.Api;
+using TokenWorkers.Sandbox.Control;
+using TokenWorkers.Sandbox.Oauth;
+using TokenWorkers.Sandbox.State;
+
+namespace TokenWorkers.Sandbox.Hosting;
+
+internal delegate ValueTask<IResult> SandboxHandler(HttpContext http, CallRecord call);
+
+/// <summary>
+/// Wraps every LinkedIn endpoint: latency, injected faults, a last-resort 500 without a stack
+/// trace, and the request record. Latency and delays are real time on purpose: the sandbox clock
+/// may be a fake that never moves.
+/// </summary>
+internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, RequestLog record, SandboxClock clock, ILogger<CallPipeline> logger)
+{
+    public RequestDelegate Wrap(SandboxEndpoint endpoint, SandboxHandler handler) => http => HandleAsync(endpoint, handler, http);
+
+    private async Task HandleAsync(SandboxEndpoint endpoint, SandboxHandler handler, HttpContext http)
+    {
+        var arrivedAt = clock.UtcNow;
+        var call = new CallRecord(endpoint);
+        var latency = knobs.LatencyOf(endpoint);
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, http.RequestAborted);
+        }
+
+        var fault = faults.Take(endpoint);
+        var result = fault?.Kind switch
+        {
+            SandboxFaultKind.InternalServerError or SandboxFaultKind.ServiceUnavailable or SandboxFaultKind.TooManyRequests
+                => FaultResponse(endpoint, fault.Kind, call),
+            _ => null,
+        };
+        if (result is null)
+        {
+            if (fault?.Kind == SandboxFaultKind.Delay)
+            {
+                await Task.Delay(fault.Duration, http.RequestAborted);
+            }
+
+            result = await RunAsync(endpoint, handler, http, call);
+        }
+
+        if (fault?.Kind == SandboxFaultKind.DropAfterProcessing)
+        {
+            // The work is done; the answer goes nowhere and the connection is cut, as when a
+            // gateway or the network fails after LinkedIn processed the call.
+            http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
+            await result.ExecuteAsync(http);
+            http.Abort();
+        }
+        else
+        {
+            await result.ExecuteAsync(http);
+        }
+
+        var status = http.Response.StatusCode;
+        record.Append(new SandboxRequest(
+            record.NextSequence(), arrivedAt, endpoint, call.GrantType, call.ClientId, call.MemberSub, call.GrantId,
+            call.TokenFingerprint, call.IssuedTokenFingerprint, status, call.Outcome, fault?.Name, call.PostUrn));
+        if (knobs.Settings.LogRequests)
+        {
+            Log.Handled(logger, endpoint.Name(), status, call.Outcome, call.GrantId, call.TokenFingerprint, fault?.Name);
+        }
+    }
+
+    private async ValueTask<IResult> RunAsync(SandboxEndpoint endpoint, SandboxHandler handler, HttpContext http, CallRecord call)
+    {
+        try
+        {
+            return await handler(http, call);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.HandlerFailed(logger, ex, endpoint.Name());
+            var failure = FaultResponse(endpoint, SandboxFaultKind.InternalServerError, call);
+            call.Outcome = "server_error";
+            return failure;
+        }
+    }
+
+    private static IResult FaultResponse(SandboxEndpoint endpoint, SandboxFaultKind kind, CallRecord call)
+    {
+        var (status, oauthError, message) = kind switch
+        {
+            SandboxFaultKind.ServiceUnavailable => (503, "temporarily_unavailable", "Service Unavailable"),
+            SandboxFaultKind.TooManyRequests => (429, "too_many_requests", "Resource level throttle limit for calls to this resource is reached."),
+            _ => (500, "server_error", "Internal Server Error"),
+        };
+        call.Outcome = "fault";
+        if (endpoint == SandboxEndpoint.Authorization)
+        {
+            return Results.Content($"<!DOCTYPE html><html><body><h1>{message}</h1></body></html>", "text/html; charset=utf-8", statusCode: status);
+        }
+
+        if (endpoint.IsOauth())
+        {
+            return Results.Json(new OauthError(oauthError, message), SandboxJson.Options, statusCode: status);
+        }
+
+        var body = status == 429
+            ? new ApiError(status, 101, "TOO_MANY_REQUESTS", message)
+            : new ApiError(status, null, null, message);
+        return Results.Json(body, SandboxJson.Options, statusCode: status);
+    }
+}

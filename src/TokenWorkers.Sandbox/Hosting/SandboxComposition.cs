@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using TokenWorkers.Sandbox.Api;
+using TokenWorkers.Sandbox.Control;
+using TokenWorkers.Sandbox.Oauth;
+using TokenWorkers.Sandbox.State;
+
+namespace TokenWorkers.Sandbox.Hosting;
+
+/// <summary>One composition for both hosts (standalone <c>Program</c> and in-process <see cref="LinkedInSandbox"/>), so tests run what demos run.</summary>
+internal static class SandboxComposition
+{
+    public static IServiceCollection AddLinkedInSandbox(this IServiceCollection services, TimeProvider? timeProvider)
+    {
+        services.AddSingleton(sp => new RuntimeKnobs(sp.GetRequiredService<IOptions<SandboxSettings>>().Value));
+        services.AddSingleton(new SandboxClock(timeProvider));
+        services.AddSingleton(sp => Seeded(sp.GetRequiredService<RuntimeKnobs>().Settings));
+        services.AddSingleton(sp => new ConsentScreen(sp.GetRequiredService<RuntimeKnobs>().Settings.AuthorizingMember));
+        services.AddSingleton(sp => new RequestLog(sp.GetRequiredService<RuntimeKnobs>().Settings.MaxRecordedRequests));
+        services.AddSingleton<TokenStore>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<FaultInjector>();
+        services.AddSingleton<PostStore>();
+        services.AddSingleton<PostRules>();
+        services.AddSingleton<DailyLimits>();
+        services.AddSingleton<ApiAuthenticator>();
+        services.AddSingleton<CallPipeline>();
+        services.AddSingleton<AuthorizationEndpoint>();
+        services.AddSingleton<TokenEndpoint>();
+        services.AddSingleton<IntrospectionEndpoint>();
+        services.AddSingleton<RevokeEndpoint>();
+        services.AddSingleton<UserInfoEndpoint>();
+        services.AddSingleton<UgcPostsEndpoint>();
+        services.AddSingleton<PostsEndpoint>();
+        services.AddSingleton(sp => new SandboxControl(
+            sp.GetRequiredService<Registrations>(),
+            sp.GetRequiredService<TokenStore>(),
+            sp.GetRequiredService<TokenIssuer>(),
+            sp.GetRequiredService<FaultInjector>(),
+            sp.GetRequiredService<RuntimeKnobs>(),
+            sp.GetRequiredService<RequestLog>(),
+            sp.GetRequiredService<PostStore>(),
+            sp.GetRequiredService<SandboxClock>(),
+            sp.GetRequiredService<ConsentScreen>()));
+        return services;
+    }
+
+    public static WebApplication MapLinkedInSandbox(this WebApplication app)
+    {
+        var pipeline = app.Services.GetRequiredService<CallPipeline>();
+        RequestDelegate Wrap(SandboxEndpoint endpoint, SandboxHandler handler) => pipeline.Wrap(endpoint, handler);
+        var services = app.Services;
+
+        // www.linkedin.com
+        app.MapGet("/oauth/v2/authorization", Wrap(SandboxEndpoint.Authorization, services.GetRequiredService<AuthorizationEndpoint>().HandleAsync));
+        app.MapPost("/oauth/v2/accessToken", Wrap(SandboxEndpoint.AccessToken, services.GetRequiredService<TokenEndpoint>().HandleAsync));
+        app.MapPost("/oauth/v2/introspectToken", Wrap(SandboxEndpoint.IntrospectToken, services.GetRequiredService<IntrospectionEndpoint>().HandleAsync));
+        app.MapPost("/oauth/v2/revoke", Wrap(SandboxEndpoint.Revoke, services.GetRequiredService<RevokeEndpoint>().HandleAsync));
+
+        // api.linkedin.com
+        app.MapGet("/v2/userinfo", Wrap(SandboxEndpoint.Userinfo, services.GetRequiredService<UserInfoEndpoint>().HandleAsync));
+        app.MapPost("/v2/ugcPosts", Wrap(SandboxEndpoint.UgcPosts, services.GetRequiredService<UgcPostsEndpoint>().HandleAsync));
+        app.MapPost("/rest/posts", Wrap(SandboxEndpoint.Posts, services.GetRequiredService<PostsEndpoint>().HandleAsync));
+
+        app.MapSandboxControl();
+        return app;
+    }
+
+    private static Registrations Seeded(SandboxSettings settings)
+    {
+        var registrations = new Registrations();
+        foreach (var app in settings.Apps)
+        {
+            registrations.Put(app.ToApp());
+        }
+
+        foreach (var member in settings.Members)
+        {
+            registrations.Put(member.ToMember());
+        }
+
+        return registrations;
+    }
+}

@@ -1,0 +1,61 @@
+namespace TokenWorkers.Sandbox;
+
+/// <summary>The LinkedIn endpoints the sandbox serves; faults, latency and the record are per endpoint.</summary>
+public enum SandboxEndpoint
+{
+    /// <summary><c>GET /oauth/v2/authorization</c></summary>
+    Authorization,
+
+    /// <summary><c>POST /oauth/v2/accessToken</c></summary>
+    AccessToken,
+
+    /// <summary><c>POST /oauth/v2/introspectToken</c></summary>
+    IntrospectToken,
+
+    /// <summary><c>POST /oauth/v2/revoke</c></summary>
+    Revoke,
+
+    /// <summary><c>GET /v2/userinfo</c></summary>
+    Userinfo,
+
+    /// <summary><c>POST /v2/ugcPosts</c></summary>
+    UgcPosts,
+
+    /// <summary><c>POST /rest/posts</c></summary>
+    Posts,
+}
+
+internal static class SandboxEndpoints
+{
+    public static readonly SandboxEndpoint[] All = Enum.GetValues<SandboxEndpoint>();
+
+    /// <summary>The camelCase name used in JSON, query strings and settings keys.</summary>
+    public static string Name(this SandboxEndpoint endpoint) => endpoint switch
+    {
+        SandboxEndpoint.Authorization => "authorization",
+        SandboxEndpoint.AccessToken => "accessToken",
+        SandboxEndpoint.IntrospectToken => "introspectToken",
+        SandboxEndpoint.Revoke => "revoke",
+        SandboxEndpoint.Userinfo => "userinfo",
+        SandboxEndpoint.UgcPosts => "ugcPosts",
+        SandboxEndpoint.Posts => "posts",
+        _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
+    };
+
+    public static bool TryParse(string? value, out SandboxEndpoint endpoint)
+    {
+        foreach (var candidate in All)
+        {
+            if (string.Equals(candidate.Name(), value, StringComparison.OrdinalIgnoreCase))
+            {
+                endpoint = candidate;
+                return true;
+            }
+        }
+
+        endpoint = default;
+        return false;
+    }
+
+    public static bool IsOauth(this SandboxEndpoint endpoint) => endpoint <= SandboxEndpoint.Revoke;
+}
