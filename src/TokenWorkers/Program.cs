@@ -1,6 +1,7 @@
 using TokenWorkers.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files live beside the binary, whatever directory the worker is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTokenWorkers();
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using MassTransit;
+using TokenWorkers.Demo;
 using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Hosting;
@@ -13,12 +14,17 @@ public static class MessagingRegistration
     }
 
     /// <summary>MassTransit with kebab-case endpoint names, on the in-memory transport (the embedded default).</summary>
-    public static IServiceCollection AddTokenWorkersMessaging(this IServiceCollection services)
+    public static IServiceCollection AddTokenWorkersMessaging(this IServiceCollection services, bool demoSubscriber = false)
     {
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddTokenWorkersConsumers();
+            if (demoSubscriber)
+            {
+                bus.AddConsumer<DemoSubscriber>();
+            }
+
             bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
         });
         services.AddOptions<MassTransitHostOptions>().Configure(options =>

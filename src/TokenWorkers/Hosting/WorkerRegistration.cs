@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Demo;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
@@ -12,9 +13,17 @@ public static class WorkerRegistration
     public static IHostApplicationBuilder AddTokenWorkers(this IHostApplicationBuilder builder)
     {
         builder.AddTokenWorkersLogging();
+        var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>()?.Enabled == true;
+        builder.Services.AddTokenWorkersCore(builder.Configuration);
+        if (demo)
+        {
+            builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+            builder.Services.AddHttpClient(nameof(DemoSeeder));
+            builder.Services.AddHostedService<DemoSeeder>();
+        }
+
         builder.Services
-            .AddTokenWorkersCore(builder.Configuration)
-            .AddTokenWorkersMessaging()
+            .AddTokenWorkersMessaging(demo)
             .AddTokenWorkersScheduling(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;

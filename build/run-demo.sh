@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `make run`: the LinkedIn sandbox and the worker on embedded defaults (SQLite in .data/demo, in-memory
+# bus), with a seeded demo fleet. Ctrl-C stops both.
+set -euo pipefail
+configuration=${1:-Release}
+sandbox_url=${2:-http://127.0.0.1:5080}
+worker_url=${WORKER_URL:-http://127.0.0.1:5070}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+sandbox_pid=
+cleanup() { [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+dotnet run --project src/TokenWorkers.Sandbox -c "$configuration" --no-build -- --urls "$sandbox_url" &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "$sandbox_url/_sandbox/clock" >/dev/null 2>&1 && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { echo "run: the sandbox did not start (is $sandbox_url free?)" >&2; exit 1; }
+  sleep 0.2
+done
+curl -fsS "$sandbox_url/_sandbox/clock" >/dev/null || { echo "run: the sandbox at $sandbox_url does not answer" >&2; exit 1; }
+
+# A fresh demo every run: the store is a file, and the sandbox forgets its grants when it stops.
+rm -rf .data/demo
+cat <<TXT
+
+  LinkedIn sandbox:  $sandbox_url   (control surface: $sandbox_url/_sandbox/requests)
+  Worker:            $worker_url/health/ready
+  Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon and ReauthRequired below (within a minute).
+
+TXT
+ASPNETCORE_ENVIRONMENT=Development \
+Urls="$worker_url" \
+Demo__Enabled=true \
+Demo__SandboxUrl="$sandbox_url/" \
+LinkedIn__OAuthBaseUrl="$sandbox_url/" \
+LinkedIn__ApiBaseUrl="$sandbox_url/" \
+Storage__DataDirectory=.data/demo \
+Refresh__ScanInterval=00:00:05 \
+  dotnet run --project src/TokenWorkers -c "$configuration" --no-build

@@ -1,0 +1,49 @@
+using MassTransit;
+using TokenWorkers.Contracts;
+
+namespace TokenWorkers.Demo;
+
+/// <summary>What another service subscribed to TokenWorkers' events would receive, logged for the demo.</summary>
+public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
+    IConsumer<TokenRefreshed>, IConsumer<ReauthSoon>, IConsumer<ReauthRequired>, IConsumer<ConnectionRecovered>
+{
+    public Task Consume(ConsumeContext<TokenRefreshed> context)
+    {
+        var m = context.Message;
+        LogRefreshed(logger, m.ConnectionId, m.Version, m.AccessTokenExpiresAt, m.RefreshTokenExpiresAt);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ReauthSoon> context)
+    {
+        var m = context.Message;
+        LogSoon(logger, m.ConnectionId, m.DaysBefore, m.Deadline, m.Reason);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ReauthRequired> context)
+    {
+        var m = context.Message;
+        LogRequired(logger, m.ConnectionId, m.Reason, m.ErrorCode, m.Deadline);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ConnectionRecovered> context)
+    {
+        var m = context.Message;
+        LogRecovered(logger, m.ConnectionId, m.PreviousFailureClass, m.FailedAttempts);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 910, Level = LogLevel.Information, Message = "Subscriber got TokenRefreshed: {ConnectionId} v{Version}, access token now expires {AccessTokenExpiresAt:o} (refresh token ends {RefreshTokenExpiresAt:o})")]
+    private static partial void LogRefreshed(ILogger logger, string connectionId, long version, DateTimeOffset accessTokenExpiresAt, DateTimeOffset? refreshTokenExpiresAt);
+
+    [LoggerMessage(EventId = 911, Level = LogLevel.Warning, Message = "Subscriber got ReauthSoon: {ConnectionId} must log in again within {DaysBefore} days (by {Deadline:o}; {Reason})")]
+    private static partial void LogSoon(ILogger logger, string connectionId, int daysBefore, DateTimeOffset deadline, ReauthReason reason);
+
+    [LoggerMessage(EventId = 912, Level = LogLevel.Error, Message = "Subscriber got ReauthRequired: {ConnectionId} must log in again now ({Reason}, LinkedIn said {ErrorCode}; access token dies {Deadline:o})")]
+    private static partial void LogRequired(ILogger logger, string connectionId, ReauthReason reason, string? errorCode, DateTimeOffset? deadline);
+
+    [LoggerMessage(EventId = 913, Level = LogLevel.Information, Message = "Subscriber got ConnectionRecovered: {ConnectionId} works again after {FailedAttempts} failed attempts ({PreviousFailureClass})")]
+    private static partial void LogRecovered(ILogger logger, string connectionId, FailureClass previousFailureClass, int failedAttempts);
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using TokenWorkers.Contracts;
+
+namespace TokenWorkers.Tests.Pipeline;
+
+/// <summary>
+/// Another service's view of the worker: a subscriber on its own endpoint that records every event.
+/// Duplicates (same EventId) are kept in <see cref="Deliveries"/> and dropped from <see cref="Events"/>,
+/// as a real subscriber would.
+/// </summary>
+public sealed class EventRecorder
+{
+    private readonly ConcurrentQueue<IConnectionEvent> _deliveries = new();
+
+    public IReadOnlyList<IConnectionEvent> Deliveries => [.. _deliveries];
+
+    public IReadOnlyList<IConnectionEvent> Events => Deliveries.DistinctBy(e => e.EventId).ToArray();
+
+    public IReadOnlyList<T> Of<T>() where T : IConnectionEvent => Events.OfType<T>().ToArray();
+
+    public IReadOnlyList<T> Of<T>(string connectionId) where T : IConnectionEvent =>
+        Events.OfType<T>().Where(e => e.ConnectionId == connectionId).ToArray();
+
+    internal void Record(IConnectionEvent message) => _deliveries.Enqueue(message);
+}
+
+/// <summary>The recorder's consumer; it subscribes to every event but RefreshDue, which the worker consumes.</summary>
+public sealed class EventRecorderConsumer(EventRecorder recorder) :
+    IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>
+{
+    public Task Consume(ConsumeContext<TokenRefreshed> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<ReauthRequired> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<ReauthSoon> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<ConnectionRecovered> context) => Record(context.Message);
+
+    private Task Record(IConnectionEvent message)
+    {
+        recorder.Record(message);
+        return Task.CompletedTask;
+    }
+}
