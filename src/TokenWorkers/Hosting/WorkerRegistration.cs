@@ -34,7 +34,7 @@ public static class WorkerRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkerIdentity>();
-        services.AddConnectionStore(configuration);
+        services.AddConnectionStore();
         services.AddLinkedIn();
         services.AddRefresh();
         return services;
