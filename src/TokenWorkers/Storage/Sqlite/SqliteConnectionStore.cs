@@ -60,7 +60,9 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
                 Log.NotInWalMode(_logger, DatabasePath, journalMode);
             }
 
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            // IMMEDIATE takes the write lock before reading the schema version, so two processes starting
+            // together queue on the busy timeout instead of one failing to upgrade its read to a write.
+            await using var transaction = connection.BeginTransaction(deferred: false);
             var schemaVersion = (long)(await ScalarAsync(connection, "PRAGMA user_version", cancellationToken) ?? 0L);
             if (schemaVersion > SqliteSql.SchemaVersion)
             {
@@ -217,8 +219,12 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
         {
             await connection.OpenAsync(cancellationToken);
 
-            // Per connection, and cheap: a pooled connection may be new or reused, so set it every time.
-            await ScalarAsync(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}", cancellationToken);
+            // Per-connection settings, set every time because a pooled connection may be new or reused.
+            // synchronous = FULL even in WAL mode: a committed write (a rotated refresh token, say) must
+            // survive a power cut, and this store writes little.
+            await using var settings = connection.CreateCommand();
+            settings.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
+            await settings.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch
