@@ -159,6 +159,42 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
         }
     }
 
+    [Fact]
+    public async Task A_write_waits_for_a_write_lock_held_elsewhere_instead_of_failing()
+    {
+        await Store.TryInsertAsync(Some.Connection(), Cancel);
+        await using var elsewhere = await OpenRawAsync();
+        await using var transaction = elsewhere.BeginTransaction(deferred: false);
+
+        // Microsoft.Data.Sqlite's async methods run synchronously: the wait must happen on another thread.
+        var update = Task.Run(() => Store.TryUpdateAsync(Some.Connection() with { FailureCount = 1 }, 1, Cancel), Cancel);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Cancel);
+        var finishedWhileLocked = update.IsCompleted;
+        await transaction.CommitAsync(Cancel);
+
+        Assert.False(finishedWhileLocked, "the update should have waited for the lock");
+        Assert.Equal(2, (await update)?.Version);
+    }
+
+    [Fact]
+    public async Task Reads_are_not_blocked_by_a_write_in_progress()
+    {
+        await Store.TryInsertAsync(Some.Connection(), Cancel);
+        await using var writer = await OpenRawAsync();
+        await using var transaction = writer.BeginTransaction(deferred: false);
+        await using (var command = writer.CreateCommand())
+        {
+            command.CommandText = "UPDATE connections SET version = 5";
+            await command.ExecuteNonQueryAsync(Cancel);
+        }
+
+        var read = Task.Run(() => Store.FindAsync(The.ConnectionId, Cancel), Cancel);
+        var finished = await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(2), Cancel)) == read;
+
+        Assert.True(finished, "a read should not wait for an uncommitted write");
+        Assert.Equal(1, (await read)?.Version);
+    }
+
     private async Task<string> QueryPlanAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = await OpenRawAsync();
