@@ -190,7 +190,7 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
             }
         }
 
-        // Decrypted after the connection went back to the pool: it is CPU work that holds no lock.
+        // Decrypted once the connection is back in the pool, so the read transaction stays short.
         return [.. rows.Select(row => row.ToConnection(_protector))];
     }
 
