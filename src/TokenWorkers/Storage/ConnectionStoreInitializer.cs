@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Hosting;
+using TokenWorkers.Connections;
+
+namespace TokenWorkers.Storage;
+
+/// <summary>
+/// Creates the store's schema before any hosted service starts (the bus, the scheduler), so no
+/// consumer can run against a missing table.
+/// </summary>
+internal sealed class ConnectionStoreInitializer(IConnectionStore store) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,243 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using TokenWorkers.Connections;
+using TokenWorkers.Storage.Encryption;
+
+namespace TokenWorkers.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in write-ahead-log mode, so readers never wait for the writer.
+/// Every write is a single conditional statement on <c>version</c>, atomic on its own.
+/// </summary>
+public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
+{
+    public const string FileName = "tokenworkers.db";
+
+    // How long a write waits for another process's write lock before SQLite reports "database is locked".
+    private const int BusyTimeoutMilliseconds = 10_000;
+
+    private readonly string _connectionString;
+    private readonly ITokenProtector _protector;
+    private readonly ILogger _logger;
+
+    // Writers in this process queue here asynchronously instead of blocking pool threads in SQLite's
+    // busy handler; the busy timeout then only has to absorb writers in other processes.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public SqliteConnectionStore(string databasePath, ITokenProtector protector, ILogger<SqliteConnectionStore> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        ArgumentNullException.ThrowIfNull(protector);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        DatabasePath = Path.GetFullPath(databasePath);
+        _protector = protector;
+        _logger = logger;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+
+            // WAL is a property of the file, so setting it once is enough; it cannot change inside a transaction.
+            var journalMode = (string?)await ScalarAsync(connection, "PRAGMA journal_mode = WAL", cancellationToken) ?? "unknown";
+            if (!journalMode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+            {
+                Log.NotInWalMode(_logger, DatabasePath, journalMode);
+            }
+
+            // IMMEDIATE takes the write lock before reading the schema version, so two processes starting
+            // together queue on the busy timeout instead of one failing to upgrade its read to a write.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var schemaVersion = (long)(await ScalarAsync(connection, "PRAGMA user_version", cancellationToken) ?? 0L);
+            if (schemaVersion > SqliteSql.SchemaVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The SQLite file {DatabasePath} has schema version {schemaVersion}, newer than this worker's " +
+                    $"{SqliteSql.SchemaVersion}: it was written by a newer release. Run that release, or point " +
+                    $"{StorageOptions.SectionName}:DataDirectory elsewhere.");
+            }
+
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = SqliteSql.CreateSchema;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            Log.StoreReady(_logger, DatabasePath, journalMode);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<Connection?> FindAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        var found = await QueryAsync(SqliteSql.Find, p => p.AddWithValue("@id", connectionId), cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<Connection?> TryInsertAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var row = ConnectionRow.From(connection, version: 1, _protector);
+
+        var inserted = await ExecuteWriteAsync(SqliteSql.Insert, row.Bind, cancellationToken);
+        return inserted == 1 ? row.ToConnection(connection.AccessToken, connection.RefreshToken) : null;
+    }
+
+    public async Task<Connection?> TryUpdateAsync(Connection updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        var row = ConnectionRow.From(updated, expectedVersion + 1, _protector);
+
+        var changed = await ExecuteWriteAsync(
+            SqliteSql.Update,
+            parameters =>
+            {
+                row.Bind(parameters);
+                parameters.AddWithValue("@expected_version", expectedVersion);
+            },
+            cancellationToken);
+        return changed == 1 ? row.ToConnection(updated.AccessToken, updated.RefreshToken) : null;
+    }
+
+    public Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return QueryAsync(
+            SqliteSql.FindDue,
+            parameters =>
+            {
+                parameters.AddWithValue("@now", UnixMilliseconds.From(now));
+                parameters.AddWithValue("@limit", limit);
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Connection>> FindWithPendingEventsAsync(
+        DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return QueryAsync(
+            SqliteSql.FindWithPendingEvents,
+            parameters =>
+            {
+                parameters.AddWithValue("@cutoff", UnixMilliseconds.From(createdAtOrBefore));
+                parameters.AddWithValue("@limit", limit);
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return QueryAsync(
+            afterConnectionId is null ? SqliteSql.ListFirst : SqliteSql.ListAfter,
+            parameters =>
+            {
+                if (afterConnectionId is not null)
+                {
+                    parameters.AddWithValue("@after", afterConnectionId);
+                }
+
+                parameters.AddWithValue("@limit", limit);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Closes the pooled connections, so the file can be moved or deleted.</summary>
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _writeGate.Dispose();
+    }
+
+    private async Task<IReadOnlyList<Connection>> QueryAsync(
+        string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        var rows = new List<ConnectionRow>();
+        await using (var connection = await OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = sql;
+            bind(command.Parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(ConnectionRow.Read(reader));
+            }
+        }
+
+        // Decrypted once the connection is back in the pool, so the read transaction stays short.
+        return [.. rows.Select(row => row.ToConnection(_protector))];
+    }
+
+    private async Task<int> ExecuteWriteAsync(
+        string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command.Parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // Per-connection settings, set every time because a pooled connection may be new or reused.
+            // synchronous = FULL even in WAL mode: a committed write (a rotated refresh token, say) must
+            // survive a power cut, and this store writes little.
+            await using var settings = connection.CreateCommand();
+            settings.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,84 @@
+namespace TokenWorkers.Storage.Sqlite;
+
+/// <summary>
+/// The schema and every statement of the SQLite store. Dates are INTEGER unix milliseconds (UTC), the
+/// same precision as BSON dates. Columns exist for what queries filter or sort on and for the encrypted
+/// tokens; the rest of the connection is one JSON document, so a new field needs no migration.
+/// </summary>
+internal static class SqliteSql
+{
+    /// <summary>Stored in <c>PRAGMA user_version</c>; raise it with a migration when the schema changes.</summary>
+    public const int SchemaVersion = 1;
+
+    public const string DueIndex = "ix_connections_next_refresh_at";
+    public const string PendingIndex = "ix_connections_oldest_pending_at";
+
+    // The indexes carry id so that the "ORDER BY date, id" of the queries below needs no sort step,
+    // and are partial because most connections have no pending event and a finished one has no refresh.
+    public static readonly string CreateSchema = $"""
+        CREATE TABLE IF NOT EXISTS connections (
+            id                   TEXT    NOT NULL PRIMARY KEY,
+            tenant_id            TEXT    NOT NULL,
+            status               TEXT    NOT NULL,
+            version              INTEGER NOT NULL,
+            next_refresh_at      INTEGER,
+            oldest_pending_at    INTEGER,
+            access_token_key_id  TEXT,
+            access_token         BLOB,
+            refresh_token_key_id TEXT,
+            refresh_token        BLOB,
+            document             TEXT    NOT NULL,
+            CHECK ((access_token IS NULL) = (access_token_key_id IS NULL)),
+            CHECK ((refresh_token IS NULL) = (refresh_token_key_id IS NULL))
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS {DueIndex}
+            ON connections (next_refresh_at, id) WHERE next_refresh_at IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS {PendingIndex}
+            ON connections (oldest_pending_at, id) WHERE oldest_pending_at IS NOT NULL;
+        PRAGMA user_version = {SchemaVersion};
+        """;
+
+    private const string Columns = """
+        id, tenant_id, status, version, next_refresh_at, oldest_pending_at,
+        access_token_key_id, access_token, refresh_token_key_id, refresh_token, document
+        """;
+
+    public const string Find = $"SELECT {Columns} FROM connections WHERE id = @id";
+
+    public const string Insert = $"""
+        INSERT INTO connections ({Columns})
+        VALUES (@id, @tenant_id, @status, 1, @next_refresh_at, @oldest_pending_at,
+                @access_token_key_id, @access_token, @refresh_token_key_id, @refresh_token, @document)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    public const string Update = """
+        UPDATE connections
+        SET tenant_id = @tenant_id, status = @status, version = @expected_version + 1,
+            next_refresh_at = @next_refresh_at, oldest_pending_at = @oldest_pending_at,
+            access_token_key_id = @access_token_key_id, access_token = @access_token,
+            refresh_token_key_id = @refresh_token_key_id, refresh_token = @refresh_token,
+            document = @document
+        WHERE id = @id AND version = @expected_version
+        """;
+
+    // "next_refresh_at <= @now" implies NOT NULL, which lets SQLite use the partial index.
+    public const string FindDue = $"""
+        SELECT {Columns} FROM connections
+        WHERE next_refresh_at <= @now
+        ORDER BY next_refresh_at, id
+        LIMIT @limit
+        """;
+
+    // The oldest pending event is at or before the cutoff exactly when any pending event is.
+    public const string FindWithPendingEvents = $"""
+        SELECT {Columns} FROM connections
+        WHERE oldest_pending_at <= @cutoff
+        ORDER BY oldest_pending_at, id
+        LIMIT @limit
+        """;
+
+    public const string ListFirst = $"SELECT {Columns} FROM connections ORDER BY id LIMIT @limit";
+
+    public const string ListAfter = $"SELECT {Columns} FROM connections WHERE id > @after ORDER BY id LIMIT @limit";
+}

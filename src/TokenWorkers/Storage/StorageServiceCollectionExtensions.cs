@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
+using TokenWorkers.Storage.Encryption;
+using TokenWorkers.Storage.Sqlite;
+
+namespace TokenWorkers.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the connection store chosen by <c>Storage:Provider</c>, the token protector and their
+    /// validated options (a bad setting stops the host at start-up), and creates the schema at start-up.
+    /// </summary>
+    /// <remarks>
+    /// The provider is chosen when the store is first resolved, from the bound options, so settings added
+    /// late (by a test host, for example) are honoured. Adapters are registered lazily: an adapter that is
+    /// not chosen is never constructed.
+    /// </remarks>
+    public static IServiceCollection AddConnectionStore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.AddOptions<EncryptionOptions>().BindConfiguration(EncryptionOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EncryptionOptions>, EncryptionOptionsValidator>());
+
+        services.TryAddSingleton<ITokenProtector, AesGcmTokenProtector>();
+        services.TryAddSingleton(serviceProvider => new SqliteConnectionStore(
+            Path.Combine(serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, SqliteConnectionStore.FileName),
+            serviceProvider.GetRequiredService<ITokenProtector>(),
+            serviceProvider.GetRequiredService<ILogger<SqliteConnectionStore>>()));
+
+        services.TryAddSingleton<IConnectionStore>(serviceProvider =>
+        {
+            // Reading Value runs the validators, so an unknown provider has already been reported here.
+            var provider = serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+            if (StorageProviders.Is(provider, StorageProviders.Mongo))
+            {
+                throw new OptionsValidationException(
+                    Options.DefaultName,
+                    typeof(StorageOptions),
+                    [$"{StorageOptions.SectionName}:Provider is '{provider}', but the MongoDB store is not available " +
+                     $"in this build yet. Use '{StorageProviders.Sqlite}' (the default)."]);
+            }
+
+            return serviceProvider.GetRequiredService<SqliteConnectionStore>();
+        });
+
+        services.AddHostedService<ConnectionStoreInitializer>();
+        return services;
+    }
+}
