@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TokenWorkers.Sandbox.Api;
 using TokenWorkers.Sandbox.Control;
 using TokenWorkers.Sandbox.Oauth;
@@ -44,6 +45,16 @@ internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, Req
             result = await RunAsync(endpoint, handler, http, call);
         }
 
+        // Recorded before answering: once a client holds a response, the record already shows the call.
+        var status = StatusOf(result);
+        record.Append(new SandboxRequest(
+            record.NextSequence(), arrivedAt, endpoint, call.GrantType, call.ClientId, call.MemberSub, call.GrantId,
+            call.TokenFingerprint, call.IssuedTokenFingerprint, status, call.Outcome, fault?.Name, call.PostUrn));
+        if (knobs.Settings.LogRequests)
+        {
+            Log.Handled(logger, endpoint.Name(), status, call.Outcome, call.GrantId, call.TokenFingerprint, fault?.Name);
+        }
+
         if (fault?.Kind == SandboxFaultKind.DropAfterProcessing)
         {
             // The work is done; the answer goes nowhere and the connection is cut, as when a
@@ -56,16 +67,17 @@ internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, Req
         {
             await result.ExecuteAsync(http);
         }
-
-        var status = http.Response.StatusCode;
-        record.Append(new SandboxRequest(
-            record.NextSequence(), arrivedAt, endpoint, call.GrantType, call.ClientId, call.MemberSub, call.GrantId,
-            call.TokenFingerprint, call.IssuedTokenFingerprint, status, call.Outcome, fault?.Name, call.PostUrn));
-        if (knobs.Settings.LogRequests)
-        {
-            Log.Handled(logger, endpoint.Name(), status, call.Outcome, call.GrantId, call.TokenFingerprint, fault?.Name);
-        }
     }
+
+    private static int StatusOf(IResult result) => result switch
+    {
+        IStatusCodeHttpResult { StatusCode: { } status } => status,
+        RedirectHttpResult { Permanent: true, PreserveMethod: true } => StatusCodes.Status308PermanentRedirect,
+        RedirectHttpResult { Permanent: true } => StatusCodes.Status301MovedPermanently,
+        RedirectHttpResult { PreserveMethod: true } => StatusCodes.Status307TemporaryRedirect,
+        RedirectHttpResult => StatusCodes.Status302Found,
+        _ => StatusCodes.Status200OK,
+    };
 
     private async ValueTask<IResult> RunAsync(SandboxEndpoint endpoint, SandboxHandler handler, HttpContext http, CallRecord call)
     {
