@@ -144,4 +144,17 @@ public sealed class TokenEndpointInputTests
 
         await Harness.OauthErrorAsync(response, HttpStatusCode.BadRequest, "invalid_request");
     }
+
+    [Theory]
+    [InlineData("oauth/v2/accessToken")]
+    [InlineData("oauth/v2/introspectToken")]
+    [InlineData("oauth/v2/revoke")]
+    public async Task A_get_on_a_post_only_oauth_endpoint_gets_the_error_shape(string path)
+    {
+        await using var h = await Harness.StartAsync();
+
+        using var response = await h.Http.GetAsync(path, Harness.Ct);
+
+        await Harness.OauthErrorAsync(response, HttpStatusCode.MethodNotAllowed, "invalid_request");
+    }
 }
