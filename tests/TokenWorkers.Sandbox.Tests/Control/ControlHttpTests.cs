@@ -14,8 +14,11 @@ public sealed class ControlHttpTests
 
         using var app = await h.Http.PostAsJsonAsync("_sandbox/apps", new
         {
-            clientId = "http-app", clientSecret = "http-secret", programmaticRefresh = true,
-            redirectUris = new[] { "http://localhost:9/cb" }, allowedScopes = new[] { "openid", "profile", "w_member_social" },
+            clientId = "http-app",
+            clientSecret = "http-secret",
+            programmaticRefresh = true,
+            redirectUris = new[] { "http://localhost:9/cb" },
+            allowedScopes = new[] { "openid", "profile", "w_member_social" },
         }, Harness.Ct);
         using var member = await h.Http.PostAsJsonAsync("_sandbox/members", new { name = "Linus Torvalds", email = "linus@example.com" }, Harness.Ct);
         var sub = (await Harness.JsonAsync(member)).GetProperty("sub").GetString()!;
