@@ -14,7 +14,8 @@ internal delegate ValueTask<IResult> SandboxHandler(HttpContext http, CallRecord
 /// trace, and the request record. Latency and delays are real time on purpose: the sandbox clock
 /// may be a fake that never moves.
 /// </summary>
-internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, RequestLog record, SandboxClock clock, ILogger<CallPipeline> logger)
+internal sealed class CallPipeline(
+    FaultInjector faults, RuntimeKnobs knobs, RequestLog record, SandboxClock clock, IHostApplicationLifetime lifetime, ILogger<CallPipeline> logger)
 {
     public RequestDelegate Wrap(SandboxEndpoint endpoint, SandboxHandler handler) => http => HandleAsync(endpoint, handler, http);
 
@@ -23,27 +24,25 @@ internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, Req
         var arrivedAt = clock.UtcNow;
         var call = new CallRecord(endpoint);
         var latency = knobs.LatencyOf(endpoint);
-        if (latency > TimeSpan.Zero)
+        var fault = faults.Take(endpoint);
+        var delay = latency + (fault?.Kind == SandboxFaultKind.Delay ? fault.Duration : TimeSpan.Zero);
+
+        // Waits ignore the caller hanging up: like a real server, the sandbox still does the work
+        // of a call whose client timed out, and a test can see that it did. The body is taken in
+        // first because an aborted connection no longer yields it.
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(latency, http.RequestAborted);
+            await BufferBodyAsync(http);
+            await Task.Delay(delay, lifetime.ApplicationStopping);
         }
 
-        var fault = faults.Take(endpoint);
         var result = fault?.Kind switch
         {
             SandboxFaultKind.InternalServerError or SandboxFaultKind.ServiceUnavailable or SandboxFaultKind.TooManyRequests
                 => FaultResponse(endpoint, fault.Kind, call),
             _ => null,
         };
-        if (result is null)
-        {
-            if (fault?.Kind == SandboxFaultKind.Delay)
-            {
-                await Task.Delay(fault.Duration, http.RequestAborted);
-            }
-
-            result = await RunAsync(endpoint, handler, http, call);
-        }
+        result ??= await RunAsync(endpoint, handler, http, call);
 
         // Recorded before answering: once a client holds a response, the record already shows the call.
         var status = StatusOf(result);
@@ -63,10 +62,30 @@ internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, Req
             await result.ExecuteAsync(http);
             http.Abort();
         }
-        else
+        else if (!http.RequestAborted.IsCancellationRequested)
         {
             await result.ExecuteAsync(http);
         }
+    }
+
+    private static async Task BufferBodyAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength is 0 || !HttpMethods.IsPost(http.Request.Method))
+        {
+            return;
+        }
+
+        http.Request.EnableBuffering();
+        try
+        {
+            await http.Request.Body.CopyToAsync(Stream.Null);
+        }
+        catch (IOException)
+        {
+            // An unreadable body is the handler's to report (400), not the pipeline's.
+        }
+
+        http.Request.Body.Position = 0;
     }
 
     private static int StatusOf(IResult result) => result switch

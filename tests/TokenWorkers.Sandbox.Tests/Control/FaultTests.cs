@@ -56,7 +56,7 @@ public sealed class FaultTests
     {
         await using var h = await Harness.StartAsync();
         var seeded = h.Seed();
-        h.Control.InjectFault(SandboxEndpoint.Userinfo, SandboxFault.Delay(TimeSpan.FromMilliseconds(400)));
+        h.Control.InjectFault(SandboxEndpoint.Userinfo, SandboxFault.Delay(TimeSpan.FromMilliseconds(800)));
 
         var clock = Stopwatch.StartNew();
         using var delayed = await h.UserInfoAsync(seeded.AccessToken);
@@ -65,13 +65,14 @@ public sealed class FaultTests
         using var prompt = await h.UserInfoAsync(seeded.AccessToken);
 
         Assert.Equal(HttpStatusCode.OK, delayed.StatusCode);
-        Assert.True(delayedTime >= TimeSpan.FromMilliseconds(390), $"took {delayedTime}");
-        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(390), $"took {clock.Elapsed}");
+        Assert.True(delayedTime >= TimeSpan.FromMilliseconds(790), $"took {delayedTime}");
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(700), $"took {clock.Elapsed}");
+        Assert.Equal(["delay", null], h.Control.Requests.Select(r => r.Fault));
         Assert.Equal(The.Start, h.Control.Now);
     }
 
     [Fact]
-    public async Task A_delay_longer_than_the_client_timeout_looks_like_a_timeout()
+    public async Task A_delay_longer_than_the_client_timeout_looks_like_a_timeout_yet_the_call_is_processed()
     {
         await using var h = await Harness.StartAsync();
         var seeded = h.Seed();
@@ -83,6 +84,16 @@ public sealed class FaultTests
             new("grant_type", "refresh_token"), new("refresh_token", seeded.RefreshToken!),
             new("client_id", The.ClientId), new("client_secret", The.ClientSecret),
         ]), Harness.Ct));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (h.Control.Requests.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, Harness.Ct);
+        }
+
+        var record = Assert.Single(h.Control.Requests);
+        Assert.Equal(("delay", 200), (record.Fault, record.Status));
+        Assert.Equal(record.IssuedTokenFingerprint, h.Control.FindGrant(seeded.GrantId)!.AccessTokenFingerprint);
     }
 
     [Fact]
@@ -155,7 +166,7 @@ public sealed class FaultTests
     {
         await using var h = await Harness.StartAsync();
         var seeded = h.Seed();
-        h.Control.SetLatency(TimeSpan.FromMilliseconds(250), SandboxEndpoint.Userinfo);
+        h.Control.SetLatency(TimeSpan.FromMilliseconds(800), SandboxEndpoint.Userinfo);
 
         var clock = Stopwatch.StartNew();
         using var slow = await h.UserInfoAsync(seeded.AccessToken);
@@ -163,9 +174,10 @@ public sealed class FaultTests
         clock.Restart();
         using var fast = await h.IntrospectAsync(seeded.AccessToken);
 
-        Assert.True(slowTime >= TimeSpan.FromMilliseconds(240), $"took {slowTime}");
-        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(240), $"took {clock.Elapsed}");
-        Assert.Equal(250, h.Control.Latencies["userinfo"].TotalMilliseconds);
+        Assert.True(slowTime >= TimeSpan.FromMilliseconds(790), $"took {slowTime}");
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(700), $"took {clock.Elapsed}");
+        Assert.Equal(800, h.Control.Latencies["userinfo"].TotalMilliseconds);
+        Assert.Equal(0, h.Control.Latencies["introspectToken"].TotalMilliseconds);
     }
 
     [Fact]
