@@ -40,6 +40,7 @@ public sealed class LinkedInSandbox : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(settings.Url ?? "http://127.0.0.1:0");
         builder.Services.AddSingleton(Options.Create(settings));

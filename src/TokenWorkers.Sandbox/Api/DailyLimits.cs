@@ -28,8 +28,6 @@ internal sealed class DailyLimits(SandboxClock clock, RuntimeKnobs knobs)
             : null;
     }
 
-    public int Used(string counter, DateOnly day) => _counts.TryGetValue((counter, day), out var count) ? Volatile.Read(ref count.Value) : 0;
-
     private bool Exceeded(string counter, DateOnly day, int limit)
     {
         // A limit of zero or less switches that counter off.

@@ -12,7 +12,7 @@ internal sealed partial class PostRules(PostStore posts, SandboxClock clock, Run
     {
         try
         {
-            var body = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            var body = await JsonDocument.ParseAsync(http.Request.Body);
             if (body.RootElement.ValueKind == JsonValueKind.Object)
             {
                 return (body, null);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TokenWorkers.Sandbox.Api;
 using TokenWorkers.Sandbox.Control;
 using TokenWorkers.Sandbox.Oauth;
@@ -13,7 +14,8 @@ internal delegate ValueTask<IResult> SandboxHandler(HttpContext http, CallRecord
 /// trace, and the request record. Latency and delays are real time on purpose: the sandbox clock
 /// may be a fake that never moves.
 /// </summary>
-internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, RequestLog record, SandboxClock clock, ILogger<CallPipeline> logger)
+internal sealed class CallPipeline(
+    FaultInjector faults, RuntimeKnobs knobs, RequestLog record, SandboxClock clock, IHostApplicationLifetime lifetime, ILogger<CallPipeline> logger)
 {
     public RequestDelegate Wrap(SandboxEndpoint endpoint, SandboxHandler handler) => http => HandleAsync(endpoint, handler, http);
 
@@ -22,26 +24,34 @@ internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, Req
         var arrivedAt = clock.UtcNow;
         var call = new CallRecord(endpoint);
         var latency = knobs.LatencyOf(endpoint);
-        if (latency > TimeSpan.Zero)
+        var fault = faults.Take(endpoint);
+        var delay = latency + (fault?.Kind == SandboxFaultKind.Delay ? fault.Duration : TimeSpan.Zero);
+
+        // Waits ignore the caller hanging up: like a real server, the sandbox still does the work
+        // of a call whose client timed out, and a test can see that it did. The body is taken in
+        // first because an aborted connection no longer yields it.
+        if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(latency, http.RequestAborted);
+            await BufferBodyAsync(http);
+            await Task.Delay(delay, lifetime.ApplicationStopping);
         }
 
-        var fault = faults.Take(endpoint);
         var result = fault?.Kind switch
         {
             SandboxFaultKind.InternalServerError or SandboxFaultKind.ServiceUnavailable or SandboxFaultKind.TooManyRequests
                 => FaultResponse(endpoint, fault.Kind, call),
             _ => null,
         };
-        if (result is null)
-        {
-            if (fault?.Kind == SandboxFaultKind.Delay)
-            {
-                await Task.Delay(fault.Duration, http.RequestAborted);
-            }
+        result ??= await RunAsync(endpoint, handler, http, call);
 
-            result = await RunAsync(endpoint, handler, http, call);
+        // Recorded before answering: once a client holds a response, the record already shows the call.
+        var status = StatusOf(result);
+        record.Append(new SandboxRequest(
+            record.NextSequence(), arrivedAt, endpoint, call.GrantType, call.ClientId, call.MemberSub, call.GrantId,
+            call.TokenFingerprint, call.IssuedTokenFingerprint, status, call.Outcome, fault?.Name, call.PostUrn));
+        if (knobs.Settings.LogRequests)
+        {
+            Log.Handled(logger, endpoint.Name(), status, call.Outcome, call.GrantId, call.TokenFingerprint, fault?.Name);
         }
 
         if (fault?.Kind == SandboxFaultKind.DropAfterProcessing)
@@ -52,20 +62,41 @@ internal sealed class CallPipeline(FaultInjector faults, RuntimeKnobs knobs, Req
             await result.ExecuteAsync(http);
             http.Abort();
         }
-        else
+        else if (!http.RequestAborted.IsCancellationRequested)
         {
             await result.ExecuteAsync(http);
         }
-
-        var status = http.Response.StatusCode;
-        record.Append(new SandboxRequest(
-            record.NextSequence(), arrivedAt, endpoint, call.GrantType, call.ClientId, call.MemberSub, call.GrantId,
-            call.TokenFingerprint, call.IssuedTokenFingerprint, status, call.Outcome, fault?.Name, call.PostUrn));
-        if (knobs.Settings.LogRequests)
-        {
-            Log.Handled(logger, endpoint.Name(), status, call.Outcome, call.GrantId, call.TokenFingerprint, fault?.Name);
-        }
     }
+
+    private static async Task BufferBodyAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength is 0 || !HttpMethods.IsPost(http.Request.Method))
+        {
+            return;
+        }
+
+        http.Request.EnableBuffering();
+        try
+        {
+            await http.Request.Body.CopyToAsync(Stream.Null);
+        }
+        catch (IOException)
+        {
+            // An unreadable body is the handler's to report (400), not the pipeline's.
+        }
+
+        http.Request.Body.Position = 0;
+    }
+
+    private static int StatusOf(IResult result) => result switch
+    {
+        IStatusCodeHttpResult { StatusCode: { } status } => status,
+        RedirectHttpResult { Permanent: true, PreserveMethod: true } => StatusCodes.Status308PermanentRedirect,
+        RedirectHttpResult { Permanent: true } => StatusCodes.Status301MovedPermanently,
+        RedirectHttpResult { PreserveMethod: true } => StatusCodes.Status307TemporaryRedirect,
+        RedirectHttpResult => StatusCodes.Status302Found,
+        _ => StatusCodes.Status200OK,
+    };
 
     private async ValueTask<IResult> RunAsync(SandboxEndpoint endpoint, SandboxHandler handler, HttpContext http, CallRecord call)
     {

@@ -56,6 +56,13 @@ internal static class SandboxComposition
         app.MapPost("/oauth/v2/introspectToken", Wrap(SandboxEndpoint.IntrospectToken, services.GetRequiredService<IntrospectionEndpoint>().HandleAsync));
         app.MapPost("/oauth/v2/revoke", Wrap(SandboxEndpoint.Revoke, services.GetRequiredService<RevokeEndpoint>().HandleAsync));
 
+        // Routing's own 405 has no body; OAuth clients get LinkedIn's error shape for every mistake.
+        foreach (var path in new[] { "/oauth/v2/accessToken", "/oauth/v2/introspectToken", "/oauth/v2/revoke" })
+        {
+            app.MapMethods(path, ["GET", "PUT", "PATCH", "DELETE"], () =>
+                Results.Json(new OauthError("invalid_request", "The request method must be POST"), SandboxJson.Options, statusCode: StatusCodes.Status405MethodNotAllowed));
+        }
+
         // api.linkedin.com
         app.MapGet("/v2/userinfo", Wrap(SandboxEndpoint.Userinfo, services.GetRequiredService<UserInfoEndpoint>().HandleAsync));
         app.MapPost("/v2/ugcPosts", Wrap(SandboxEndpoint.UgcPosts, services.GetRequiredService<UgcPostsEndpoint>().HandleAsync));

@@ -22,9 +22,10 @@ internal sealed class OauthForm
             return (null, OauthErrors.WrongContentType(call));
         }
 
+        // Read even if the caller has hung up: a server that received the whole request still acts on it.
         try
         {
-            return (new OauthForm(await http.Request.ReadFormAsync(http.RequestAborted)), null);
+            return (new OauthForm(await http.Request.ReadFormAsync()), null);
         }
         catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
         {

@@ -90,7 +90,13 @@ internal sealed class TokenIssuer(TokenStore store, Registrations registrations,
         var record = new AccessTokenRecord(grant, TokenFingerprint.Of(accessToken), now, expiresAt);
         store.Add(accessToken, record);
         grant.Access?.Supersede(now);
+        if (grant.AccessTokenValue is { } previous)
+        {
+            store.Retire(previous);
+        }
+
         grant.Access = record;
+        grant.AccessTokenValue = accessToken;
 
         var idToken = grant.Contains(Scopes.OpenId)
             ? IdToken.Create(member, grant.ClientId, grant.Scopes, now, expiresAt)

@@ -57,6 +57,9 @@ internal sealed class Grant
     /// <summary>The newest access token; older ones are superseded. Written under <see cref="Sync"/>.</summary>
     public AccessTokenRecord? Access { get; set; }
 
+    /// <summary>The newest access token's value, so a refresh can retire it from the hot dictionary. Written under <see cref="Sync"/>.</summary>
+    public string? AccessTokenValue { get; set; }
+
     public DateTimeOffset EffectiveRefreshExpiry =>
         ForcedExpiry is { } forced && forced < RefreshExpiresAt ? forced : RefreshExpiresAt;
 
