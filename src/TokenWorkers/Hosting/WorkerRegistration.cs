@@ -4,6 +4,7 @@ using TokenWorkers.Demo;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
+using TokenWorkers.Storage;
 
 namespace TokenWorkers.Hosting;
 

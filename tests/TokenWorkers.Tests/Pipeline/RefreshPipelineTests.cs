@@ -1,5 +1,6 @@
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
 
@@ -187,7 +188,7 @@ public sealed class RefreshPipelineTests : IAsyncLifetime
         Assert.Equal(0, stored.FailureCount);
         Assert.Single(host.Events.Of<TokenRefreshed>("c-500"));
         Assert.Equal(1, host.RefreshExchanges(grant.GrantId));
-        Assert.Equal(2, host.Sandbox.Control.Requests.Count(r => r.Endpoint == SandboxEndpoint.AccessToken && r.GrantType == "refresh_token"));
+        Assert.Equal(["500", null], host.Sandbox.Control.Requests.Where(r => r.Endpoint == SandboxEndpoint.AccessToken).Select(r => r.Fault));
     }
 
     [Fact]

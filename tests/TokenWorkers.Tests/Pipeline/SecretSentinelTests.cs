@@ -74,7 +74,7 @@ public sealed class SecretSentinelTests
         Assert.NotEmpty(files);
         foreach (var file in files)
         {
-            AssertNoSecret(secrets, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file)), $"file {Path.GetFileName(file)}");
+            AssertNoSecret(secrets, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken)), $"file {Path.GetFileName(file)}");
         }
     }
 
