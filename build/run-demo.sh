@@ -21,7 +21,8 @@ done
 curl -fsS "$sandbox_url/_sandbox/clock" >/dev/null || { echo "run: the sandbox at $sandbox_url does not answer" >&2; exit 1; }
 
 # A fresh demo every run: the store is a file, and the sandbox forgets its grants when it stops.
-rm -rf .data/demo
+data_dir="$PWD/.data/demo"
+rm -rf "$data_dir"
 cat <<TXT
 
   LinkedIn sandbox:  $sandbox_url   (control surface: $sandbox_url/_sandbox/requests)
@@ -35,6 +36,6 @@ Demo__Enabled=true \
 Demo__SandboxUrl="$sandbox_url/" \
 LinkedIn__OAuthBaseUrl="$sandbox_url/" \
 LinkedIn__ApiBaseUrl="$sandbox_url/" \
-Storage__DataDirectory=.data/demo \
+Storage__DataDirectory="$data_dir" \
 Refresh__ScanInterval=00:00:05 \
   dotnet run --project src/TokenWorkers -c "$configuration" --no-build

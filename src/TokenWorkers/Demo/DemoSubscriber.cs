@@ -24,7 +24,7 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     public Task Consume(ConsumeContext<ReauthRequired> context)
     {
         var m = context.Message;
-        LogRequired(logger, m.ConnectionId, m.Reason, m.ErrorCode, m.Deadline);
+        LogRequired(logger, m.ConnectionId, m.Reason, m.ErrorCode ?? "nothing", m.Deadline);
         return Task.CompletedTask;
     }
 
@@ -42,7 +42,7 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     private static partial void LogSoon(ILogger logger, string connectionId, int daysBefore, DateTimeOffset deadline, ReauthReason reason);
 
     [LoggerMessage(EventId = 912, Level = LogLevel.Error, Message = "Subscriber got ReauthRequired: {ConnectionId} must log in again now ({Reason}, LinkedIn said {ErrorCode}; access token dies {Deadline:o})")]
-    private static partial void LogRequired(ILogger logger, string connectionId, ReauthReason reason, string? errorCode, DateTimeOffset? deadline);
+    private static partial void LogRequired(ILogger logger, string connectionId, ReauthReason reason, string errorCode, DateTimeOffset? deadline);
 
     [LoggerMessage(EventId = 913, Level = LogLevel.Information, Message = "Subscriber got ConnectionRecovered: {ConnectionId} works again after {FailedAttempts} failed attempts ({PreviousFailureClass})")]
     private static partial void LogRecovered(ILogger logger, string connectionId, FailureClass previousFailureClass, int failedAttempts);

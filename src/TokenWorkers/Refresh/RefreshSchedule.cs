@@ -112,7 +112,10 @@ public sealed class RefreshSchedule(IOptions<RefreshOptions> options)
             ? refreshNotBefore is { } notBefore && notBefore > at ? notBefore : at
             : null;
         DateTimeOffset? deadline = Deadline(connection)?.At;
-        return new[] { refreshAt, NextWarningAt(connection, now), deadline }.Where(t => t is not null).Min();
+        // A threshold already crossed but not yet announced (a connection first seen 5 days before its
+        // deadline) is due now, not at the next future threshold.
+        DateTimeOffset? warning = WarningDue(connection, now) is not null ? now : NextWarningAt(connection, now);
+        return new[] { refreshAt, warning, deadline }.Where(t => t is not null).Min();
     }
 
     /// <summary>Exponential backoff with jitter after <paramref name="failureCount"/> consecutive failures.</summary>

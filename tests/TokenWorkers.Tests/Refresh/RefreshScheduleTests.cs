@@ -131,6 +131,14 @@ public class RefreshScheduleTests
     }
 
     [Fact]
+    public void A_crossed_but_unannounced_threshold_makes_the_connection_due_now()
+    {
+        var c = WithoutRefreshToken(Granted.AddDays(5));
+
+        Assert.Equal(Granted, _schedule.NextCheckAt(c, Granted));
+    }
+
+    [Fact]
     public void A_claim_or_backoff_postpones_the_refresh_but_not_an_earlier_warning()
     {
         var c = Refreshable(Granted.AddDays(340), Granted.AddDays(345));
