@@ -8,7 +8,7 @@ namespace TokenWorkers.Storage.Mongo;
 /// <c>version</c>, the lease and the outbox changed in the same single-document update. Needs no
 /// transactions and no replica set; a standalone server works.
 /// </summary>
-public sealed partial class MongoConnectionStore : IConnectionStore
+public sealed class MongoConnectionStore : IConnectionStore
 {
     private static readonly FindOneAndUpdateOptions<ConnectionDocument> ReturnUpdated = new()
     {

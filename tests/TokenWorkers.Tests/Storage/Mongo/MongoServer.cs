@@ -97,6 +97,13 @@ internal sealed class MongoServer
             RedirectStandardError = true,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{mongod} did not start.");
+
+        // Drained so mongod never blocks on a full pipe; kept for the message if it does not come up.
+        var console = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => Keep(console, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(console, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         var connectionString = $"mongodb://127.0.0.1:{port}/?directConnection=true";
 
         async Task Stop()
@@ -118,7 +125,7 @@ internal sealed class MongoServer
         catch (Exception ex)
         {
             var log = Path.Combine(dataDirectory, "mongod.log");
-            var tail = File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(20)) : "(no log)";
+            var tail = string.Join('\n', console.Concat(File.Exists(log) ? File.ReadLines(log).TakeLast(20) : []));
             await Stop();
             throw new InvalidOperationException($"mongod on PATH ({mongod}) did not become ready on port {port}:\n{tail}", ex);
         }
@@ -150,6 +157,20 @@ internal sealed class MongoServer
         {
             await Stop();
             throw;
+        }
+    }
+
+    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> lines, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lines.Enqueue(line);
+        while (lines.Count > 20)
+        {
+            lines.TryDequeue(out _);
         }
     }
 
