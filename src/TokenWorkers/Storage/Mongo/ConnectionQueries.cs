@@ -1,0 +1,60 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace TokenWorkers.Storage.Mongo;
+
+/// <summary>
+/// Every filter the connection store sends. The store uses nothing else, so the rendering tests check
+/// exactly what production sends.
+/// </summary>
+internal static class ConnectionFilters
+{
+    private static FilterDefinitionBuilder<ConnectionDocument> Filter => Builders<ConnectionDocument>.Filter;
+
+    /// <summary>
+    /// <c>{ nextRefreshAt: { $type: date } }</c>: the partial filter of the due index, and part of the due query,
+    /// which is what lets the query planner use that partial index (it does not infer it from <c>$lte</c>).
+    /// </summary>
+    public static FilterDefinition<ConnectionDocument> HasNextRefreshAt { get; } =
+        Filter.Type(c => c.NextRefreshAt, BsonType.DateTime);
+
+    /// <summary><c>{ oldestPendingAt: { $type: date } }</c>: the partial filter of the outbox index, and part of its query.</summary>
+    public static FilterDefinition<ConnectionDocument> HasPendingEvents { get; } =
+        Filter.Type(c => c.OldestPendingAt, BsonType.DateTime);
+
+    public static FilterDefinition<ConnectionDocument> ById(string connectionId) =>
+        Filter.Eq(c => c.Id, connectionId);
+
+    /// <summary>The predicate of every write: this connection, still at the version the write was decided on.</summary>
+    public static FilterDefinition<ConnectionDocument> ByIdAndVersion(string connectionId, long expectedVersion) =>
+        Filter.Eq(c => c.Id, connectionId) & Filter.Eq(c => c.Version, expectedVersion);
+
+    /// <summary>Connections to look at by <paramref name="now"/>; a null nextRefreshAt never matches.</summary>
+    public static FilterDefinition<ConnectionDocument> DueAt(DateTimeOffset now) =>
+        HasNextRefreshAt & Filter.Lte(c => c.NextRefreshAt, BsonTime.ToBson(now));
+
+    /// <summary>
+    /// Connections holding a pending event created at or before <paramref name="createdAtOrBefore"/>: exactly those
+    /// whose oldest pending event is, which the maintained <c>oldestPendingAt</c> answers from an index.
+    /// </summary>
+    public static FilterDefinition<ConnectionDocument> PendingAtOrBefore(DateTimeOffset createdAtOrBefore) =>
+        HasPendingEvents & Filter.Lte(c => c.OldestPendingAt, BsonTime.ToBson(createdAtOrBefore));
+
+    /// <summary>The page after <paramref name="afterConnectionId"/> (ids compare as UTF-8 bytes); everything when null.</summary>
+    public static FilterDefinition<ConnectionDocument> After(string? afterConnectionId) =>
+        afterConnectionId is null ? Filter.Empty : Filter.Gt(c => c.Id, afterConnectionId);
+}
+
+/// <summary>The orders of the store's queries; ties are broken by id so every adapter answers in the same order.</summary>
+internal static class ConnectionSorts
+{
+    private static SortDefinitionBuilder<ConnectionDocument> Sort => Builders<ConnectionDocument>.Sort;
+
+    public static SortDefinition<ConnectionDocument> EarliestDueFirst { get; } =
+        Sort.Ascending(c => c.NextRefreshAt).Ascending(c => c.Id);
+
+    public static SortDefinition<ConnectionDocument> OldestPendingFirst { get; } =
+        Sort.Ascending(c => c.OldestPendingAt).Ascending(c => c.Id);
+
+    public static SortDefinition<ConnectionDocument> ById { get; } = Sort.Ascending(c => c.Id);
+}

@@ -1,0 +1,30 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace TokenWorkers.Storage.Mongo;
+
+/// <summary>The update the connection store sends with <see cref="ConnectionFilters.ByIdAndVersion"/>.</summary>
+internal static class ConnectionWrites
+{
+    internal const string IdElement = "_id";
+    internal const string VersionElement = "version";
+
+    /// <summary>
+    /// <c>{ $set: { every state field }, $inc: { version: 1 } }</c>. The state is the whole document as the class
+    /// maps serialize it, minus id and version, so the lease, the outbox (<c>pendingEvents</c>,
+    /// <c>oldestPendingAt</c>) and the state change travel in one single-document update, and a field added to
+    /// the document can never be forgotten here. Absent values are written as null, as on insert.
+    /// </summary>
+    public static UpdateDefinition<ConnectionDocument> ReplaceState(ConnectionDocument updated)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        var state = updated.ToBsonDocument();
+        state.Remove(IdElement);
+        state.Remove(VersionElement);
+        return new BsonDocument
+        {
+            { "$set", state },
+            { "$inc", new BsonDocument(VersionElement, new BsonInt64(1)) },
+        };
+    }
+}

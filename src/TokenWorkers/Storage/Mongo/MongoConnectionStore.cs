@@ -1,0 +1,95 @@
+using MongoDB.Driver;
+using TokenWorkers.Connections;
+
+namespace TokenWorkers.Storage.Mongo;
+
+/// <summary>
+/// The connection store on MongoDB: one document per connection, every write conditional on <c>_id</c> and
+/// <c>version</c>, the lease and the outbox changed in the same single-document update. Needs no
+/// transactions and no replica set; a standalone server works.
+/// </summary>
+public sealed class MongoConnectionStore : IConnectionStore
+{
+    private static readonly FindOneAndUpdateOptions<ConnectionDocument> ReturnUpdated = new()
+    {
+        ReturnDocument = ReturnDocument.After,
+        IsUpsert = false,
+    };
+
+    private readonly MongoStoreContext _context;
+    private readonly ConnectionDocumentMapper _mapper;
+    private readonly IMongoCollection<ConnectionDocument> _connections;
+
+    public MongoConnectionStore(MongoStoreContext context, IMongoTokenCodec codec)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(codec);
+        ConnectionDocumentMaps.EnsureRegistered();
+        _context = context;
+        _mapper = new ConnectionDocumentMapper(codec);
+        _connections = context.GetCollection<ConnectionDocument>(context.Options.Collections.Connections);
+    }
+
+    /// <summary>Checks the server answers (bounded; a clear <see cref="MongoStorageException"/> if not), then creates the indexes.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _context.EnsureReachableAsync(cancellationToken);
+        await _context.EnsureIndexesAsync(_connections, ConnectionIndexes.All, cancellationToken);
+    }
+
+    public async Task<Connection?> FindAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        var document = await _connections.Find(ConnectionFilters.ById(connectionId)).FirstOrDefaultAsync(cancellationToken);
+        return document is null ? null : _mapper.ToConnection(document);
+    }
+
+    public async Task<Connection?> TryInsertAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        var document = _mapper.ToDocument(connection, version: 1);
+        try
+        {
+            await _connections.InsertOneAsync(document, options: null, cancellationToken);
+        }
+        catch (MongoWriteException ex) when (ex.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+        {
+            // _id is the only unique index: the connection exists, and nothing was changed.
+            return null;
+        }
+
+        return _mapper.ToConnection(document);
+    }
+
+    public async Task<Connection?> TryUpdateAsync(Connection updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var document = _mapper.ToDocument(updated, expectedVersion + 1);
+        var stored = await _connections.FindOneAndUpdateAsync(
+            ConnectionFilters.ByIdAndVersion(document.Id, expectedVersion),
+            ConnectionWrites.ReplaceState(document),
+            ReturnUpdated,
+            cancellationToken);
+        return stored is null ? null : _mapper.ToConnection(stored);
+    }
+
+    public Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        FindManyAsync(ConnectionFilters.DueAt(now), ConnectionSorts.EarliestDueFirst, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Connection>> FindWithPendingEventsAsync(
+        DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken) =>
+        FindManyAsync(ConnectionFilters.PendingAtOrBefore(createdAtOrBefore), ConnectionSorts.OldestPendingFirst, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken) =>
+        FindManyAsync(ConnectionFilters.After(afterConnectionId), ConnectionSorts.ById, limit, cancellationToken);
+
+    private async Task<IReadOnlyList<Connection>> FindManyAsync(
+        FilterDefinition<ConnectionDocument> filter,
+        SortDefinition<ConnectionDocument> sort,
+        int limit,
+        CancellationToken cancellationToken)
+    {
+        // MongoDB reads a limit of 0 as "no limit": refuse it rather than return the whole collection.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var documents = await _connections.Find(filter).Sort(sort).Limit(limit).ToListAsync(cancellationToken);
+        return documents.ConvertAll(_mapper.ToConnection);
+    }
+}
