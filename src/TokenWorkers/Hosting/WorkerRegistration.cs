@@ -5,6 +5,7 @@ using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
 using TokenWorkers.Storage;
+using TokenWorkers.Storage.Mongo;
 
 namespace TokenWorkers.Hosting;
 
@@ -26,7 +27,17 @@ public static class WorkerRegistration
         builder.Services
             .AddTokenWorkersMessaging(demo)
             .AddTokenWorkersScheduling(builder.Configuration);
-        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        var mongo = StorageProviders.Is(builder.Configuration[$"{StorageOptions.SectionName}:Provider"] ?? StorageProviders.Sqlite, StorageProviders.Mongo);
+        var health = builder.Services.AddHealthChecks();
+        if (mongo)
+        {
+            health.AddCheck<MongoHealthCheck>("mongodb", tags: ["ready"]);
+        }
+        else
+        {
+            health.AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        }
+
         return builder;
     }
 

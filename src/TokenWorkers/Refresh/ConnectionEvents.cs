@@ -36,33 +36,33 @@ public static class ConnectionEvents
 
     public static ReauthRequired ReauthRequired(
         Connection c, long version, DateTimeOffset now, ReauthReason reason, string? errorCode, Uri? reconnectUrl) => new()
-    {
-        EventId = EventIds.For(c.ConnectionId, version, nameof(Contracts.ReauthRequired)),
-        ConnectionId = c.ConnectionId,
-        TenantId = c.TenantId,
-        Version = version,
-        OccurredAt = now,
-        FailureClass = FailureClass.Reauth,
-        Reason = reason,
-        ErrorCode = errorCode,
-        Deadline = c.AccessTokenExpiresAt,
-        ReconnectUrl = reconnectUrl,
-    };
+        {
+            EventId = EventIds.For(c.ConnectionId, version, nameof(Contracts.ReauthRequired)),
+            ConnectionId = c.ConnectionId,
+            TenantId = c.TenantId,
+            Version = version,
+            OccurredAt = now,
+            FailureClass = FailureClass.Reauth,
+            Reason = reason,
+            ErrorCode = errorCode,
+            Deadline = c.AccessTokenExpiresAt,
+            ReconnectUrl = reconnectUrl,
+        };
 
     public static ReauthSoon ReauthSoon(
         Connection c, long version, DateTimeOffset now, ReauthReason reason, DateTimeOffset deadline, int daysBefore, Uri? reconnectUrl) => new()
-    {
-        EventId = EventIds.For(c.ConnectionId, version, nameof(Contracts.ReauthSoon)),
-        ConnectionId = c.ConnectionId,
-        TenantId = c.TenantId,
-        Version = version,
-        OccurredAt = now,
-        FailureClass = FailureClass.Reauth,
-        Reason = reason,
-        Deadline = deadline,
-        DaysBefore = daysBefore,
-        ReconnectUrl = reconnectUrl,
-    };
+        {
+            EventId = EventIds.For(c.ConnectionId, version, nameof(Contracts.ReauthSoon)),
+            ConnectionId = c.ConnectionId,
+            TenantId = c.TenantId,
+            Version = version,
+            OccurredAt = now,
+            FailureClass = FailureClass.Reauth,
+            Reason = reason,
+            Deadline = deadline,
+            DaysBefore = daysBefore,
+            ReconnectUrl = reconnectUrl,
+        };
 
     public static ConnectionRecovered ConnectionRecovered(Connection before, long version, DateTimeOffset now) => new()
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Storage.Encryption;
+using TokenWorkers.Storage.Mongo;
 using TokenWorkers.Storage.Sqlite;
 
 namespace TokenWorkers.Storage;
@@ -39,16 +40,15 @@ public static class StorageServiceCollectionExtensions
             var provider = serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
             if (StorageProviders.Is(provider, StorageProviders.Mongo))
             {
-                throw new OptionsValidationException(
-                    Options.DefaultName,
-                    typeof(StorageOptions),
-                    [$"{StorageOptions.SectionName}:Provider is '{provider}', but the MongoDB store is not available " +
-                     $"in this build yet. Use '{StorageProviders.Sqlite}' (the default)."]);
+                // Reading the Mongo options validates them: a missing or bad Storage:Mongo:ConnectionString stops start-up here.
+                _ = serviceProvider.GetRequiredService<IOptions<MongoStorageOptions>>().Value;
+                return serviceProvider.GetRequiredService<MongoConnectionStore>();
             }
 
             return serviceProvider.GetRequiredService<SqliteConnectionStore>();
         });
 
+        services.AddMongoConnectionStore();
         services.AddHostedService<ConnectionStoreInitializer>();
         return services;
     }

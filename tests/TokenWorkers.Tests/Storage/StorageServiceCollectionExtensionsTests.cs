@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Storage;
 using TokenWorkers.Storage.Encryption;
+using TokenWorkers.Storage.Mongo;
 using TokenWorkers.Storage.Sqlite;
 using TokenWorkers.Tests.TestSupport;
 
@@ -43,14 +44,40 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
     }
 
     [Fact]
-    public async Task The_mongo_provider_fails_with_a_configuration_error_saying_it_is_not_available_yet()
+    public async Task The_mongo_provider_is_chosen_by_setting_and_a_sqlite_deployment_never_needs_its_settings()
     {
-        await using var services = BuildServices(ValidSettings(("Storage:Provider", "Mongo")));
+        await using var mongo = BuildServices(ValidSettings(
+            ("Storage:Provider", "Mongo"), ("Storage:Mongo:ConnectionString", "mongodb://127.0.0.1:1/")));
+        await using var sqlite = BuildServices(ValidSettings());
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IConnectionStore>());
+        Assert.IsType<MongoConnectionStore>(mongo.GetRequiredService<IConnectionStore>());
+        Assert.IsType<SqliteConnectionStore>(sqlite.GetRequiredService<IConnectionStore>());
+    }
 
-        Assert.Contains("Storage:Provider is 'Mongo'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("not available", error.Message, StringComparison.Ordinal);
+    [Fact]
+    public async Task The_mongo_provider_without_a_connection_string_stops_the_host_at_start_naming_the_setting()
+    {
+        using var host = BuildHost(ValidSettings(("Storage:Provider", "Mongo")));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Cancel));
+
+        Assert.Contains("Storage:Mongo:ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_mongo_stops_the_host_at_start_within_a_bounded_time_without_the_password()
+    {
+        using var host = BuildHost(ValidSettings(
+            ("Storage:Provider", "Mongo"),
+            ("Storage:Mongo:ConnectionString", "mongodb://worker:S3NTINEL-PW@127.0.0.1:1/"),
+            ("Storage:Mongo:ServerSelectionTimeout", "00:00:01")));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(Cancel));
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), $"start-up took {started.Elapsed}");
+        Assert.Contains("Storage:Mongo:ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3NTINEL-PW", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

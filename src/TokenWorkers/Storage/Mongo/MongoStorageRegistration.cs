@@ -1,29 +1,26 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using TokenWorkers.Connections;
 
 namespace TokenWorkers.Storage.Mongo;
 
 public static class MongoStorageRegistration
 {
     /// <summary>
-    /// The MongoDB connection store: options from <c>Storage:Mongo</c> validated at start-up, the shared
-    /// <see cref="MongoStoreContext"/>, the store as <see cref="IConnectionStore"/>, and a <c>mongodb</c>
-    /// readiness check. Needs an <see cref="IMongoTokenCodec"/> registered by the caller (the token protector's adapter).
+    /// The MongoDB connection store's parts: options from <c>Storage:Mongo</c> (validated when the store is
+    /// first resolved, which start-up does when <c>Storage:Provider</c> is <c>Mongo</c>; a SQLite deployment
+    /// never needs them), the shared <see cref="MongoStoreContext"/>, the token codec over the worker's
+    /// protector, and <see cref="MongoConnectionStore"/>. <c>AddConnectionStore</c> decides whether it is the
+    /// <see cref="IConnectionStore"/>; nothing here is constructed unless it is.
     /// </summary>
-    public static IServiceCollection AddMongoConnectionStore(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMongoConnectionStore(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MongoStorageOptions>()
-            .Bind(configuration.GetSection(MongoStorageOptions.SectionName))
-            .ValidateOnStart();
+        services.AddOptions<MongoStorageOptions>().BindConfiguration(MongoStorageOptions.SectionName);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MongoStorageOptions>, MongoStorageOptionsValidator>());
         services.TryAddSingleton(sp => new MongoStoreContext(
             sp.GetRequiredService<IOptions<MongoStorageOptions>>(),
             sp.GetRequiredService<ILogger<MongoStoreContext>>()));
+        services.TryAddSingleton<IMongoTokenCodec, ProtectorMongoCodec>();
         services.TryAddSingleton<MongoConnectionStore>();
-        services.AddSingleton<IConnectionStore>(sp => sp.GetRequiredService<MongoConnectionStore>());
-        services.AddHealthChecks().AddCheck<MongoHealthCheck>("mongodb", tags: ["ready"]);
         return services;
     }
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Hosting;
 using TokenWorkers.Storage.Mongo;
 
 namespace TokenWorkers.Tests.Storage.Mongo;
@@ -67,18 +69,31 @@ public class MongoStartupTests
     }
 
     [Fact]
-    public void The_registration_provides_the_store_and_a_ready_health_check()
+    public async Task The_worker_with_the_mongo_provider_uses_the_mongo_store_and_its_ready_health_check()
     {
-        using var services = Compose(("Storage:Mongo:ConnectionString", NobodyListens), ("Storage:Mongo:Database", "tw_test"));
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Mongo",
+            ["Storage:Mongo:ConnectionString"] = NobodyListens,
+            ["Storage:Mongo:Database"] = "tw_test",
+            ["LinkedIn:ClientId"] = "client",
+            ["LinkedIn:ClientSecret"] = "secret",
+            ["Encryption:ActiveKeyId"] = "k1",
+            ["Encryption:Keys:k1"] = Convert.ToBase64String(new byte[32]),
+        });
+        builder.AddTokenWorkers();
+        await using var app = builder.Build();
 
-        var store = services.GetRequiredService<IConnectionStore>();
-        var checks = services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+        var store = app.Services.GetRequiredService<IConnectionStore>();
+        var checks = app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
 
         Assert.IsType<MongoConnectionStore>(store);
-        Assert.Same(store, services.GetRequiredService<MongoConnectionStore>());
-        Assert.Equal("tw_test", services.GetRequiredService<MongoStoreContext>().Database.DatabaseNamespace.DatabaseName);
+        Assert.Same(store, app.Services.GetRequiredService<MongoConnectionStore>());
+        Assert.Equal("tw_test", app.Services.GetRequiredService<MongoStoreContext>().Database.DatabaseNamespace.DatabaseName);
         var mongo = Assert.Single(checks, c => c.Name == "mongodb");
         Assert.Contains("ready", mongo.Tags);
+        Assert.DoesNotContain(checks, c => c.Name == "store");
     }
 
     [Fact]
@@ -99,7 +114,8 @@ public class MongoStartupTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IMongoTokenCodec, TestTokenCodec>();
-        services.AddMongoConnectionStore(configuration);
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddMongoConnectionStore();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
