@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Outbox;
@@ -285,6 +286,27 @@ public sealed class RefreshPipelineTests : IAsyncLifetime
         }, CancellationToken.None);
         Assert.Equal(1, _host.RefreshExchanges(grantId));
         return granted.RefreshToken!;
+    }
+
+    [Fact]
+    public async Task A_shutdown_during_the_call_to_LinkedIn_releases_the_lease_and_keeps_the_tokens()
+    {
+        var (connection, _) = await _host.ConnectAsync("c-shutdown");
+        _host.Advance(TimeSpan.FromDays(50) + TimeSpan.FromMinutes(1));
+        _host.Sandbox.Control.InjectFault(SandboxEndpoint.AccessToken, SandboxFault.Delay(TimeSpan.FromSeconds(5)));
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var refresher = scope.ServiceProvider.GetRequiredService<ConnectionRefresher>();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => refresher.RefreshAsync("c-shutdown", false, null, shutdown.Token));
+        }
+
+        var stored = await _host.GetAsync("c-shutdown");
+        Assert.Null(stored.Lease);
+        Assert.Equal(connection.AccessToken, stored.AccessToken);
+        Assert.Equal(connection.RefreshToken, stored.RefreshToken);
+        Assert.Equal(RefreshOutcome.Refreshed, (await _host.RefreshAsync("c-shutdown")).Outcome);
     }
 
     [Fact]
