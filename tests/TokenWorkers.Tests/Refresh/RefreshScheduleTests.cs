@@ -141,7 +141,11 @@ public class RefreshScheduleTests
     [Fact]
     public void A_claim_or_backoff_postpones_the_refresh_but_not_an_earlier_warning()
     {
-        var c = Refreshable(Granted.AddDays(340), Granted.AddDays(345));
+        var c = Refreshable(Granted.AddDays(340), Granted.AddDays(345)) with
+        {
+            ReauthWarningsSent = [30],
+            WarningDeadline = Granted.AddDays(345),
+        };
         var now = Granted.AddDays(330);
 
         Assert.Equal(now.AddDays(1), _schedule.NextCheckAt(c, now, refreshNotBefore: now.AddDays(2)));
