@@ -31,7 +31,8 @@ public interface IConnectionStore
 
     /// <summary>
     /// Connections whose <see cref="Connection.NextRefreshAt"/> is at or before <paramref name="now"/>,
-    /// earliest first, at most <paramref name="limit"/>. Served by an index on NextRefreshAt.
+    /// earliest first (ties by id), at most <paramref name="limit"/>. Served by an index on NextRefreshAt.
+    /// A limit below 1 throws <see cref="ArgumentOutOfRangeException"/> (MongoDB would read 0 as "no limit").
     /// </summary>
     Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
@@ -42,6 +43,9 @@ public interface IConnectionStore
     Task<IReadOnlyList<Connection>> FindWithPendingEventsAsync(
         DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Pages through all connections ordered by id, starting after <paramref name="afterConnectionId"/>.</summary>
+    /// <summary>
+    /// Pages through all connections ordered by id (by the UTF-8 bytes of the id, as SQLite and MongoDB
+    /// compare them), starting after <paramref name="afterConnectionId"/>.
+    /// </summary>
     Task<IReadOnlyList<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken);
 }

@@ -20,13 +20,16 @@ public static class WorkerApplication
     {
         try
         {
+            // Every ValidateOnStart option at once, before any service is built, so one run reports every
+            // bad setting (the host would otherwise stop at the first service that reads its options).
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await app.RunAsync();
             return 0;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ValidationFailures(ex) is { Count: > 0 } failures)
         {
             await Console.Error.WriteLineAsync("TokenWorkers cannot start: invalid configuration.");
-            foreach (var failure in ex.Failures)
+            foreach (var failure in failures)
             {
                 await Console.Error.WriteLineAsync($"  - {failure}");
             }
@@ -34,4 +37,11 @@ public static class WorkerApplication
             return 2;
         }
     }
+
+    private static List<string> ValidationFailures(Exception ex) => ex switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ValidationFailures)],
+        _ => [],
+    };
 }
