@@ -26,8 +26,8 @@ public static class NewConnections
             Status = ConnectionStatus.Active,
             AccessToken = grant.AccessToken,
             RefreshToken = grant.RefreshToken,
-            AccessTokenExpiresAt = accessExpiry,
-            RefreshTokenExpiresAt = hardEnd,
+            AccessTokenExpiresAt = accessExpiry.ToStoredPrecision(),
+            RefreshTokenExpiresAt = hardEnd.ToStoredPrecision(),
             CreatedAt = now,
         };
         return connection with { NextRefreshAt = schedule.NextCheckAt(connection, now) };

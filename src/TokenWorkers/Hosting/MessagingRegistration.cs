@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using TokenWorkers.Demo;
 using TokenWorkers.Refresh;
 
@@ -13,9 +14,17 @@ public static class MessagingRegistration
         return bus;
     }
 
-    /// <summary>MassTransit with kebab-case endpoint names, on the in-memory transport (the embedded default).</summary>
-    public static IServiceCollection AddTokenWorkersMessaging(this IServiceCollection services, bool demoSubscriber = false)
+    /// <summary>
+    /// MassTransit with its conventional topology (an exchange per message type, kebab-case endpoint names),
+    /// so another service subscribes with nothing but the contracts and its own queue. The transport is
+    /// <c>Transport:Kind</c>: in-memory (the embedded default) or RabbitMQ.
+    /// </summary>
+    public static IServiceCollection AddTokenWorkersMessaging(this IServiceCollection services, IConfiguration configuration, bool demoSubscriber = false)
     {
+        services.AddValidatedOptions<TransportOptions>(TransportOptions.SectionName);
+        services.AddSingleton<IValidateOptions<TransportOptions>, TransportOptionsValidator>();
+        var transport = configuration.GetSection(TransportOptions.SectionName).Get<TransportOptions>() ?? new TransportOptions();
+
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
@@ -25,7 +34,25 @@ public static class MessagingRegistration
                 bus.AddConsumer<DemoSubscriber>();
             }
 
-            bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
+            if (TransportKinds.Is(transport.Kind, TransportKinds.RabbitMq))
+            {
+                var rabbit = transport.RabbitMq;
+                bus.UsingRabbitMq((context, broker) =>
+                {
+                    broker.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, host =>
+                    {
+                        host.Username(rabbit.Username);
+                        host.Password(rabbit.ResolvePassword());
+                    });
+                    broker.PrefetchCount = rabbit.PrefetchCount;
+                    broker.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
+                    broker.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+            }
         });
         services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {

@@ -25,7 +25,7 @@ public static class WorkerRegistration
         }
 
         builder.Services
-            .AddTokenWorkersMessaging(demo)
+            .AddTokenWorkersMessaging(builder.Configuration, demo)
             .AddTokenWorkersScheduling(builder.Configuration);
         var mongo = StorageProviders.Is(builder.Configuration[$"{StorageOptions.SectionName}:Provider"] ?? StorageProviders.Sqlite, StorageProviders.Mongo);
         var health = builder.Services.AddHealthChecks();

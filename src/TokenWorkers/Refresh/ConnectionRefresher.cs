@@ -122,7 +122,8 @@ public sealed partial class ConnectionRefresher(
             // The hard end is learnt once, from the first grant that states it, and never moved afterwards.
             var hardEnd = c.RefreshTokenExpiresAt ??
                           (granted.RefreshTokenExpiresIn is { } left ? granted.RequestedAt + left : null);
-            var accessExpiry = hardEnd is { } end && granted.AccessTokenExpiresAt > end ? end : granted.AccessTokenExpiresAt;
+            var accessExpiry = (hardEnd is { } end && granted.AccessTokenExpiresAt > end ? end : granted.AccessTokenExpiresAt).ToStoredPrecision();
+            hardEnd = hardEnd.ToStoredPrecision();
             var refreshed = c with
             {
                 AccessToken = granted.AccessToken,
