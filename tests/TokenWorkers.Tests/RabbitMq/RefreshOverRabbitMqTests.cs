@@ -25,6 +25,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
     private RabbitMqBroker _broker = null!;
     private string _virtualHost = "/";
     private LinkedInSandbox _sandbox = null!;
+    private readonly List<WebApplication> _extraWorkers = [];
     private WebApplication? _worker;
     private ServiceProvider? _otherService;
 
@@ -36,29 +37,6 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         _virtualHost = await _broker.CreateVirtualHostAsync();
         _sandbox = await LinkedInSandbox.StartAsync(cancellationToken: Cancel);
         _sandbox.Control.CreateApp(ClientId, ClientSecret, programmaticRefresh: true);
-
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["LinkedIn:OAuthBaseUrl"] = _sandbox.BaseAddress.ToString(),
-            ["LinkedIn:ApiBaseUrl"] = _sandbox.BaseAddress.ToString(),
-            ["LinkedIn:ClientId"] = ClientId,
-            ["LinkedIn:ClientSecret"] = ClientSecret,
-            ["Storage:DataDirectory"] = _dataDirectory,
-            ["Encryption:ActiveKeyId"] = "rabbit-1",
-            ["Encryption:Keys:rabbit-1"] = Convert.ToBase64String(new byte[32]),
-            ["Refresh:ScanInterval"] = "00:00:01",
-            ["Transport:Kind"] = "RabbitMq",
-            ["Transport:RabbitMq:Host"] = _broker.Host,
-            ["Transport:RabbitMq:Port"] = _broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Transport:RabbitMq:VirtualHost"] = _virtualHost,
-            ["Transport:RabbitMq:Username"] = _broker.Username,
-            ["Transport:RabbitMq:Password"] = _broker.Password,
-        });
-        builder.AddTokenWorkers();
-        _worker = builder.Build();
-        _worker.MapTokenWorkersEndpoints();
 
         // Another service: nothing but the contracts, its own queue on the same broker.
         var other = new ServiceCollection().AddSingleton<EventRecorder>().AddLogging();
@@ -77,14 +55,51 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         });
         _otherService = other.BuildServiceProvider();
         await _otherService.GetRequiredService<IBusControl>().StartAsync(Cancel);
-        await _worker.StartAsync(Cancel);
+        _worker = await StartWorkerAsync();
+    }
+
+    /// <summary>A worker instance; every instance shares the broker's virtual host and the store's file.</summary>
+    private async Task<WebApplication> StartWorkerAsync(IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["LinkedIn:OAuthBaseUrl"] = _sandbox.BaseAddress.ToString(),
+            ["LinkedIn:ApiBaseUrl"] = _sandbox.BaseAddress.ToString(),
+            ["LinkedIn:ClientId"] = ClientId,
+            ["LinkedIn:ClientSecret"] = ClientSecret,
+            ["Storage:DataDirectory"] = _dataDirectory,
+            ["Encryption:ActiveKeyId"] = "rabbit-1",
+            ["Encryption:Keys:rabbit-1"] = Convert.ToBase64String(new byte[32]),
+            ["Refresh:ScanInterval"] = "00:00:01",
+            ["Transport:Kind"] = "RabbitMq",
+            ["Transport:RabbitMq:Host"] = _broker.Host,
+            ["Transport:RabbitMq:Port"] = _broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Transport:RabbitMq:VirtualHost"] = _virtualHost,
+            ["Transport:RabbitMq:Username"] = _broker.Username,
+            ["Transport:RabbitMq:Password"] = _broker.Password,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddTokenWorkers();
+        var worker = builder.Build();
+        worker.MapTokenWorkersEndpoints();
+        _extraWorkers.Add(worker);
+        await worker.StartAsync(Cancel);
+        return worker;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_worker is not null)
+        foreach (var worker in _extraWorkers)
         {
-            await _worker.DisposeAsync();
+            await worker.DisposeAsync();
         }
 
         if (_otherService is not null)
@@ -126,6 +141,107 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         Assert.InRange(recorder.Of<TokenRefreshed>("rabbit-healthy")[0].Version, 2, stored!.Version);
         Assert.Equal(stored.AccessTokenExpiresAt, recorder.Of<TokenRefreshed>("rabbit-healthy")[0].AccessTokenExpiresAt);
     }
+
+    [Fact]
+    public async Task Three_instances_on_one_broker_and_one_store_refresh_2000_due_connections_exactly_once_each()
+    {
+        await StartWorkerAsync();
+        await StartWorkerAsync();
+        const int count = 2000;
+        var grants = new Dictionary<string, string>();
+        for (var i = 0; i < count; i++)
+        {
+            var (connection, grant) = await ConnectDueAsync($"fleet-{i:0000}");
+            grants[connection.ConnectionId] = grant.GrantId;
+        }
+
+        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        await PipelineHost.WaitUntilAsync(() => recorder.Of<TokenRefreshed>().Count >= count,
+            $"{count} TokenRefreshed events at the other service", TimeSpan.FromMinutes(4));
+        await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
+
+        var exchanges = _sandbox.Control.Requests
+            .Where(r => r.Endpoint == SandboxEndpoint.AccessToken && r.GrantType == "refresh_token" && r.Status == 200)
+            .GroupBy(r => r.GrantId!)
+            .ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(grants, g => Assert.Equal(1, exchanges.GetValueOrDefault(g.Value)));
+        Assert.Equal(count, recorder.Of<TokenRefreshed>().Select(e => e.ConnectionId).Distinct().Count());
+        Assert.Empty(recorder.Of<ReauthRequired>());
+        var store = _worker!.Services.GetRequiredService<IConnectionStore>();
+        var pending = await store.FindWithPendingEventsAsync(DateTimeOffset.UtcNow, 10, Cancel);
+        Assert.Empty(pending);
+    }
+
+    [Fact]
+    public async Task Poison_messages_end_in_the_error_queue_with_a_reason_and_the_worker_keeps_consuming()
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = _broker.Host,
+            Port = _broker.Port,
+            VirtualHost = _virtualHost,
+            UserName = _broker.Username,
+            Password = _broker.Password,
+        };
+        await using var connection = await factory.CreateConnectionAsync(Cancel);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancel);
+        var properties = new RabbitMQ.Client.BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = Guid.NewGuid().ToString() };
+        string[] poison =
+        [
+            "{ this is not json",
+            Envelope("""{"eventId":"00000000-0000-0000-0000-000000000001","connectionId":"","tenantId":"t","version":1,"occurredAt":"2026-01-01T00:00:00Z"}"""),
+            Envelope("""{"eventId":"00000000-0000-0000-0000-000000000002","connectionId":"nobody","tenantId":"t","version":1,"occurredAt":"2026-01-01T00:00:00Z"}"""),
+        ];
+        foreach (var body in poison)
+        {
+            await channel.BasicPublishAsync("refresh-due", "", false, properties, System.Text.Encoding.UTF8.GetBytes(body), Cancel);
+        }
+
+        var reasons = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (reasons.Count < poison.Length && DateTime.UtcNow < deadline)
+        {
+            var got = await TryGetAsync(connection, "refresh-due_error");
+            if (got is null)
+            {
+                await Task.Delay(100, Cancel);
+                continue;
+            }
+
+            var headers = got.BasicProperties.Headers ?? new Dictionary<string, object?>();
+            reasons.Add(headers.TryGetValue("MT-Fault-Message", out var message) && message is byte[] bytes
+                ? System.Text.Encoding.UTF8.GetString(bytes)
+                : "(no MT-Fault-Message header)");
+        }
+
+        Assert.Equal(poison.Length, reasons.Count);
+        Assert.All(reasons, r => Assert.NotEqual("(no MT-Fault-Message header)", r));
+        Assert.Contains(reasons, r => r.Contains("ConnectionId is required", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("'nobody' does not exist", StringComparison.Ordinal));
+
+        var (_, grant) = await ConnectDueAsync("after-poison");
+        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        await PipelineHost.WaitUntilAsync(() => recorder.Of<TokenRefreshed>("after-poison").Count == 1, "a refresh after the poison", TimeSpan.FromSeconds(30));
+        Assert.Single(_sandbox.Control.Requests, r => r.GrantId == grant.GrantId && r.Endpoint == SandboxEndpoint.AccessToken);
+    }
+
+    /// <summary>One message from a queue; null while the queue is empty or not yet declared by MassTransit.</summary>
+    private static async Task<RabbitMQ.Client.BasicGetResult?> TryGetAsync(RabbitMQ.Client.IConnection connection, string queue)
+    {
+        // A get on a missing queue closes the channel, so each attempt uses its own.
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancel);
+        try
+        {
+            return await channel.BasicGetAsync(queue, autoAck: true, Cancel);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            return null;
+        }
+    }
+
+    private static string Envelope(string message) =>
+        $$"""{"messageId":"{{Guid.NewGuid()}}","messageType":["urn:message:TokenWorkers.Contracts:RefreshDue"],"message":{{message}}}""";
 
     private async Task<(Connection Connection, SeededGrant Grant)> ConnectDueAsync(string connectionId)
     {
