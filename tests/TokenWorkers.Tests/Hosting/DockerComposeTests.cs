@@ -1,0 +1,155 @@
+using System.Collections;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TokenWorkers.Hosting;
+using TokenWorkers.Storage.Mongo;
+
+namespace TokenWorkers.Tests.Hosting;
+
+/// <summary>
+/// No Docker engine runs on our machines, so the compose file is kept in step with the app by reading it:
+/// every setting it passes to the worker must be one the worker binds, and together they must pass the
+/// worker's own start-up validation.
+/// </summary>
+public sealed partial class DockerComposeTests
+{
+    private static readonly string Root = FindRoot();
+
+    [Fact]
+    public void Every_setting_the_compose_file_passes_to_the_worker_is_one_the_worker_binds()
+    {
+        var known = KnownSettings();
+        var environment = WorkerEnvironment();
+
+        Assert.NotEmpty(environment);
+        Assert.All(environment.Keys, key => Assert.True(IsKnown(key, known), $"docker-compose.yml passes {key}, which the worker does not bind"));
+    }
+
+    [Fact]
+    public void The_compose_settings_pass_the_workers_start_up_validation()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(WorkerEnvironment().Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)));
+        builder.AddTokenWorkers();
+        using var app = builder.Build();
+
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Equal("mongodb://mongo:27017", app.Services.GetRequiredService<IOptions<MongoStorageOptions>>().Value.ConnectionString);
+        Assert.Equal("rabbitmq", app.Services.GetRequiredService<IOptions<TransportOptions>>().Value.RabbitMq.Host);
+    }
+
+    [Fact]
+    public void The_dockerfiles_build_from_the_solution_layout_and_run_as_a_non_root_user()
+    {
+        foreach (var name in new[] { "worker.Dockerfile", "sandbox.Dockerfile" })
+        {
+            var text = File.ReadAllText(Path.Combine(Root, "docker", name));
+            Assert.Contains("AS build", text, StringComparison.Ordinal);
+            Assert.Contains("USER $APP_UID", text, StringComparison.Ordinal);
+            foreach (Match copy in CopySource().Matches(text))
+            {
+                Assert.True(File.Exists(Path.Combine(Root, copy.Groups[1].Value)) || Directory.Exists(Path.Combine(Root, copy.Groups[1].Value)),
+                    $"{name} copies {copy.Groups[1].Value}, which does not exist");
+            }
+        }
+    }
+
+    /// <summary>The worker service's environment, with compose's ${VAR:-default} and ${VAR:?message} filled in.</summary>
+    private static Dictionary<string, string> WorkerEnvironment()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, "docker", "docker-compose.yml"));
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inWorker = false;
+        var inEnvironment = false;
+        foreach (var line in lines)
+        {
+            if (line.Length == 0 || line.TrimStart().StartsWith('#'))
+            {
+                continue;
+            }
+
+            var indent = line.Length - line.TrimStart().Length;
+            if (indent == 2)
+            {
+                inWorker = line.Trim() == "worker:";
+                inEnvironment = false;
+            }
+            else if (inWorker && indent == 4)
+            {
+                inEnvironment = line.Trim() == "environment:";
+            }
+            else if (inEnvironment && indent == 6)
+            {
+                var separator = line.IndexOf(':', StringComparison.Ordinal);
+                var key = line[..separator].Trim();
+                var value = line[(separator + 1)..].Trim().Trim('"');
+                value = Variable().Replace(value, m => m.Groups[2].Value == "-"
+                    ? m.Groups[3].Value
+                    : Convert.ToBase64String(new byte[32]));
+                result[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsKnown(string key, HashSet<string> known) =>
+        known.Contains(key) || known.Any(k => k.EndsWith(":*", StringComparison.Ordinal) && key.StartsWith(k[..^1], StringComparison.Ordinal));
+
+    /// <summary>Every setting path the worker binds: its options classes under their section names, and the host's own.</summary>
+    private static HashSet<string> KnownSettings()
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal) { "ASPNETCORE_ENVIRONMENT", "Urls", "Serilog:*" };
+        var sections = typeof(WorkerRegistration).Assembly.GetTypes()
+            .Select(t => (Type: t, Field: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
+            .Where(s => s.Field is { IsLiteral: true } && s.Type.Name.EndsWith("Options", StringComparison.Ordinal));
+        foreach (var (type, field) in sections)
+        {
+            AddProperties(known, (string)field!.GetRawConstantValue()!, type);
+        }
+
+        return known;
+    }
+
+    private static void AddProperties(HashSet<string> known, string prefix, Type type)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var path = $"{prefix}:{property.Name}";
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (propertyType.IsClass && propertyType != typeof(string) && propertyType != typeof(Uri) && !typeof(IEnumerable).IsAssignableFrom(propertyType))
+            {
+                AddProperties(known, path, propertyType);
+            }
+            else if (typeof(IEnumerable).IsAssignableFrom(propertyType) && propertyType != typeof(string))
+            {
+                known.Add(path + ":*");
+            }
+            else if (property.CanWrite)
+            {
+                known.Add(path);
+            }
+        }
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TokenWorkers.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("TokenWorkers.sln not found above the test binaries");
+    }
+
+    [GeneratedRegex(@"\$\{([A-Z_]+):?([-?])([^}]*)\}")]
+    private static partial Regex Variable();
+
+    [GeneratedRegex(@"^COPY (?!--from)(\S+)", RegexOptions.Multiline)]
+    private static partial Regex CopySource();
+}
