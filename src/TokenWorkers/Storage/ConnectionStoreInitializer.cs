@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Publishing;
 
 namespace TokenWorkers.Storage;
 
@@ -7,9 +9,19 @@ namespace TokenWorkers.Storage;
 /// Creates the store's schema before any hosted service starts (the bus, the scheduler), so no
 /// consumer can run against a missing table.
 /// </summary>
-internal sealed class ConnectionStoreInitializer(IConnectionStore store) : IHostedLifecycleService
+internal sealed class ConnectionStoreInitializer(IConnectionStore store, IServiceProvider services, IOptions<StorageOptions> options)
+    : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+
+        // The posting ledger has only a SQLite adapter so far; a MongoDB deployment runs without it.
+        if (!StorageProviders.Is(options.Value.Provider, StorageProviders.Mongo))
+        {
+            await services.GetRequiredService<IPostLedger>().InitializeAsync(cancellationToken);
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
