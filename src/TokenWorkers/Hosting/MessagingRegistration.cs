@@ -1,5 +1,6 @@
 using MassTransit;
 using TokenWorkers.Demo;
+using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Hosting;
@@ -10,6 +11,7 @@ public static class MessagingRegistration
     public static IBusRegistrationConfigurator AddTokenWorkersConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RefreshDueConsumer, RefreshDueConsumerDefinition>();
+        bus.AddConsumer<PublishPostConsumer, PublishPostConsumerDefinition>();
         return bus;
     }
 
