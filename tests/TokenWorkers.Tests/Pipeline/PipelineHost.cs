@@ -119,10 +119,11 @@ public sealed class PipelineHost : IAsyncDisposable
     }
 
     /// <summary>A member connects through a seeded grant; the connection is stored as the connect flow would.</summary>
-    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(string connectionId, bool programmaticRefresh = true, string tenantId = "tenant-1")
+    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(
+        string connectionId, bool programmaticRefresh = true, string tenantId = "tenant-1", IReadOnlyList<string>? scopes = null)
     {
         var member = Sandbox.Control.CreateMember();
-        var grant = Sandbox.Control.SeedGrant(programmaticRefresh ? ClientId : NoRefreshClientId, member.Sub, Scopes);
+        var grant = Sandbox.Control.SeedGrant(programmaticRefresh ? ClientId : NoRefreshClientId, member.Sub, scopes ?? Scopes);
         var granted = new TokenGranted(
             new SecretToken(grant.AccessToken),
             TimeSpan.FromSeconds(grant.ExpiresIn),
