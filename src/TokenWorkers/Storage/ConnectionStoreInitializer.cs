@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Publishing;
 
@@ -9,18 +8,12 @@ namespace TokenWorkers.Storage;
 /// Creates the store's schema before any hosted service starts (the bus, the scheduler), so no
 /// consumer can run against a missing table.
 /// </summary>
-internal sealed class ConnectionStoreInitializer(IConnectionStore store, IServiceProvider services, IOptions<StorageOptions> options)
-    : IHostedLifecycleService
+internal sealed class ConnectionStoreInitializer(IConnectionStore store, IPostLedger ledger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
-
-        // The posting ledger has only a SQLite adapter so far; a MongoDB deployment runs without it.
-        if (!StorageProviders.Is(options.Value.Provider, StorageProviders.Mongo))
-        {
-            await services.GetRequiredService<IPostLedger>().InitializeAsync(cancellationToken);
-        }
+        await ledger.InitializeAsync(cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -55,7 +55,7 @@ public static class StorageServiceCollectionExtensions
         {
             var provider = serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
             return StorageProviders.Is(provider, StorageProviders.Mongo)
-                ? throw new NotSupportedException("The posting ledger has no MongoDB adapter yet; PublishPost needs Storage:Provider=Sqlite.")
+                ? serviceProvider.GetRequiredService<MongoPostLedger>()
                 : serviceProvider.GetRequiredService<SqlitePostLedger>();
         });
 
