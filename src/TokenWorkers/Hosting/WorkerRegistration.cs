@@ -23,6 +23,7 @@ public static class WorkerRegistration
             builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
             builder.Services.AddHttpClient(nameof(DemoSeeder));
             builder.Services.AddHostedService<DemoSeeder>();
+            builder.Services.AddHostedService<DemoPoster>();
         }
 
         builder.Services

@@ -193,13 +193,13 @@ public sealed partial class PostPublisher(
     {
         var used = connection.AccessToken!;
         var result = await call(used);
-        if (result is not ApiRejected { Class: FailureClass.Reauth })
+        if (result is not ApiRejected { Class: FailureClass.Reauth } unauthorized)
         {
             return (result, connection);
         }
 
         var (outcome, refreshed) = await refresher.RefreshBeforeUseAsync(connection.ConnectionId, (c, _) => Equals(c.AccessToken, used), cancellationToken);
-        LogInlineRefresh(logger, connection.ConnectionId, outcome);
+        LogRefreshAfterUnauthorized(logger, connection.ConnectionId, unauthorized.Status, unauthorized.Code, outcome);
         var after = await AfterRefreshAsync(connection.ConnectionId, outcome, refreshed, publisher, cancellationToken);
         if (after is not { Status: ConnectionStatus.Active, AccessToken: { } token } || Equals(token, used))
         {
@@ -358,8 +358,11 @@ public sealed partial class PostPublisher(
     [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "Post {PostId} not claimed: it is {State}")]
     private static partial void LogNotClaimed(ILogger logger, string postId, PostState state);
 
-    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Inline refresh of {ConnectionId} before posting: {Outcome}")]
+    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Inline refresh of {ConnectionId} before posting (its access token expires within the margin): {Outcome}")]
     private static partial void LogInlineRefresh(ILogger logger, string connectionId, RefreshOutcome outcome);
+
+    [LoggerMessage(EventId = 509, Level = LogLevel.Information, Message = "Inline refresh of {ConnectionId} after LinkedIn answered {Status} {ErrorCode} to a posting call: {Outcome}")]
+    private static partial void LogRefreshAfterUnauthorized(ILogger logger, string connectionId, int status, string? errorCode, RefreshOutcome outcome);
 
     [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Post {PostId} was already on LinkedIn as {Urn}: settled without posting again")]
     private static partial void LogSettled(ILogger logger, string postId, string urn);
