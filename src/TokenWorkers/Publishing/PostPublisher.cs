@@ -264,7 +264,10 @@ public sealed partial class PostPublisher(
             case PostOutcomeUnknown unknown:
                 await ReleaseAsync(claimed.PostId, holder, uncertain: true, new PostError(FailureClass.Transient, unknown.Reason, now), null);
                 LogUnknown(logger, claimed.PostId, unknown.Reason);
-                return PublishOutcome.RetryLater;
+
+                // No quick retry: LinkedIn may still be processing the first call, and the duplicate check that makes
+                // the settling call safe only sees posts it has finished. The scan settles it after RedispatchAfter.
+                return PublishOutcome.Waiting;
             case ApiRejected transient:
                 await ReleaseAsync(claimed.PostId, holder, uncertain, new PostError(FailureClass.Transient, transient.Message, now), null);
                 LogRetryLater(logger, claimed.PostId, transient.Message);
@@ -389,10 +392,10 @@ public enum PublishOutcome
     Published,
     Failed,
 
-    /// <summary>Held in the ledger: a rate limit (until NotBefore) or re-authorization.</summary>
+    /// <summary>Held in the ledger: a rate limit (until NotBefore), re-authorization, or an unknown outcome to settle at NotBefore.</summary>
     Waiting,
 
-    /// <summary>A transient failure or an unknown outcome; a quick retry or the resumption scan tries again.</summary>
+    /// <summary>A transient failure that surely did not create the post; a quick retry or the resumption scan tries again.</summary>
     RetryLater,
 
     /// <summary>Another holder is on it, or it is waiting and nothing changed.</summary>

@@ -28,7 +28,8 @@ public sealed class PublishingOptions
 
     /// <summary>
     /// A post not finished this long after its last dispatch is dispatched again by the resumption scan: the safety net for
-    /// a lost message or a retry budget spent on an outage.
+    /// a lost message or a retry budget spent on an outage, and the wait before settling an unknown outcome (long enough
+    /// for LinkedIn to have finished the first call, well inside its duplicate window of about a day).
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromMinutes(10);
@@ -41,7 +42,7 @@ public sealed class PublishingOptions
     [Range(1, 10_000)]
     public int ScanBatchSize { get; set; } = 50;
 
-    /// <summary>Quick in-process retries of a transient failure (5xx, unreachable, unknown outcome) before the scan takes over.</summary>
+    /// <summary>Quick in-process retries of a transient failure (5xx, unreachable) before the scan takes over; an unknown outcome is left to the scan.</summary>
     [Range(0, 10)]
     public int QuickRetryCount { get; set; } = 3;
 

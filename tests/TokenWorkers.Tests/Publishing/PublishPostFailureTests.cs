@@ -47,6 +47,26 @@ public sealed class PublishPostFailureTests
     }
 
     [Fact]
+    public async Task An_unknown_outcome_is_not_retried_quickly_but_left_to_the_scan()
+    {
+        await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Publishing:QuickRetryCount"] = "3",
+            ["Publishing:QuickRetryInterval"] = "00:00:00",
+        });
+        await host.ConnectAsync("c-dropped");
+        host.Sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.DropAfterProcessing);
+
+        await host.PublishAsync(new PublishPost { PostId = "p-dropped", ConnectionId = "c-dropped", Text = "Did it go out?" });
+
+        Assert.Single(host.Sandbox.Control.Requests, r => r.Endpoint == SandboxEndpoint.UgcPosts);
+        var entry = await host.PostAsync("p-dropped");
+        Assert.Equal(PostState.Unknown, entry.State);
+        Assert.Equal(host.Now.AddMinutes(10), entry.NotBefore!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Empty(host.Events.Posts<PostPublished>("p-dropped"));
+    }
+
+    [Fact]
     public async Task The_Posts_API_gets_the_pinned_version_and_escaped_commentary()
     {
         await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
