@@ -132,7 +132,13 @@ public sealed partial class PostPublisher(
         try
         {
             connection = await FreshConnectionAsync(claimed.ConnectionId, publisher, cancellationToken);
-            if (connection is null || connection.Status != ConnectionStatus.Active)
+            if (connection is null)
+            {
+                return await CompleteAsync(claimed.PostId, holder, PostState.Failed, null,
+                    new PostError(FailureClass.Invalid, $"Connection '{claimed.ConnectionId}' no longer exists.", time.GetUtcNow()), publisher, cancellationToken);
+            }
+
+            if (connection.Status != ConnectionStatus.Active)
             {
                 return await AwaitReauthAsync(claimed, holder, connection, cancellationToken);
             }
