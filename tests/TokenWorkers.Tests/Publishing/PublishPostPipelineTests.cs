@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Publishing;
@@ -197,6 +198,27 @@ public sealed class PublishPostPipelineTests : IAsyncLifetime
         Assert.Equal(PostState.Published, settled.State);
         Assert.Equal(created.Urn, settled.Urn);
         Assert.Equal(2, settled.Attempts);
+    }
+
+    [Fact]
+    public async Task Two_resumption_scans_at_once_dispatch_a_waiting_post_once()
+    {
+        await _host.ConnectAsync("c-race");
+        _host.Sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.DropAfterProcessing);
+        await _host.PublishAsync(Post("p-race", "c-race"));
+        _host.Advance(TimeSpan.FromMinutes(11));
+
+        var scans = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            await using var scope = _host.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<PostResumer>().ScanAsync(_host.Bus, CancellationToken.None);
+        }));
+        await _host.Activity.SettleAsync();
+
+        Assert.Equal(1, scans.Sum());
+        Assert.Equal(2, PostingCalls);
+        Assert.Single(_host.LinkedInPosts);
+        Assert.Single(_host.Events.Posts<PostPublished>("p-race"));
     }
 
     [Fact]
