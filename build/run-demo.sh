@@ -27,7 +27,7 @@ cat <<TXT
 
   LinkedIn sandbox:  $sandbox_url   (control surface: $sandbox_url/_sandbox/requests)
   Worker:            $worker_url/health/ready
-  Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon and ReauthRequired below (within a minute).
+  Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon, ReauthRequired, PostPublished and PostFailed below (within a minute).
 
 TXT
 ASPNETCORE_ENVIRONMENT=Development \

@@ -19,4 +19,7 @@ public enum FailureClass
 
     /// <summary>403 ACCESS_DENIED: a scope or product is missing for this operation; the token stays.</summary>
     Permission = 5,
+
+    /// <summary>A command refused as it is (blank or too long text, unknown connection, bad URL, content LinkedIn rejects): sending it again cannot help.</summary>
+    Invalid = 6,
 }

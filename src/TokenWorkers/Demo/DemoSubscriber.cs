@@ -5,8 +5,23 @@ namespace TokenWorkers.Demo;
 
 /// <summary>What another service subscribed to TokenWorkers' events would receive, logged for the demo.</summary>
 public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
-    IConsumer<TokenRefreshed>, IConsumer<ReauthSoon>, IConsumer<ReauthRequired>, IConsumer<ConnectionRecovered>
+    IConsumer<TokenRefreshed>, IConsumer<ReauthSoon>, IConsumer<ReauthRequired>, IConsumer<ConnectionRecovered>,
+    IConsumer<PostPublished>, IConsumer<PostFailed>
 {
+    public Task Consume(ConsumeContext<PostPublished> context)
+    {
+        var m = context.Message;
+        LogPublished(logger, m.PostId, m.ConnectionId, m.Url);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<PostFailed> context)
+    {
+        var m = context.Message;
+        LogPostFailed(logger, m.PostId, m.ConnectionId, m.FailureClass, m.Reason, m.CanResend);
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<TokenRefreshed> context)
     {
         var m = context.Message;
@@ -43,6 +58,12 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
 
     [LoggerMessage(EventId = 912, Level = LogLevel.Error, Message = "Subscriber got ReauthRequired: {ConnectionId} must log in again now ({Reason}, LinkedIn said {ErrorCode}; access token dies {Deadline:o})")]
     private static partial void LogRequired(ILogger logger, string connectionId, ReauthReason reason, string errorCode, DateTimeOffset? deadline);
+
+    [LoggerMessage(EventId = 914, Level = LogLevel.Information, Message = "Subscriber got PostPublished: {PostId} by {ConnectionId} is at {Url}")]
+    private static partial void LogPublished(ILogger logger, string postId, string connectionId, Uri url);
+
+    [LoggerMessage(EventId = 915, Level = LogLevel.Warning, Message = "Subscriber got PostFailed: {PostId} by {ConnectionId} ({FailureClass}): {Reason}; resending could help: {CanResend}")]
+    private static partial void LogPostFailed(ILogger logger, string postId, string connectionId, FailureClass failureClass, string reason, bool canResend);
 
     [LoggerMessage(EventId = 913, Level = LogLevel.Information, Message = "Subscriber got ConnectionRecovered: {ConnectionId} works again after {FailedAttempts} failed attempts ({PreviousFailureClass})")]
     private static partial void LogRecovered(ILogger logger, string connectionId, FailureClass previousFailureClass, int failedAttempts);

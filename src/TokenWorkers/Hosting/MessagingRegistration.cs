@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Demo;
+using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Hosting;
@@ -11,6 +12,7 @@ public static class MessagingRegistration
     public static IBusRegistrationConfigurator AddTokenWorkersConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RefreshDueConsumer, RefreshDueConsumerDefinition>();
+        bus.AddConsumer<PublishPostConsumer, PublishPostConsumerDefinition>();
         return bus;
     }
 

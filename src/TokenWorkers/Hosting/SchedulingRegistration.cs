@@ -1,5 +1,6 @@
 using Quartz;
 using TokenWorkers.Outbox;
+using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Hosting;
@@ -8,13 +9,19 @@ public static class SchedulingRegistration
 {
     private static readonly TimeSpan OutboxSweepInterval = TimeSpan.FromSeconds(30);
 
-    /// <summary>Quartz runs the refresh scan and the outbox sweep; each job never overlaps itself.</summary>
+    /// <summary>Quartz runs the refresh scan, the outbox sweep and the post resumption scan; each job never overlaps itself.</summary>
     public static IServiceCollection AddTokenWorkersScheduling(this IServiceCollection services, IConfiguration configuration)
     {
         var scanInterval = configuration.GetSection(RefreshOptions.SectionName).Get<RefreshOptions>()?.ScanInterval
                            ?? new RefreshOptions().ScanInterval;
+        var postScanInterval = configuration.GetSection(PublishingOptions.SectionName).Get<PublishingOptions>()?.ScanInterval
+                               ?? new PublishingOptions().ScanInterval;
         services.AddQuartz(quartz =>
         {
+            quartz.ScheduleJob<PostResumeJob>(
+                trigger => trigger.WithIdentity(PostResumeJob.Name).StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(postScanInterval).RepeatForever()),
+                job => job.WithIdentity(PostResumeJob.Name));
             quartz.ScheduleJob<RefreshScanJob>(
                 trigger => trigger.WithIdentity(RefreshScanJob.Name).StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(scanInterval).RepeatForever()),

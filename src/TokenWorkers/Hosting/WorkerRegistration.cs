@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Demo;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
+using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Storage;
 using TokenWorkers.Storage.Mongo;
@@ -22,6 +23,7 @@ public static class WorkerRegistration
             builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
             builder.Services.AddHttpClient(nameof(DemoSeeder));
             builder.Services.AddHostedService<DemoSeeder>();
+            builder.Services.AddHostedService<DemoPoster>();
         }
 
         builder.Services
@@ -49,6 +51,17 @@ public static class WorkerRegistration
         services.AddConnectionStore();
         services.AddLinkedIn();
         services.AddRefresh();
+        services.AddPublishing();
+        return services;
+    }
+
+    public static IServiceCollection AddPublishing(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
+        // The client enforces LinkedIn:RequestTimeout itself, so an unanswered post is told apart from a shutdown.
+        services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddScoped<PostPublisher>();
+        services.TryAddScoped<PostResumer>();
         return services;
     }
 

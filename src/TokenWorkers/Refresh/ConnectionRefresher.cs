@@ -28,8 +28,26 @@ public sealed partial class ConnectionRefresher(
     /// Refreshes the connection if it is due (or <paramref name="force"/>), active and not leased by a live holder.
     /// <paramref name="triggerEventId"/> is the RefreshDue being handled: it leaves the outbox with the lease write.
     /// </summary>
-    public async Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshAsync(
-        string connectionId, bool force, Guid? triggerEventId, CancellationToken cancellationToken)
+    public Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshAsync(
+        string connectionId, bool force, Guid? triggerEventId, CancellationToken cancellationToken) =>
+        RefreshIfAsync(
+            connectionId,
+            (c, now) => force || schedule.RefreshAt(c, now) is not { } at || now >= at,
+            triggerEventId,
+            cancellationToken);
+
+    /// <summary>
+    /// Refreshes the connection before a caller uses its access token (posting), through the same lease and
+    /// compare-and-swap path, when <paramref name="needsRefresh"/> holds for the latest stored connection; so
+    /// however many callers find the token expiring at once, one exchange happens and the rest see
+    /// <see cref="RefreshOutcome.NotDue"/> (already refreshed) or <see cref="RefreshOutcome.Leased"/> (in progress).
+    /// </summary>
+    public Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshBeforeUseAsync(
+        string connectionId, Func<Connection, DateTimeOffset, bool> needsRefresh, CancellationToken cancellationToken) =>
+        RefreshIfAsync(connectionId, needsRefresh, null, cancellationToken);
+
+    private async Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshIfAsync(
+        string connectionId, Func<Connection, DateTimeOffset, bool> due, Guid? triggerEventId, CancellationToken cancellationToken)
     {
         var holder = identity.NewLeaseHolder();
         var skipped = RefreshOutcome.NotDue;
@@ -42,7 +60,7 @@ public sealed partial class ConnectionRefresher(
                 return null;
             }
 
-            if (!RefreshSchedule.CanExtend(c, now) || (!force && schedule.RefreshAt(c, now) is { } at && now < at))
+            if (!RefreshSchedule.CanExtend(c, now) || !due(c, now))
             {
                 skipped = RefreshOutcome.NotDue;
                 return null;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using TokenWorkers.Connections;
+using TokenWorkers.Publishing;
 
 namespace TokenWorkers.Storage;
 
@@ -7,9 +8,13 @@ namespace TokenWorkers.Storage;
 /// Creates the store's schema before any hosted service starts (the bus, the scheduler), so no
 /// consumer can run against a missing table.
 /// </summary>
-internal sealed class ConnectionStoreInitializer(IConnectionStore store) : IHostedLifecycleService
+internal sealed class ConnectionStoreInitializer(IConnectionStore store, IPostLedger ledger) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        await ledger.InitializeAsync(cancellationToken);
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Publishing;
 using TokenWorkers.Storage.Encryption;
 using TokenWorkers.Storage.Mongo;
 using TokenWorkers.Storage.Sqlite;
@@ -46,6 +47,16 @@ public static class StorageServiceCollectionExtensions
             }
 
             return serviceProvider.GetRequiredService<SqliteConnectionStore>();
+        });
+
+        services.TryAddSingleton(serviceProvider => new SqlitePostLedger(
+            Path.Combine(serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, SqliteConnectionStore.FileName)));
+        services.TryAddSingleton<IPostLedger>(serviceProvider =>
+        {
+            var provider = serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+            return StorageProviders.Is(provider, StorageProviders.Mongo)
+                ? serviceProvider.GetRequiredService<MongoPostLedger>()
+                : serviceProvider.GetRequiredService<SqlitePostLedger>();
         });
 
         services.AddMongoConnectionStore();

@@ -6,8 +6,16 @@ namespace TokenWorkers.Tests.Contracts;
 public class ContractsTests
 {
     private static readonly Type[] Events = typeof(IConnectionEvent).Assembly.GetTypes()
-        .Where(t => t.IsClass && typeof(IConnectionEvent).IsAssignableFrom(t))
+        .Where(t => t.IsClass && (typeof(IConnectionEvent).IsAssignableFrom(t) || typeof(IPostEvent).IsAssignableFrom(t) || t == typeof(PublishPost)))
         .ToArray();
+
+    [Fact]
+    public void The_posting_messages_are_among_the_checked_contracts()
+    {
+        Assert.Contains(typeof(PublishPost), Events);
+        Assert.Contains(typeof(PostPublished), Events);
+        Assert.Contains(typeof(PostFailed), Events);
+    }
 
     [Fact]
     public void Every_event_is_an_immutable_record_in_a_namespace()

@@ -23,12 +23,34 @@ public sealed class EventRecorder
         Events.OfType<T>().Where(e => e.ConnectionId == connectionId).ToArray();
 
     internal void Record(IConnectionEvent message) => _deliveries.Enqueue(message);
+
+    private readonly ConcurrentQueue<IPostEvent> _postDeliveries = new();
+
+    /// <summary>Every posting event delivered, duplicates (same EventId) included.</summary>
+    public IReadOnlyList<IPostEvent> PostDeliveries => [.. _postDeliveries];
+
+    /// <summary>The posting events of <paramref name="postId"/> of type <typeparamref name="T"/>, duplicates dropped.</summary>
+    public IReadOnlyList<T> Posts<T>(string postId) where T : IPostEvent =>
+        PostDeliveries.DistinctBy(e => e.EventId).OfType<T>().Where(e => e.PostId == postId).ToArray();
+
+    internal void Record(IPostEvent message) => _postDeliveries.Enqueue(message);
 }
 
-/// <summary>The recorder's consumer; it subscribes to every event but RefreshDue, which the worker consumes.</summary>
+/// <summary>The recorder's consumer; it subscribes to every event but RefreshDue, which the worker consumes, and to the posting outcomes.</summary>
 public sealed class EventRecorderConsumer(EventRecorder recorder) :
-    IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>
+    IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>,
+    IConsumer<PostPublished>, IConsumer<PostFailed>
 {
+    public Task Consume(ConsumeContext<PostPublished> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<PostFailed> context) => Record(context.Message);
+
+    private Task Record(IPostEvent message)
+    {
+        recorder.Record(message);
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<TokenRefreshed> context) => Record(context.Message);
 
     public Task Consume(ConsumeContext<ReauthRequired> context) => Record(context.Message);

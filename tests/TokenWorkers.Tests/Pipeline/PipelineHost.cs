@@ -4,9 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
+using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
 
@@ -50,6 +52,10 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public IConnectionStore Store => _services.GetRequiredService<IConnectionStore>();
 
+    public ApiTraffic Traffic => _services.GetRequiredService<ApiTraffic>();
+
+    public IPostLedger Ledger => _services.GetRequiredService<IPostLedger>();
+
     public EventRecorder Events => _services.GetRequiredService<EventRecorder>();
 
     public IBusControl Bus => _services.GetRequiredService<IBusControl>();
@@ -77,6 +83,7 @@ public sealed class PipelineHost : IAsyncDisposable
             ["Encryption:Keys:test-1"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
             ["Refresh:QuickRetryCount"] = "0",
             ["Refresh:RefreshJitter"] = "00:00:00",
+            ["Publishing:QuickRetryCount"] = "0",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
@@ -89,8 +96,10 @@ public sealed class PipelineHost : IAsyncDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<EventRecorder>()
+            .AddSingleton<ApiTraffic>()
             .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         services.AddTokenWorkersCore(configuration);
+        services.AddHttpClient<LinkedInApiClient>().AddHttpMessageHandler(sp => new RecordingHandler(sp.GetRequiredService<ApiTraffic>()));
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
@@ -102,6 +111,7 @@ public sealed class PipelineHost : IAsyncDisposable
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var host = new PipelineHost(time, sandbox, provider, dataDirectory, logs);
         await host.Store.InitializeAsync(CancellationToken.None);
+        await host.Ledger.InitializeAsync(CancellationToken.None);
         host.Bus.ConnectPublishObserver(host.Activity);
         host.Bus.ConnectConsumeObserver(host.Activity);
         await host.Bus.StartAsync();
@@ -109,10 +119,11 @@ public sealed class PipelineHost : IAsyncDisposable
     }
 
     /// <summary>A member connects through a seeded grant; the connection is stored as the connect flow would.</summary>
-    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(string connectionId, bool programmaticRefresh = true, string tenantId = "tenant-1")
+    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(
+        string connectionId, bool programmaticRefresh = true, string tenantId = "tenant-1", IReadOnlyList<string>? scopes = null)
     {
         var member = Sandbox.Control.CreateMember();
-        var grant = Sandbox.Control.SeedGrant(programmaticRefresh ? ClientId : NoRefreshClientId, member.Sub, Scopes);
+        var grant = Sandbox.Control.SeedGrant(programmaticRefresh ? ClientId : NoRefreshClientId, member.Sub, scopes ?? Scopes);
         var granted = new TokenGranted(
             new SecretToken(grant.AccessToken),
             TimeSpan.FromSeconds(grant.ExpiresIn),
@@ -138,6 +149,28 @@ public sealed class PipelineHost : IAsyncDisposable
         await Activity.SettleAsync();
         return result;
     }
+
+    /// <summary>Sends a command as another service would, then waits until everything it caused has been handled.</summary>
+    public async Task PublishAsync(PublishPost command)
+    {
+        await Bus.Publish(command);
+        await Activity.SettleAsync();
+    }
+
+    /// <summary>Runs one post resumption scan (the Quartz job's work), then waits until the bus settles.</summary>
+    public async Task<int> ResumePostsAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var dispatched = await scope.ServiceProvider.GetRequiredService<PostResumer>().ScanAsync(Bus, CancellationToken.None);
+        await Activity.SettleAsync();
+        return dispatched;
+    }
+
+    public async Task<PostEntry> PostAsync(string postId) =>
+        await Ledger.FindAsync(postId, CancellationToken.None) ?? throw new InvalidOperationException($"No post {postId}");
+
+    /// <summary>Successful post creations LinkedIn saw (any endpoint).</summary>
+    public IReadOnlyList<TokenWorkers.Sandbox.SandboxPost> LinkedInPosts => Sandbox.Control.Posts;
 
     public async Task<int> SweepAsync()
     {

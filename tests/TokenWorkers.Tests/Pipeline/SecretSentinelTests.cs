@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using TokenWorkers.Contracts;
 using TokenWorkers.Sandbox;
 
 namespace TokenWorkers.Tests.Pipeline;
@@ -50,6 +51,22 @@ public sealed class SecretSentinelTests
 
             host.Advance(TimeSpan.FromDays(2));
         }
+
+        // Posting: inline refreshes, a 401 on the revoked connection, userinfo; the ledger shares the database file.
+        host.Sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.DropAfterProcessing);
+        foreach (var id in ids)
+        {
+            await host.PublishAsync(new PublishPost { PostId = "post-" + id, ConnectionId = id, Text = "Sentinel post from " + id });
+            var stored = await host.GetAsync(id);
+            secrets.Add(stored.AccessToken!.Reveal());
+            if (stored.RefreshToken is not null)
+            {
+                secrets.Add(stored.RefreshToken.Reveal());
+            }
+        }
+
+        Assert.NotEmpty(host.Events.PostDeliveries);
+        AssertNoSecret(secrets, string.Join('\n', host.Events.PostDeliveries.Select(e => JsonSerializer.Serialize(e, e.GetType()))), "posting events");
 
         await using (var misconfigured = await PipelineHost.StartAsync(new Dictionary<string, string?> { ["LinkedIn:ClientSecret"] = "SENTINEL-WRONG-SECRET-44" }))
         {

@@ -40,6 +40,9 @@ public sealed class MongoCollectionNames
 {
     /// <summary>One document per LinkedIn connection. Default <c>connections</c>.</summary>
     public string Connections { get; set; } = "connections";
+
+    /// <summary>The posting ledger: one document per PostId. Default <c>posts</c>.</summary>
+    public string Posts { get; set; } = "posts";
 }
 
 /// <summary>Checks <see cref="MongoStorageOptions"/>; every error names its setting and never shows a password.</summary>
@@ -77,6 +80,11 @@ public sealed class MongoStorageOptionsValidator : IValidateOptions<MongoStorage
         if (!IsCollectionName(options.Collections?.Connections))
         {
             errors.Add($"{Section}:Collections:Connections must be a MongoDB collection name: not empty, without '$', not starting with 'system.'.");
+        }
+
+        if (!IsCollectionName(options.Collections?.Posts))
+        {
+            errors.Add($"{Section}:Collections:Posts must be a MongoDB collection name: not empty, without '$', not starting with 'system.'.");
         }
 
         if (options.ServerSelectionTimeout < MinTimeout || options.ServerSelectionTimeout > MaxTimeout)

@@ -21,6 +21,7 @@ public static class MongoStorageRegistration
             sp.GetRequiredService<ILogger<MongoStoreContext>>()));
         services.TryAddSingleton<IMongoTokenCodec, ProtectorMongoCodec>();
         services.TryAddSingleton<MongoConnectionStore>();
+        services.TryAddSingleton<MongoPostLedger>();
         return services;
     }
 }

@@ -1,0 +1,43 @@
+namespace TokenWorkers.Contracts;
+
+/// <summary>
+/// Publish a post on LinkedIn as the member of a connection. Send it once; resending the same
+/// <see cref="PostId"/> never posts twice: the worker answers with the outcome it already reached.
+/// The outcome arrives as <see cref="PostPublished"/> or <see cref="PostFailed"/>.
+/// </summary>
+public sealed record PublishPost
+{
+    /// <summary>
+    /// Chosen by the sender, unique per post: the idempotency key. LinkedIn has none, so this id is what
+    /// stands between a redelivered message and a duplicate post.
+    /// </summary>
+    public required string PostId { get; init; }
+
+    /// <summary>The connection whose member authors the post.</summary>
+    public required string ConnectionId { get; init; }
+
+    /// <summary>The post's text, plain (no markup), at most 3,000 Unicode code points and not blank.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Who may see the post.</summary>
+    public PostVisibility Visibility { get; init; } = PostVisibility.Public;
+
+    /// <summary>An absolute http(s) URL to share as an article card; null for a text-only post.</summary>
+    public Uri? ArticleUrl { get; init; }
+
+    /// <summary>The article card's title; used only with <see cref="ArticleUrl"/>.</summary>
+    public string? ArticleTitle { get; init; }
+
+    /// <summary>The article card's description; used only with <see cref="ArticleUrl"/>.</summary>
+    public string? ArticleDescription { get; init; }
+}
+
+/// <summary>Who may see a post.</summary>
+public enum PostVisibility
+{
+    /// <summary>Anyone on LinkedIn (LinkedIn's <c>PUBLIC</c>).</summary>
+    Public = 1,
+
+    /// <summary>The member's 1st-degree connections only (LinkedIn's <c>CONNECTIONS</c>).</summary>
+    Connections = 2,
+}

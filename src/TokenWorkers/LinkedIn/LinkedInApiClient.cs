@@ -1,0 +1,262 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Publishing;
+
+namespace TokenWorkers.LinkedIn;
+
+/// <summary>
+/// LinkedIn's REST API as the member: <c>GET /v2/userinfo</c> for the author URN and post creation
+/// (<c>POST /v2/ugcPosts</c>, or <c>POST /rest/posts</c> with a pinned <c>LinkedIn-Version</c>).
+/// Protocol answers come back as <see cref="ApiResult"/> values; a transport fault before the request was
+/// sent throws <see cref="LinkedInTransportException"/>; a fault after it was sent is <see cref="PostOutcomeUnknown"/>.
+/// All knowledge of LinkedIn's error bodies lives here.
+/// </summary>
+public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedInOptions> linkedIn, IOptions<PublishingOptions> publishing, TimeProvider time)
+{
+    public const string UserInfoPath = "v2/userinfo";
+    public const string UgcPostsPath = "v2/ugcPosts";
+    public const string PostsPath = "rest/posts";
+    private const int MaxMessageLength = 300;
+
+    private readonly LinkedInOptions _linkedIn = linkedIn.Value;
+    private readonly PublishingOptions _publishing = publishing.Value;
+
+    public async Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_linkedIn.ApiBaseUrl, UserInfoPath));
+        // Reading the profile changes nothing at LinkedIn, so an unanswered call is simply retried.
+        var (status, _, body) = await SendAsync(request, accessToken, "userinfo", cancellationToken)
+                                ?? throw new LinkedInTransportException("LinkedIn's userinfo endpoint did not answer");
+        if (status == HttpStatusCode.OK && ReadString(body, "sub") is { Length: > 0 } sub)
+        {
+            return new MemberFound($"urn:li:person:{sub}");
+        }
+
+        return Reject(status, body);
+    }
+
+    /// <summary>Creates the post as <paramref name="authorUrn"/>.</summary>
+    public async Task<ApiResult> CreatePostAsync(SecretToken accessToken, string authorUrn, PostContent content, CancellationToken cancellationToken)
+    {
+        var useRest = _publishing.Api == PostingApi.Posts;
+        var body = useRest ? PostsBody(authorUrn, content) : UgcPostsBody(authorUrn, content);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_linkedIn.ApiBaseUrl, useRest ? PostsPath : UgcPostsPath))
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        if (useRest)
+        {
+            request.Headers.Add("LinkedIn-Version", _publishing.LinkedInVersion);
+        }
+
+        var answer = await SendAsync(request, accessToken, "posting", cancellationToken);
+        if (answer is not var (status, headers, text))
+        {
+            return new PostOutcomeUnknown($"LinkedIn's posting endpoint did not answer within {_linkedIn.RequestTimeout.TotalSeconds:0.#} s after the post was sent");
+        }
+
+        if (status == HttpStatusCode.Created)
+        {
+            var urn = headers.TryGetValues("x-restli-id", out var ids) ? ids.FirstOrDefault() : null;
+            urn ??= ReadString(text, "id");
+            return urn is { Length: > 0 }
+                ? new PostCreated(urn)
+                : new ApiRejected(FailureClass.Transient, 201, null, "LinkedIn answered 201 without the post's id");
+        }
+
+        if ((int)status == 422 && DuplicateOf(text) is { } earlier)
+        {
+            return new PostDuplicate(earlier);
+        }
+
+        return Reject(status, text);
+    }
+
+    /// <summary>The documented ugcPosts share: text, or an ARTICLE with one READY media entry.</summary>
+    public static JsonObject UgcPostsBody(string authorUrn, PostContent content)
+    {
+        var share = new JsonObject
+        {
+            ["shareCommentary"] = new JsonObject { ["text"] = content.Text },
+            ["shareMediaCategory"] = content.ArticleUrl is null ? "NONE" : "ARTICLE",
+        };
+        if (content.ArticleUrl is { } url)
+        {
+            var media = new JsonObject { ["status"] = "READY", ["originalUrl"] = url };
+            if (content.ArticleTitle is { Length: > 0 } title)
+            {
+                media["title"] = new JsonObject { ["text"] = title };
+            }
+
+            if (content.ArticleDescription is { Length: > 0 } description)
+            {
+                media["description"] = new JsonObject { ["text"] = description };
+            }
+
+            share["media"] = new JsonArray(media);
+        }
+
+        return new JsonObject
+        {
+            ["author"] = authorUrn,
+            ["lifecycleState"] = "PUBLISHED",
+            ["specificContent"] = new JsonObject { ["com.linkedin.ugc.ShareContent"] = share },
+            ["visibility"] = new JsonObject { ["com.linkedin.ugc.MemberNetworkVisibility"] = Visibility(content.Visibility) },
+        };
+    }
+
+    /// <summary>The Posts API body; <c>content</c> is omitted for text (a null there is refused with 403).</summary>
+    public static JsonObject PostsBody(string authorUrn, PostContent content)
+    {
+        var body = new JsonObject
+        {
+            ["author"] = authorUrn,
+            ["commentary"] = EscapeLittleText(content.Text),
+            ["visibility"] = Visibility(content.Visibility),
+            ["distribution"] = new JsonObject
+            {
+                ["feedDistribution"] = "MAIN_FEED",
+                ["targetEntities"] = new JsonArray(),
+                ["thirdPartyDistributionChannels"] = new JsonArray(),
+            },
+            ["lifecycleState"] = "PUBLISHED",
+            ["isReshareDisabledByAuthor"] = false,
+        };
+        if (content.ArticleUrl is { } url)
+        {
+            var article = new JsonObject { ["source"] = url };
+            if (content.ArticleTitle is { Length: > 0 } title)
+            {
+                article["title"] = title;
+            }
+
+            if (content.ArticleDescription is { Length: > 0 } description)
+            {
+                article["description"] = description;
+            }
+
+            body["content"] = new JsonObject { ["article"] = article };
+        }
+
+        return body;
+    }
+
+    /// <summary>The Posts API's commentary is "little" text: its reserved characters must be backslash-escaped.</summary>
+    public static string EscapeLittleText(string text) => LittleReserved().Replace(text, @"\$0");
+
+    private static string Visibility(PostVisibility visibility) => visibility == PostVisibility.Connections ? "CONNECTIONS" : "PUBLIC";
+
+    private async Task<(HttpStatusCode Status, System.Net.Http.Headers.HttpResponseHeaders Headers, string Body)?> SendAsync(
+        HttpRequestMessage request, SecretToken accessToken, string endpoint, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken.Reveal());
+        request.Headers.Add("X-Restli-Protocol-Version", "2.0.0");
+        request.Headers.Accept.ParseAdd("application/json");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_linkedIn.RequestTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, timeout.Token);
+            var body = await response.Content.ReadAsStringAsync(timeout.Token);
+            return (response.StatusCode, response.Headers, body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+                                                  or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
+        {
+            // No connection was made, so nothing was sent: a retry is safe.
+            throw new LinkedInTransportException($"LinkedIn's {endpoint} endpoint could not be reached: {ex.HttpRequestError}", ex);
+        }
+        catch (HttpRequestException)
+        {
+            // The request went out and the answer did not come back whole.
+            return null;
+        }
+    }
+
+    private ApiRejected Reject(HttpStatusCode status, string body)
+    {
+        var code = (int)status;
+        var (errorCode, message) = ReadError(body);
+        var text = (errorCode, message) switch
+        {
+            (null, null) => $"LinkedIn answered HTTP {code}",
+            (_, null) => $"LinkedIn answered HTTP {code} {errorCode}",
+            _ => $"LinkedIn answered HTTP {code} {errorCode}: {message}".Replace(" : ", ": ", StringComparison.Ordinal),
+        };
+        text = text.Trim();
+        if (text.Length > MaxMessageLength)
+        {
+            text = text[..MaxMessageLength];
+        }
+
+        var failure = code switch
+        {
+            401 => FailureClass.Reauth,
+            403 => FailureClass.Permission,
+            429 => FailureClass.RateLimited,
+            >= 500 or 408 or 409 => FailureClass.Transient,
+            >= 400 => FailureClass.Invalid,
+            _ => FailureClass.Transient,
+        };
+        return new ApiRejected(failure, code, errorCode, text,
+            failure == FailureClass.RateLimited ? TokenResponseReader.NextUtcMidnight(time.GetUtcNow()) : null);
+    }
+
+    private static (string? Code, string? Message) ReadError(string body)
+    {
+        var code = ReadString(body, "code");
+        var message = ReadString(body, "message");
+        return (code, message);
+    }
+
+    private static string? DuplicateOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var isDuplicate = root.TryGetProperty("errorDetails", out var details) &&
+                              details.TryGetProperty("inputErrors", out var inputs) && inputs.ValueKind == JsonValueKind.Array &&
+                              inputs.EnumerateArray().Any(e => e.TryGetProperty("code", out var c) && c.ValueEquals("DUPLICATE_POST"));
+            var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            return isDuplicate && message is not null && DuplicateUrn().Match(message) is { Success: true } match ? match.Value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ReadString(string body, string name)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object &&
+                   document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"urn:li:(share|ugcPost):\d+")]
+    private static partial Regex DuplicateUrn();
+
+    [GeneratedRegex(@"[\\|{}@\[\]()<>#*_~]")]
+    private static partial Regex LittleReserved();
+}

@@ -1,0 +1,25 @@
+using TokenWorkers.Contracts;
+
+namespace TokenWorkers.LinkedIn;
+
+/// <summary>A protocol answer of LinkedIn's REST API (posting, userinfo), as a value; transport faults before sending throw instead.</summary>
+public abstract record ApiResult;
+
+/// <summary>201: the post exists with <paramref name="Urn"/> (read from <c>x-restli-id</c>).</summary>
+public sealed record PostCreated(string Urn) : ApiResult;
+
+/// <summary>422 DUPLICATE_POST: LinkedIn already has identical content from this author, as <paramref name="EarlierUrn"/>.</summary>
+public sealed record PostDuplicate(string EarlierUrn) : ApiResult;
+
+/// <summary><c>/v2/userinfo</c> answered: the author URN is <c>urn:li:person:{sub}</c>.</summary>
+public sealed record MemberFound(string MemberUrn) : ApiResult;
+
+/// <summary>
+/// LinkedIn refused the call. <paramref name="Class"/>: Reauth for 401 (the access token is expired, revoked
+/// or invalid), Permission for 403, RateLimited for 429 (with <paramref name="RetryAt"/>, the next midnight UTC),
+/// Transient for 5xx, 408, 409 and unreadable answers, Invalid for any other 4xx.
+/// </summary>
+public sealed record ApiRejected(FailureClass Class, int Status, string? Code, string Message, DateTimeOffset? RetryAt = null) : ApiResult;
+
+/// <summary>The request was sent and no answer came back (timeout, connection dropped): LinkedIn may or may not have acted.</summary>
+public sealed record PostOutcomeUnknown(string Reason) : ApiResult;

@@ -1,0 +1,84 @@
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+
+namespace TokenWorkers.Publishing;
+
+/// <summary>
+/// One post in the posting ledger, keyed by the sender's PostId. Every write replaces it conditionally on
+/// <see cref="Version"/>; see <see cref="IPostLedger"/>. It holds the command's content, so a post can be
+/// resumed (after a rate limit or a reconnect) without the original message.
+/// </summary>
+public sealed record PostEntry
+{
+    public required string PostId { get; init; }
+
+    public required string ConnectionId { get; init; }
+
+    /// <summary>The command as first received; a resend with the same PostId never changes it.</summary>
+    public required PostContent Content { get; init; }
+
+    public PostState State { get; init; } = PostState.Received;
+
+    /// <summary>Calls to LinkedIn's posting endpoint started for this post.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>LinkedIn's URN once <see cref="PostState.Published"/>.</summary>
+    public string? Urn { get; init; }
+
+    /// <summary>The last failure, without any secret.</summary>
+    public PostError? LastError { get; init; }
+
+    /// <summary>
+    /// When the resumption scan should dispatch this post again: after a rate limit resets, or as a safety
+    /// net for a post whose message was lost. Null for finished posts and for posts awaiting re-authorization.
+    /// </summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>Who is calling LinkedIn for this post right now (state <see cref="PostState.Publishing"/>), and until when.</summary>
+    public Lease? Claim { get; init; }
+
+    /// <summary>The connection's version when the post began waiting for re-authorization; a newer active version resumes it.</summary>
+    public long? AwaitingConnectionVersion { get; init; }
+
+    /// <summary>Incremented by every write; every write is conditional on it.</summary>
+    public long Version { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public bool IsFinished => State is PostState.Published or PostState.Failed;
+}
+
+/// <summary>The content of a <see cref="PublishPost"/>, as the ledger keeps it.</summary>
+public sealed record PostContent(
+    string Text,
+    PostVisibility Visibility,
+    string? ArticleUrl = null,
+    string? ArticleTitle = null,
+    string? ArticleDescription = null);
+
+/// <summary>A failed attempt or the final failure, without any secret.</summary>
+public sealed record PostError(FailureClass Class, string Message, DateTimeOffset At);
+
+/// <summary>Where a post stands.</summary>
+public enum PostState
+{
+    /// <summary>Recorded; nothing sent to LinkedIn yet, or the last attempt surely did not reach it (5xx, refused connection, 429).</summary>
+    Received = 1,
+
+    /// <summary>A holder of <see cref="PostEntry.Claim"/> is calling LinkedIn now.</summary>
+    Publishing = 2,
+
+    /// <summary>On LinkedIn with <see cref="PostEntry.Urn"/>. Final.</summary>
+    Published = 3,
+
+    /// <summary>The connection needs the member to log in again; resumes when the connection is active with a newer version.</summary>
+    AwaitingReauth = 4,
+
+    /// <summary>A call was sent and no answer came back: LinkedIn may have posted it. Settled without risking a second post.</summary>
+    Unknown = 5,
+
+    /// <summary>Refused (invalid, permission). Final.</summary>
+    Failed = 6,
+}

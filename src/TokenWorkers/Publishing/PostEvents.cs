@@ -1,0 +1,48 @@
+using TokenWorkers.Contracts;
+using TokenWorkers.Outbox;
+
+namespace TokenWorkers.Publishing;
+
+/// <summary>
+/// The posting events of a finished entry. A finished entry is never written again, so its events keep their
+/// ids whenever they are re-emitted (for a resent command).
+/// </summary>
+public static class PostEvents
+{
+    public static Uri PublicUrl(string urn) => new($"https://www.linkedin.com/feed/update/{urn}");
+
+    public static PostPublished Published(PostEntry entry) => new()
+    {
+        EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostPublished)),
+        PostId = entry.PostId,
+        ConnectionId = entry.ConnectionId,
+        Version = entry.Version,
+        OccurredAt = entry.UpdatedAt,
+        Urn = entry.Urn!,
+        Url = PublicUrl(entry.Urn!),
+    };
+
+    public static PostFailed Failed(PostEntry entry) => new()
+    {
+        EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostFailed)),
+        PostId = entry.PostId,
+        ConnectionId = entry.ConnectionId,
+        Version = entry.Version,
+        OccurredAt = entry.UpdatedAt,
+        FailureClass = entry.LastError?.Class ?? FailureClass.Invalid,
+        Reason = entry.LastError?.Message ?? "Refused.",
+        CanResend = entry.LastError?.Class is FailureClass.Permission,
+    };
+
+    /// <summary>The command again, from the ledger's snapshot, for the resumption scan.</summary>
+    public static PublishPost Command(PostEntry entry) => new()
+    {
+        PostId = entry.PostId,
+        ConnectionId = entry.ConnectionId,
+        Text = entry.Content.Text,
+        Visibility = entry.Content.Visibility,
+        ArticleUrl = entry.Content.ArticleUrl is { } url ? new Uri(url) : null,
+        ArticleTitle = entry.Content.ArticleTitle,
+        ArticleDescription = entry.Content.ArticleDescription,
+    };
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TokenWorkers.Publishing;
+
+/// <summary>How the worker publishes posts (section <c>Publishing</c>).</summary>
+public sealed class PublishingOptions
+{
+    public const string SectionName = "Publishing";
+
+    /// <summary>Which LinkedIn endpoint creates posts: <c>UgcPosts</c> (<c>/v2/ugcPosts</c>, the documented member path) or <c>Posts</c> (<c>/rest/posts</c>).</summary>
+    public PostingApi Api { get; set; } = PostingApi.UgcPosts;
+
+    /// <summary>The <c>LinkedIn-Version</c> (YYYYMM) pinned for <c>/rest/posts</c>; unused with <c>UgcPosts</c>.</summary>
+    [RegularExpression(@"^\d{6}(\.\d{2})?$")]
+    public string LinkedInVersion { get; set; } = "202501";
+
+    /// <summary>An access token expiring within this margin is refreshed before posting.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan TokenExpiryMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a consumer may hold a post's claim while calling LinkedIn; an expired claim counts as an unknown outcome.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "00:30:00")]
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a post waits for another instance that holds the connection's refresh lease before the message is retried.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan LeaseWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A post not finished this long after its last dispatch is dispatched again by the resumption scan: the safety net for
+    /// a lost message or a retry budget spent on an outage, and the wait before settling an unknown outcome (long enough
+    /// for LinkedIn to have finished the first call, well inside its duplicate window of about a day).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the resumption scan runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>At most this many posts are dispatched per scan, so a reset limit does not release a burst.</summary>
+    [Range(1, 10_000)]
+    public int ScanBatchSize { get; set; } = 50;
+
+    /// <summary>Quick in-process retries of a transient failure (5xx, unreachable) before the scan takes over; an unknown outcome is left to the scan.</summary>
+    [Range(0, 10)]
+    public int QuickRetryCount { get; set; } = 3;
+
+    /// <summary>The interval between quick retries (growing by this much each time).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan QuickRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>LinkedIn's post-creation endpoints.</summary>
+public enum PostingApi
+{
+    /// <summary><c>POST /v2/ugcPosts</c>.</summary>
+    UgcPosts = 1,
+
+    /// <summary><c>POST /rest/posts</c> with <see cref="PublishingOptions.LinkedInVersion"/>.</summary>
+    Posts = 2,
+}

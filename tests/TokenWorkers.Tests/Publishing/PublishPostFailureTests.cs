@@ -1,0 +1,98 @@
+using TokenWorkers.Contracts;
+using TokenWorkers.Publishing;
+using TokenWorkers.Sandbox;
+using TokenWorkers.Tests.Pipeline;
+
+namespace TokenWorkers.Tests.Publishing;
+
+/// <summary>LinkedIn's refusals and outages while posting, and the Posts API variant.</summary>
+public sealed class PublishPostFailureTests
+{
+    [Fact]
+    public async Task A_connection_without_the_posting_scope_fails_with_Permission()
+    {
+        await using var host = await PipelineHost.StartAsync();
+        await host.ConnectAsync("c-readonly", scopes: ["openid", "profile", "email"]);
+
+        await host.PublishAsync(new PublishPost { PostId = "p-readonly", ConnectionId = "c-readonly", Text = "Not allowed" });
+
+        var failed = Assert.Single(host.Events.Posts<PostFailed>("p-readonly"));
+        Assert.Equal(FailureClass.Permission, failed.FailureClass);
+        Assert.Contains("403", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("ugcPosts.CREATE", failed.Reason, StringComparison.Ordinal);
+        Assert.True(failed.CanResend);
+        Assert.Empty(host.LinkedInPosts);
+        Assert.Equal(PostState.Failed, (await host.PostAsync("p-readonly")).State);
+    }
+
+    [Fact]
+    public async Task A_5xx_is_retried_quickly_and_the_post_is_published_once()
+    {
+        await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Publishing:QuickRetryCount"] = "3",
+            ["Publishing:QuickRetryInterval"] = "00:00:00.050",
+        });
+        await host.ConnectAsync("c-flaky");
+        host.Sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.ServiceUnavailable, count: 2);
+
+        await host.Bus.Publish(new PublishPost { PostId = "p-flaky", ConnectionId = "c-flaky", Text = "Third time lucky" }, TestContext.Current.CancellationToken);
+        await PipelineHost.WaitUntilAsync(() => host.Events.Posts<PostPublished>("p-flaky").Count > 0, "PostPublished after two 503s");
+
+        Assert.Single(host.LinkedInPosts);
+        Assert.Equal(3, host.Sandbox.Control.Requests.Count(r => r.Endpoint == SandboxEndpoint.UgcPosts));
+        var entry = await host.PostAsync("p-flaky");
+        Assert.Equal(PostState.Published, entry.State);
+        Assert.Equal(3, entry.Attempts);
+    }
+
+    [Fact]
+    public async Task An_unknown_outcome_is_not_retried_quickly_but_left_to_the_scan()
+    {
+        await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Publishing:QuickRetryCount"] = "3",
+            ["Publishing:QuickRetryInterval"] = "00:00:00",
+        });
+        await host.ConnectAsync("c-dropped");
+        host.Sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.DropAfterProcessing);
+
+        await host.PublishAsync(new PublishPost { PostId = "p-dropped", ConnectionId = "c-dropped", Text = "Did it go out?" });
+
+        Assert.Single(host.Sandbox.Control.Requests, r => r.Endpoint == SandboxEndpoint.UgcPosts);
+        var entry = await host.PostAsync("p-dropped");
+        Assert.Equal(PostState.Unknown, entry.State);
+        Assert.Equal(host.Now.AddMinutes(10), entry.NotBefore!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Empty(host.Events.Posts<PostPublished>("p-dropped"));
+    }
+
+    [Fact]
+    public async Task The_Posts_API_gets_the_pinned_version_and_escaped_commentary()
+    {
+        await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Publishing:Api"] = "Posts",
+            ["Publishing:LinkedInVersion"] = "202502",
+        });
+        var (connection, _) = await host.ConnectAsync("c-rest");
+
+        await host.PublishAsync(new PublishPost
+        {
+            PostId = "p-rest",
+            ConnectionId = "c-rest",
+            Text = "Release (v2) #tokens",
+            ArticleUrl = new Uri("https://example.com/release"),
+            ArticleTitle = "Release",
+        });
+
+        var created = Assert.Single(host.LinkedInPosts);
+        Assert.Equal(SandboxEndpoint.Posts, created.Endpoint);
+        Assert.Equal(@"Release \(v2\) \#tokens", created.Text);
+        Assert.Equal(connection.MemberUrn, created.Author);
+        var sent = Assert.Single(host.Traffic.Sent, r => r.Path == "/rest/posts");
+        Assert.Equal("202502", sent.Headers["LinkedIn-Version"]);
+        Assert.Equal("2.0.0", sent.Headers["X-Restli-Protocol-Version"]);
+        Assert.Contains("\"article\":{\"source\":\"https://example.com/release\",\"title\":\"Release\"}", sent.Body, StringComparison.Ordinal);
+        Assert.Equal(created.Urn, Assert.Single(host.Events.Posts<PostPublished>("p-rest")).Urn);
+    }
+}

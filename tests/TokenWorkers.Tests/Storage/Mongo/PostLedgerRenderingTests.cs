@@ -1,0 +1,90 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Publishing;
+using TokenWorkers.Storage.Mongo;
+
+namespace TokenWorkers.Tests.Storage.Mongo;
+
+/// <summary>What the Mongo ledger sends, rendered by the driver as it goes on the wire, and its BSON mapping. No server needed.</summary>
+public class PostLedgerRenderingTests
+{
+    private static readonly DateTimeOffset At = new(2026, 3, 1, 10, 0, 0, 123, TimeSpan.Zero);
+    private readonly RenderArgs<PostDocument> _args;
+
+    public PostLedgerRenderingTests()
+    {
+        PostDocumentMaps.EnsureRegistered();
+        _args = new RenderArgs<PostDocument>(BsonSerializer.LookupSerializer<PostDocument>(), BsonSerializer.SerializerRegistry);
+    }
+
+    private static PostEntry Entry() => new()
+    {
+        PostId = "p-1",
+        ConnectionId = "c-1",
+        Content = new PostContent("Hello", PostVisibility.Connections, "https://example.com", "T", "D"),
+        State = PostState.AwaitingReauth,
+        Attempts = 2,
+        Urn = null,
+        LastError = new PostError(FailureClass.Reauth, "log in again", At),
+        NotBefore = At.AddMinutes(5),
+        Claim = new Lease("w/1", At.AddMinutes(2)),
+        AwaitingConnectionVersion = 9,
+        Version = 3,
+        CreatedAt = At,
+        UpdatedAt = At.AddSeconds(1),
+    };
+
+    [Fact]
+    public void Every_write_is_filtered_on_the_id_and_the_expected_version()
+    {
+        MongoAssert.Bson("""{ "_id" : "p-1", "version" : NumberLong(41) }""", PostLedgerQueries.ByIdAndVersion("p-1", 41).Render(_args));
+    }
+
+    [Fact]
+    public void The_update_sets_every_field_but_id_and_version_and_increments_the_version()
+    {
+        var update = PostLedgerQueries.ReplaceState(PostDocument.From(Entry(), 4)).Render(_args).AsBsonDocument;
+
+        Assert.Equal(new BsonDocument("version", new BsonInt64(1)), update["$inc"].AsBsonDocument);
+        var set = update["$set"].AsBsonDocument;
+        Assert.False(set.Contains("_id"));
+        Assert.False(set.Contains("version"));
+        Assert.Equal("AwaitingReauth", set["state"].AsString);
+        Assert.Equal("Connections", set["visibility"].AsString);
+        Assert.Equal(BsonType.DateTime, set["notBefore"].BsonType);
+        Assert.Equal(new BsonInt64(9), set["awaitingConnectionVersion"]);
+        Assert.Equal("Reauth", set["lastError"]["class"].AsString);
+        Assert.Equal("w/1", set["claim"]["holder"].AsString);
+    }
+
+    [Fact]
+    public void The_due_query_compares_notBefore_as_a_date_and_its_index_is_partial()
+    {
+        MongoAssert.Bson("""{ "notBefore" : { "$lte" : ISODate("2026-03-01T10:00:00.123Z") } }""", PostLedgerQueries.DueAt(At).Render(_args));
+        var due = PostLedgerQueries.Indexes.Single(i => i.Options.Name == PostLedgerQueries.DueIndex);
+        MongoAssert.Bson("""{ "notBefore" : { "$type" : 9 } }""",
+            Assert.IsType<CreateIndexOptions<PostDocument>>(due.Options).PartialFilterExpression.Render(_args));
+    }
+
+    [Fact]
+    public void The_awaiting_reauth_query_pages_by_id()
+    {
+        MongoAssert.Bson("""{ "state" : "AwaitingReauth", "_id" : { "$gt" : "p-1" } }""", PostLedgerQueries.AwaitingReauthAfter("p-1").Render(_args));
+        MongoAssert.Bson("""{ "state" : "AwaitingReauth" }""", PostLedgerQueries.AwaitingReauthAfter(null).Render(_args));
+    }
+
+    [Fact]
+    public void An_entry_survives_a_BSON_round_trip()
+    {
+        var bson = PostDocument.From(Entry(), 3).ToBsonDocument();
+
+        var back = BsonSerializer.Deserialize<PostDocument>(bson).ToEntry();
+
+        Assert.Equal(Entry(), back);
+        Assert.Equal("p-1", bson["_id"].AsString);
+        Assert.Equal(new BsonInt64(3), bson["version"]);
+    }
+}
