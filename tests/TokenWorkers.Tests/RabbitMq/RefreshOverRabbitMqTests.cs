@@ -143,6 +143,57 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_PublishPost_sent_by_another_service_is_posted_once_and_PostPublished_reaches_its_queue()
+    {
+        var (connection, grant) = await ConnectDueAsync("rabbit-poster");
+        var bus = _otherService!.GetRequiredService<IBus>();
+        var command = new PublishPost { PostId = "rabbit-post-1", ConnectionId = "rabbit-poster", Text = "Posted over RabbitMQ" };
+
+        // A command: sent to the worker's queue, by name, with nothing but the contracts. Sent twice at once, as a
+        // retrying sender would: one consumer claims the post, the other finds it claimed and leaves it.
+        var endpoint = await bus.GetSendEndpoint(new Uri("queue:publish-post"));
+        await Task.WhenAll(endpoint.Send(command, Cancel), endpoint.Send(command, Cancel));
+
+        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        IReadOnlyList<PostPublished> Delivered() =>
+            [.. recorder.PostDeliveries.OfType<PostPublished>().Where(e => e.PostId == "rabbit-post-1")];
+        await PipelineHost.WaitUntilAsync(() => Delivered().Count >= 1, "the other service to receive PostPublished", TimeSpan.FromSeconds(45));
+
+        // Sent again once published: nothing is called, the same event (same EventId) is published again.
+        await endpoint.Send(command, Cancel);
+        await PipelineHost.WaitUntilAsync(() => Delivered().Count >= 2, "PostPublished again for the resent command", TimeSpan.FromSeconds(30));
+        Assert.Single(Delivered().Select(e => e.EventId).Distinct());
+
+        var posts = _sandbox.Control.Requests.Where(r => r.Endpoint == SandboxEndpoint.UgcPosts && r.Status == 201).ToList();
+        var post = Assert.Single(posts);
+        Assert.Equal(grant.GrantId, post.GrantId);
+        var published = Delivered();
+        Assert.All(published, e => Assert.Equal("rabbit-poster", e.ConnectionId));
+        Assert.All(published, e => Assert.Equal(post.PostUrn, e.Urn));
+        Assert.Empty(recorder.Posts<PostFailed>("rabbit-post-1"));
+        var stored = await _worker!.Services.GetRequiredService<IConnectionStore>().FindAsync(connection.ConnectionId, Cancel);
+        Assert.Equal("urn:li:person:" + post.MemberSub, stored!.MemberUrn);
+    }
+
+    [Fact]
+    public async Task An_invalid_PublishPost_is_answered_with_PostFailed_and_nothing_reaches_LinkedIn()
+    {
+        await ConnectDueAsync("rabbit-poster-2");
+        var bus = _otherService!.GetRequiredService<IBus>();
+        var endpoint = await bus.GetSendEndpoint(new Uri("queue:publish-post"));
+        await endpoint.Send(new PublishPost { PostId = "rabbit-post-empty", ConnectionId = "rabbit-poster-2", Text = "   " }, Cancel);
+
+        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        await PipelineHost.WaitUntilAsync(() => recorder.Posts<PostFailed>("rabbit-post-empty").Count == 1,
+            "the other service to receive PostFailed", TimeSpan.FromSeconds(30));
+
+        var failed = recorder.Posts<PostFailed>("rabbit-post-empty")[0];
+        Assert.Equal(FailureClass.Invalid, failed.FailureClass);
+        Assert.False(string.IsNullOrWhiteSpace(failed.Reason));
+        Assert.DoesNotContain(_sandbox.Control.Requests, r => r.Endpoint is SandboxEndpoint.UgcPosts or SandboxEndpoint.Posts);
+    }
+
+    [Fact]
     public async Task Three_instances_on_one_broker_and_one_store_refresh_2000_due_connections_exactly_once_each()
     {
         await StartWorkerAsync();
