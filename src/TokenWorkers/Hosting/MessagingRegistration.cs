@@ -30,6 +30,7 @@ public static class MessagingRegistration
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.ConfigureDeadLetter(pipe => pipe.UseFilter(new UnknownMessageTypeFilter())));
             bus.AddTokenWorkersConsumers();
             if (demoSubscriber)
             {

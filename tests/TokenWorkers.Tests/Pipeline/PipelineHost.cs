@@ -198,17 +198,21 @@ public sealed class PipelineHost : IAsyncDisposable
         r.Endpoint == SandboxEndpoint.AccessToken && r.GrantType == "refresh_token" && r.GrantId == grantId && r.Status == 200);
 
     /// <summary>Waits (in real time) until a condition holds, for flows that finish asynchronously on the bus.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), what, timeout, TimeSpan.FromMilliseconds(10));
+
+    /// <summary>Waits (in real time) until an asynchronous condition holds, polling every <paramref name="poll"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, TimeSpan? poll = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"Timed out waiting for {what}");
             }
 
-            await Task.Delay(10);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(200));
         }
     }
 

@@ -11,7 +11,7 @@ namespace TokenWorkers.Tests.RabbitMq;
 /// Each test gets its own virtual host, so tests cannot consume each other's messages.
 /// With <c>TOKENWORKERS_REQUIRE_RABBITMQ=1</c> (set by CI) a missing broker fails instead of skipping.
 /// </summary>
-public sealed class RabbitMqBroker
+public sealed class RabbitMqBroker : IAsyncDisposable
 {
     public const string NoBrokerReason =
         "No RabbitMQ broker: set RABBITMQ_URL or install rabbitmq-server (apt-get install -y rabbitmq-server)";
@@ -84,6 +84,46 @@ public sealed class RabbitMqBroker
         }
     }
 
+    /// <summary>
+    /// A node of its own for a test that stops and starts the broker, so the tests sharing the other node are
+    /// not disturbed. It needs the local rabbitmq-server (a broker at RABBITMQ_URL cannot be restarted from here).
+    /// </summary>
+    public static async Task<RabbitMqBroker> StartDedicatedAsync()
+    {
+        if (!File.Exists(ServerBinary))
+        {
+            const string reason = "Restarting a broker needs a local rabbitmq-server (apt-get install -y rabbitmq-server)";
+            if (Environment.GetEnvironmentVariable("TOKENWORKERS_REQUIRE_RABBITMQ") == "1")
+            {
+                Assert.Fail(reason + " (TOKENWORKERS_REQUIRE_RABBITMQ=1 forbids skipping)");
+            }
+
+            Assert.Skip(reason);
+        }
+
+        return await StartNodeAsync();
+    }
+
+    /// <summary>Stops the broker application (every connection drops, the port closes), waits, and starts it again.</summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        await ControlAsync("stop_app");
+        await Task.Delay(downtime);
+        await ControlAsync("start_app");
+        await ControlAsync("await_startup");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        // Only the owner of a dedicated node disposes it; the shared node stops when the run ends.
+        if (NodeName is not null)
+        {
+            Stop();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private static async Task<RabbitMqBroker?> StartAsync()
     {
         if (Environment.GetEnvironmentVariable("RABBITMQ_URL") is { Length: > 0 } url)
@@ -100,6 +140,11 @@ public sealed class RabbitMqBroker
             return null;
         }
 
+        return await StartNodeAsync();
+    }
+
+    private static async Task<RabbitMqBroker> StartNodeAsync()
+    {
         await Gate.WaitAsync();
         try
         {
@@ -149,10 +194,14 @@ public sealed class RabbitMqBroker
         }
     }
 
-    private Task ControlAsync(params string[] arguments) =>
+    /// <summary>The queues of a virtual host with their ready and unacknowledged counts, as rabbitmqctl prints them.</summary>
+    public Task<string> ListQueuesAsync(string virtualHost) =>
+        NodeName is null ? Task.FromResult("(external broker)") : ControlAsync("list_queues", "-p", virtualHost, "name", "messages_ready", "messages_unacknowledged");
+
+    private Task<string> ControlAsync(params string[] arguments) =>
         RunAsync(ControlBinary, ["-n", NodeName!, "-q", .. arguments]);
 
-    private async Task RunAsync(string binary, params string[] arguments)
+    private async Task<string> RunAsync(string binary, params string[] arguments)
     {
         var start = new ProcessStartInfo(binary)
         {
@@ -180,6 +229,8 @@ public sealed class RabbitMqBroker
             throw new InvalidOperationException(
                 $"{Path.GetFileName(binary)} {string.Join(' ', arguments)} exited {process.ExitCode}: {await output} {await error}");
         }
+
+        return await output;
     }
 
     private static int FreePort()

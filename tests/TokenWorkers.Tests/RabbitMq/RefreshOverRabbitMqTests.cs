@@ -19,108 +19,26 @@ namespace TokenWorkers.Tests.RabbitMq;
 /// </summary>
 public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
 {
-    private const string ClientId = "tw-rabbit";
-    private const string ClientSecret = "tw-rabbit-secret";
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("tokenworkers-rabbit-").FullName;
+    private RabbitMqWorkerEnvironment _environment = null!;
     private RabbitMqBroker _broker = null!;
     private string _virtualHost = "/";
     private LinkedInSandbox _sandbox = null!;
-    private readonly List<WebApplication> _extraWorkers = [];
     private WebApplication? _worker;
-    private ServiceProvider? _otherService;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        _broker = await RabbitMqBroker.RequireAsync();
-        _virtualHost = await _broker.CreateVirtualHostAsync();
-        _sandbox = await LinkedInSandbox.StartAsync(cancellationToken: Cancel);
-        _sandbox.Control.CreateApp(ClientId, ClientSecret, programmaticRefresh: true);
-
-        // Another service: nothing but the contracts, its own queue on the same broker.
-        var other = new ServiceCollection().AddSingleton<EventRecorder>().AddLogging();
-        other.AddMassTransit(bus =>
-        {
-            bus.AddConsumer<EventRecorderConsumer>().Endpoint(endpoint => endpoint.Name = "other-service-connection-events");
-            bus.UsingRabbitMq((context, rabbit) =>
-            {
-                rabbit.Host(_broker.Host, (ushort)_broker.Port, _virtualHost, host =>
-                {
-                    host.Username(_broker.Username);
-                    host.Password(_broker.Password);
-                });
-                rabbit.ConfigureEndpoints(context);
-            });
-        });
-        _otherService = other.BuildServiceProvider();
-        await _otherService.GetRequiredService<IBusControl>().StartAsync(Cancel);
-        _worker = await StartWorkerAsync();
+        _environment = await RabbitMqWorkerEnvironment.StartAsync();
+        _broker = _environment.Broker;
+        _virtualHost = _environment.VirtualHost;
+        _sandbox = _environment.Sandbox;
+        _worker = await _environment.StartWorkerAsync();
     }
 
-    /// <summary>A worker instance; every instance shares the broker's virtual host and the store's file.</summary>
-    private async Task<WebApplication> StartWorkerAsync(IDictionary<string, string?>? overrides = null)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        var settings = new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["LinkedIn:OAuthBaseUrl"] = _sandbox.BaseAddress.ToString(),
-            ["LinkedIn:ApiBaseUrl"] = _sandbox.BaseAddress.ToString(),
-            ["LinkedIn:ClientId"] = ClientId,
-            ["LinkedIn:ClientSecret"] = ClientSecret,
-            ["Storage:DataDirectory"] = _dataDirectory,
-            ["Encryption:ActiveKeyId"] = "rabbit-1",
-            ["Encryption:Keys:rabbit-1"] = Convert.ToBase64String(new byte[32]),
-            ["Refresh:ScanInterval"] = "00:00:01",
-            ["Transport:Kind"] = "RabbitMq",
-            ["Transport:RabbitMq:Host"] = _broker.Host,
-            ["Transport:RabbitMq:Port"] = _broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Transport:RabbitMq:VirtualHost"] = _virtualHost,
-            ["Transport:RabbitMq:Username"] = _broker.Username,
-            ["Transport:RabbitMq:Password"] = _broker.Password,
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
-        {
-            settings[key] = value;
-        }
+    private Task<WebApplication> StartWorkerAsync() => _environment.StartWorkerAsync();
 
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddTokenWorkers();
-        var worker = builder.Build();
-        worker.MapTokenWorkersEndpoints();
-        _extraWorkers.Add(worker);
-        await worker.StartAsync(Cancel);
-        return worker;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var worker in _extraWorkers)
-        {
-            await worker.DisposeAsync();
-        }
-
-        if (_otherService is not null)
-        {
-            await _otherService.GetRequiredService<IBusControl>().StopAsync();
-            await _otherService.DisposeAsync();
-        }
-
-        if (_sandbox is not null)
-        {
-            await _sandbox.DisposeAsync();
-        }
-
-        if (_broker is not null)
-        {
-            await _broker.DeleteVirtualHostAsync(_virtualHost);
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
+    public async ValueTask DisposeAsync() => await _environment.DisposeAsync();
 
     [Fact]
     public async Task Another_service_receives_TokenRefreshed_and_ReauthRequired_through_its_own_queue()
@@ -128,7 +46,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         var (_, healthyGrant) = await ConnectDueAsync("rabbit-healthy");
         var (_, revokedGrant) = await ConnectDueAsync("rabbit-revoked");
         _sandbox.Control.RevokeGrant(revokedGrant.GrantId);
-        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        var recorder = _environment.OtherService;
 
         await PipelineHost.WaitUntilAsync(() => recorder.Of<TokenRefreshed>("rabbit-healthy").Count == 1 &&
                                                 recorder.Of<ReauthRequired>("rabbit-revoked").Count == 1,
@@ -146,7 +64,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
     public async Task A_PublishPost_sent_by_another_service_is_posted_once_and_PostPublished_reaches_its_queue()
     {
         var (connection, grant) = await ConnectDueAsync("rabbit-poster");
-        var bus = _otherService!.GetRequiredService<IBus>();
+        var bus = _environment.OtherServiceBus;
         var command = new PublishPost { PostId = "rabbit-post-1", ConnectionId = "rabbit-poster", Text = "Posted over RabbitMQ" };
 
         // A command: sent to the worker's queue, by name, with nothing but the contracts. Sent twice at once, as a
@@ -154,7 +72,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         var endpoint = await bus.GetSendEndpoint(new Uri("queue:publish-post"));
         await Task.WhenAll(endpoint.Send(command, Cancel), endpoint.Send(command, Cancel));
 
-        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        var recorder = _environment.OtherService;
         IReadOnlyList<PostPublished> Delivered() =>
             [.. recorder.PostDeliveries.OfType<PostPublished>().Where(e => e.PostId == "rabbit-post-1")];
         await PipelineHost.WaitUntilAsync(() => Delivered().Count >= 1, "the other service to receive PostPublished", TimeSpan.FromSeconds(45));
@@ -179,11 +97,11 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
     public async Task An_invalid_PublishPost_is_answered_with_PostFailed_and_nothing_reaches_LinkedIn()
     {
         await ConnectDueAsync("rabbit-poster-2");
-        var bus = _otherService!.GetRequiredService<IBus>();
+        var bus = _environment.OtherServiceBus;
         var endpoint = await bus.GetSendEndpoint(new Uri("queue:publish-post"));
         await endpoint.Send(new PublishPost { PostId = "rabbit-post-empty", ConnectionId = "rabbit-poster-2", Text = "   " }, Cancel);
 
-        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        var recorder = _environment.OtherService;
         await PipelineHost.WaitUntilAsync(() => recorder.Posts<PostFailed>("rabbit-post-empty").Count == 1,
             "the other service to receive PostFailed", TimeSpan.FromSeconds(30));
 
@@ -206,15 +124,12 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
             grants[connection.ConnectionId] = grant.GrantId;
         }
 
-        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        var recorder = _environment.OtherService;
         await PipelineHost.WaitUntilAsync(() => recorder.Of<TokenRefreshed>().Count >= count,
             $"{count} TokenRefreshed events at the other service", TimeSpan.FromMinutes(4));
         await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
 
-        var exchanges = _sandbox.Control.Requests
-            .Where(r => r.Endpoint == SandboxEndpoint.AccessToken && r.GrantType == "refresh_token" && r.Status == 200)
-            .GroupBy(r => r.GrantId!)
-            .ToDictionary(g => g.Key, g => g.Count());
+        var exchanges = _environment.RefreshExchangesByGrant().ToDictionary(e => e.Key, e => e.Value.Count);
         Assert.All(grants, g => Assert.Equal(1, exchanges.GetValueOrDefault(g.Value)));
         Assert.Equal(count, recorder.Of<TokenRefreshed>().Select(e => e.ConnectionId).Distinct().Count());
         Assert.Empty(recorder.Of<ReauthRequired>());
@@ -242,6 +157,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
             "{ this is not json",
             Envelope("""{"eventId":"00000000-0000-0000-0000-000000000001","connectionId":"","tenantId":"t","version":1,"occurredAt":"2026-01-01T00:00:00Z"}"""),
             Envelope("""{"eventId":"00000000-0000-0000-0000-000000000002","connectionId":"nobody","tenantId":"t","version":1,"occurredAt":"2026-01-01T00:00:00Z"}"""),
+            Envelope("""{"anything":1}""", "urn:message:Elsewhere.Contracts:SomethingElse"),
         ];
         foreach (var body in poison)
         {
@@ -269,9 +185,13 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         Assert.All(reasons, r => Assert.NotEqual("(no MT-Fault-Message header)", r));
         Assert.Contains(reasons, r => r.Contains("ConnectionId is required", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("'nobody' does not exist", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("No consumer on this queue accepts the message", StringComparison.Ordinal) &&
+                                      r.Contains("urn:message:Elsewhere.Contracts:SomethingElse", StringComparison.Ordinal));
+
+        Assert.Null(await TryGetAsync(connection, "refresh-due_skipped"));
 
         var (_, grant) = await ConnectDueAsync("after-poison");
-        var recorder = _otherService!.GetRequiredService<EventRecorder>();
+        var recorder = _environment.OtherService;
         await PipelineHost.WaitUntilAsync(() => recorder.Of<TokenRefreshed>("after-poison").Count == 1, "a refresh after the poison", TimeSpan.FromSeconds(30));
         Assert.Single(_sandbox.Control.Requests, r => r.GrantId == grant.GrantId && r.Endpoint == SandboxEndpoint.AccessToken);
     }
@@ -291,20 +211,8 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         }
     }
 
-    private static string Envelope(string message) =>
-        $$"""{"messageId":"{{Guid.NewGuid()}}","messageType":["urn:message:TokenWorkers.Contracts:RefreshDue"],"message":{{message}}}""";
+    private static string Envelope(string message, string messageType = "urn:message:TokenWorkers.Contracts:RefreshDue") =>
+        $$"""{"messageId":"{{Guid.NewGuid()}}","messageType":["{{messageType}}"],"message":{{message}}}""";
 
-    private async Task<(Connection Connection, SeededGrant Grant)> ConnectDueAsync(string connectionId)
-    {
-        var member = _sandbox.Control.CreateMember();
-        var grant = _sandbox.Control.SeedGrant(ClientId, member.Sub, "openid", "profile", "w_member_social");
-        var now = DateTimeOffset.UtcNow;
-        // Stored as if the access token had 5 days left: inside the refresh window, so the next scan dispatches it.
-        var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
-            $$"""{"access_token":"{{grant.AccessToken}}","expires_in":432000,"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
-        var store = _worker!.Services.GetRequiredService<IConnectionStore>();
-        var connection = await store.TryInsertAsync(
-            NewConnections.FromGrant(connectionId, "t", granted, _worker.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
-        return (connection!, grant);
-    }
+    private Task<(Connection Connection, SeededGrant Grant)> ConnectDueAsync(string connectionId) => _environment.ConnectDueAsync(connectionId);
 }

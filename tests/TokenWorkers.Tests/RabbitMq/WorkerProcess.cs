@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace TokenWorkers.Tests.RabbitMq;
+
+/// <summary>
+/// The worker as a separate operating-system process (the built <c>TokenWorkers.dll</c> under <c>dotnet</c>), so a
+/// test can kill it the way a node dies: SIGKILL, no shutdown hooks, leases left behind.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private WorkerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What the process wrote, for a failure message.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the worker with <paramref name="settings"/> as environment variables and waits until it is ready.</summary>
+    public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(WorkerAssembly)!,
+        };
+        start.ArgumentList.Add(WorkerAssembly);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the worker process");
+        var worker = new WorkerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, line) => worker.Append(line.Data);
+        process.ErrorDataReceived += (_, line) => worker.Append(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await worker.WaitUntilReadyAsync(cancellationToken);
+        return worker;
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to release a lease, acknowledge a message or flush anything.</summary>
+    public void KillAbruptly()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The worker process exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("health/ready", UriKind.Relative), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A slow start on a busy machine.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new TimeoutException($"The worker process was not ready within 90 s:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>The worker's own build output for the configuration these tests were built in (Debug or Release).</summary>
+    private static string WorkerAssembly
+    {
+        get
+        {
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var framework = testOutput.Name;
+            var configuration = testOutput.Parent!.Name;
+            var root = testOutput;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "TokenWorkers.sln")))
+            {
+                root = root.Parent;
+            }
+
+            if (root is null)
+            {
+                throw new InvalidOperationException($"TokenWorkers.sln not found above {AppContext.BaseDirectory}");
+            }
+
+            var assembly = Path.Combine(root.FullName, "src", "TokenWorkers", "bin", configuration, framework, "TokenWorkers.dll");
+            return File.Exists(assembly) ? assembly : throw new InvalidOperationException($"Build the worker first: {assembly} is missing");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
