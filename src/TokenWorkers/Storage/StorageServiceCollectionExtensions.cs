@@ -30,8 +30,10 @@ public static class StorageServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EncryptionOptions>, EncryptionOptionsValidator>());
 
         services.TryAddSingleton<ITokenProtector, AesGcmTokenProtector>();
+        services.TryAddSingleton(serviceProvider => new SqliteDatabase(
+            Path.Combine(serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, SqliteConnectionStore.FileName)));
         services.TryAddSingleton(serviceProvider => new SqliteConnectionStore(
-            Path.Combine(serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, SqliteConnectionStore.FileName),
+            serviceProvider.GetRequiredService<SqliteDatabase>(),
             serviceProvider.GetRequiredService<ITokenProtector>(),
             serviceProvider.GetRequiredService<ILogger<SqliteConnectionStore>>()));
 
@@ -49,8 +51,7 @@ public static class StorageServiceCollectionExtensions
             return serviceProvider.GetRequiredService<SqliteConnectionStore>();
         });
 
-        services.TryAddSingleton(serviceProvider => new SqlitePostLedger(
-            Path.Combine(serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, SqliteConnectionStore.FileName)));
+        services.TryAddSingleton(serviceProvider => new SqlitePostLedger(serviceProvider.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IPostLedger>(serviceProvider =>
         {
             var provider = serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;

@@ -76,8 +76,10 @@ public sealed class FaultTests
     {
         await using var h = await Harness.StartAsync();
         var seeded = h.Seed();
-        h.Control.InjectFault(SandboxEndpoint.AccessToken, SandboxFault.Delay(TimeSpan.FromSeconds(2)));
-        using var impatient = new HttpClient { BaseAddress = h.Sandbox.BaseAddress, Timeout = TimeSpan.FromMilliseconds(300) };
+        h.Control.InjectFault(SandboxEndpoint.AccessToken, SandboxFault.Delay(TimeSpan.FromSeconds(3)));
+        // Long enough for the sandbox to have taken the body in even on a loaded machine (an abort before that
+        // loses the body, and the call is then refused, which is not what this test is about).
+        using var impatient = new HttpClient { BaseAddress = h.Sandbox.BaseAddress, Timeout = TimeSpan.FromSeconds(1) };
 
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.PostAsync("oauth/v2/accessToken", new FormUrlEncodedContent(
         [

@@ -13,46 +13,42 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
 {
     public const string FileName = "tokenworkers.db";
 
-    // How long a write waits for another process's write lock before SQLite reports "database is locked".
-    private const int BusyTimeoutMilliseconds = 10_000;
-
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
+    private readonly bool _ownsDatabase;
     private readonly ITokenProtector _protector;
     private readonly ILogger _logger;
 
-    // Writers in this process queue here asynchronously instead of blocking pool threads in SQLite's
-    // busy handler; the busy timeout then only has to absorb writers in other processes.
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-
     public SqliteConnectionStore(string databasePath, ITokenProtector protector, ILogger<SqliteConnectionStore> logger)
+        : this(new SqliteDatabase(databasePath), protector, logger, ownsDatabase: true)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+    }
+
+    /// <summary>On a database shared with the posting ledger; the caller disposes it.</summary>
+    public SqliteConnectionStore(SqliteDatabase database, ITokenProtector protector, ILogger<SqliteConnectionStore> logger)
+        : this(database, protector, logger, ownsDatabase: false)
+    {
+    }
+
+    private SqliteConnectionStore(SqliteDatabase database, ITokenProtector protector, ILogger<SqliteConnectionStore> logger, bool ownsDatabase)
+    {
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(protector);
         ArgumentNullException.ThrowIfNull(logger);
 
-        DatabasePath = Path.GetFullPath(databasePath);
+        _database = database;
+        _ownsDatabase = ownsDatabase;
         _protector = protector;
         _logger = logger;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-        }.ToString();
     }
 
-    public string DatabasePath { get; }
+    public string DatabasePath => _database.DatabasePath;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
 
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        await _database.WriteAsync(async connection =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-
             // WAL is a property of the file, so setting it once is enough; it cannot change inside a transaction.
             var journalMode = (string?)await ScalarAsync(connection, "PRAGMA journal_mode = WAL", cancellationToken) ?? "unknown";
             if (!journalMode.Equals("wal", StringComparison.OrdinalIgnoreCase))
@@ -80,11 +76,8 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
 
             await transaction.CommitAsync(cancellationToken);
             Log.StoreReady(_logger, DatabasePath, journalMode);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+            return journalMode;
+        }, cancellationToken);
     }
 
     public async Task<Connection?> FindAsync(string connectionId, CancellationToken cancellationToken)
@@ -99,7 +92,7 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
         ArgumentNullException.ThrowIfNull(connection);
         var row = ConnectionRow.From(connection, version: 1, _protector);
 
-        var inserted = await ExecuteWriteAsync(SqliteSql.Insert, row.Bind, cancellationToken);
+        var inserted = await _database.ExecuteWriteAsync(SqliteSql.Insert, row.Bind, cancellationToken);
         return inserted == 1 ? row.ToConnection(connection.AccessToken, connection.RefreshToken) : null;
     }
 
@@ -108,7 +101,7 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
         ArgumentNullException.ThrowIfNull(updated);
         var row = ConnectionRow.From(updated, expectedVersion + 1, _protector);
 
-        var changed = await ExecuteWriteAsync(
+        var changed = await _database.ExecuteWriteAsync(
             SqliteSql.Update,
             parameters =>
             {
@@ -166,19 +159,17 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
     /// <summary>Closes the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {
-        using (var connection = new SqliteConnection(_connectionString))
+        if (_ownsDatabase)
         {
-            SqliteConnection.ClearPool(connection);
+            _database.Dispose();
         }
-
-        _writeGate.Dispose();
     }
 
     private async Task<IReadOnlyList<Connection>> QueryAsync(
         string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
         var rows = new List<ConnectionRow>();
-        await using (var connection = await OpenAsync(cancellationToken))
+        await using (var connection = await _database.OpenAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = sql;
@@ -192,46 +183,6 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
 
         // Decrypted once the connection is back in the pool, so the read transaction stays short.
         return [.. rows.Select(row => row.ToConnection(_protector))];
-    }
-
-    private async Task<int> ExecuteWriteAsync(
-        string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command.Parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-
-            // Per-connection settings, set every time because a pooled connection may be new or reused.
-            // synchronous = FULL even in WAL mode: a committed write (a rotated refresh token, say) must
-            // survive a power cut, and this store writes little.
-            await using var settings = connection.CreateCommand();
-            settings.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
-            await settings.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
     }
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

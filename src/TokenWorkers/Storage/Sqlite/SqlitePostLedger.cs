@@ -14,7 +14,6 @@ namespace TokenWorkers.Storage.Sqlite;
 /// </summary>
 public sealed class SqlitePostLedger : IPostLedger, IDisposable
 {
-    private const int BusyTimeoutMilliseconds = 10_000;
     private const string DueIndex = "ix_posts_not_before";
     private const string StateIndex = "ix_posts_awaiting_reauth";
 
@@ -33,30 +32,33 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
 
     private const string Columns = "id, connection_id, state, version, not_before, document";
 
-    private readonly string _connectionString;
-
-    // As in the connection store: writers of this process queue here instead of in SQLite's busy handler.
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteDatabase _database;
+    private readonly bool _ownsDatabase;
 
     public SqlitePostLedger(string databasePath)
+        : this(new SqliteDatabase(databasePath), ownsDatabase: true)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        DatabasePath = Path.GetFullPath(databasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-        }.ToString();
     }
 
-    public string DatabasePath { get; }
+    /// <summary>On a database shared with the connection store; the caller disposes it.</summary>
+    public SqlitePostLedger(SqliteDatabase database)
+        : this(database, ownsDatabase: false)
+    {
+    }
+
+    private SqlitePostLedger(SqliteDatabase database, bool ownsDatabase)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    public string DatabasePath => _database.DatabasePath;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await ExecuteWriteAsync(CreateSchema, _ => { }, cancellationToken);
+        await _database.ExecuteWriteAsync(CreateSchema, _ => { }, cancellationToken);
     }
 
     public async Task<PostEntry?> FindAsync(string postId, CancellationToken cancellationToken)
@@ -70,7 +72,7 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         var stored = Normalize(entry with { Version = 1 });
-        var inserted = await ExecuteWriteAsync(
+        var inserted = await _database.ExecuteWriteAsync(
             $"INSERT INTO posts ({Columns}) VALUES (@id, @connection_id, @state, 1, @not_before, @document) ON CONFLICT (id) DO NOTHING",
             p => Bind(p, stored),
             cancellationToken);
@@ -81,7 +83,7 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
     {
         ArgumentNullException.ThrowIfNull(updated);
         var stored = Normalize(updated with { Version = expectedVersion + 1 });
-        var changed = await ExecuteWriteAsync(
+        var changed = await _database.ExecuteWriteAsync(
             """
             UPDATE posts SET connection_id = @connection_id, state = @state, version = @version,
                              not_before = @not_before, document = @document
@@ -124,12 +126,10 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
 
     public void Dispose()
     {
-        using (var connection = new SqliteConnection(_connectionString))
+        if (_ownsDatabase)
         {
-            SqliteConnection.ClearPool(connection);
+            _database.Dispose();
         }
-
-        _writeGate.Dispose();
     }
 
     // What a read gives back (dates to the millisecond), so a write's result equals a later read.
@@ -151,7 +151,7 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
     private async Task<IReadOnlyList<PostEntry>> QueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
         var entries = new List<PostEntry>();
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         bind(command.Parameters);
@@ -165,41 +165,6 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
         }
 
         return entries;
-    }
-
-    private async Task<int> ExecuteWriteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command.Parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var settings = connection.CreateCommand();
-            settings.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
-            await settings.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
     }
 }
 
