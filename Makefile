@@ -7,7 +7,7 @@ RESULTS_DIR   ?= artifacts/test-results
 SANDBOX_URL   ?= http://127.0.0.1:5080
 DOTNET        := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: help restore build test run sandbox worker format check clean
+.PHONY: help restore build test run sandbox worker format check clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,3 +40,7 @@ check: build ## verify formatting without changing files
 clean: ## remove build output and test results
 	$(DOTNET) clean TokenWorkers.sln -c $(CONFIGURATION)
 	rm -rf artifacts
+
+bench: build ## benchmarks over a real RabbitMQ (not part of `make test`); table in artifacts/bench/results.md
+	@test -x /usr/lib/rabbitmq/bin/rabbitmq-server || test -n "$$RABBITMQ_URL" || { echo "make bench needs rabbitmq-server (apt-get install -y rabbitmq-server) or RABBITMQ_URL"; exit 2; }
+	$(DOTNET) run --project tests/TokenWorkers.Benchmarks -c $(CONFIGURATION) --no-build -- $(BENCH_ARGS)

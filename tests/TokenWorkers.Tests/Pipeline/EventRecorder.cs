@@ -22,7 +22,14 @@ public sealed class EventRecorder
     public IReadOnlyList<T> Of<T>(string connectionId) where T : IConnectionEvent =>
         Events.OfType<T>().Where(e => e.ConnectionId == connectionId).ToArray();
 
-    internal void Record(IConnectionEvent message) => _deliveries.Enqueue(message);
+    /// <summary>Raised on every delivery, duplicates included, on the consumer's thread (for timing).</summary>
+    public event Action<object>? Delivered;
+
+    internal void Record(IConnectionEvent message)
+    {
+        _deliveries.Enqueue(message);
+        Delivered?.Invoke(message);
+    }
 
     private readonly ConcurrentQueue<IPostEvent> _postDeliveries = new();
 
@@ -33,7 +40,11 @@ public sealed class EventRecorder
     public IReadOnlyList<T> Posts<T>(string postId) where T : IPostEvent =>
         PostDeliveries.DistinctBy(e => e.EventId).OfType<T>().Where(e => e.PostId == postId).ToArray();
 
-    internal void Record(IPostEvent message) => _postDeliveries.Enqueue(message);
+    internal void Record(IPostEvent message)
+    {
+        _postDeliveries.Enqueue(message);
+        Delivered?.Invoke(message);
+    }
 }
 
 /// <summary>The recorder's consumer; it subscribes to every event but RefreshDue, which the worker consumes, and to the posting outcomes.</summary>

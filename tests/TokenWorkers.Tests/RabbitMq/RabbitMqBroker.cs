@@ -11,7 +11,7 @@ namespace TokenWorkers.Tests.RabbitMq;
 /// Each test gets its own virtual host, so tests cannot consume each other's messages.
 /// With <c>TOKENWORKERS_REQUIRE_RABBITMQ=1</c> (set by CI) a missing broker fails instead of skipping.
 /// </summary>
-public sealed class RabbitMqBroker : IAsyncDisposable
+public sealed partial class RabbitMqBroker : IAsyncDisposable
 {
     public const string NoBrokerReason =
         "No RabbitMQ broker: set RABBITMQ_URL or install rabbitmq-server (apt-get install -y rabbitmq-server)";
@@ -44,23 +44,6 @@ public sealed class RabbitMqBroker : IAsyncDisposable
 
     private string? NodeName => _environment.GetValueOrDefault("RABBITMQ_NODENAME");
 
-    /// <summary>The broker, or a skip (a failure where CI requires the broker).</summary>
-    public static async Task<RabbitMqBroker> RequireAsync()
-    {
-        var broker = await (_instance ??= StartAsync());
-        if (broker is null)
-        {
-            if (Environment.GetEnvironmentVariable("TOKENWORKERS_REQUIRE_RABBITMQ") == "1")
-            {
-                Assert.Fail(NoBrokerReason + " (TOKENWORKERS_REQUIRE_RABBITMQ=1 forbids skipping)");
-            }
-
-            Assert.Skip(NoBrokerReason);
-        }
-
-        return broker;
-    }
-
     /// <summary>A fresh virtual host for one test, deleted by <see cref="DeleteVirtualHostAsync"/>.</summary>
     public async Task<string> CreateVirtualHostAsync()
     {
@@ -84,26 +67,6 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// A node of its own for a test that stops and starts the broker, so the tests sharing the other node are
-    /// not disturbed. It needs the local rabbitmq-server (a broker at RABBITMQ_URL cannot be restarted from here).
-    /// </summary>
-    public static async Task<RabbitMqBroker> StartDedicatedAsync()
-    {
-        if (!File.Exists(ServerBinary))
-        {
-            const string reason = "Restarting a broker needs a local rabbitmq-server (apt-get install -y rabbitmq-server)";
-            if (Environment.GetEnvironmentVariable("TOKENWORKERS_REQUIRE_RABBITMQ") == "1")
-            {
-                Assert.Fail(reason + " (TOKENWORKERS_REQUIRE_RABBITMQ=1 forbids skipping)");
-            }
-
-            Assert.Skip(reason);
-        }
-
-        return await StartNodeAsync();
-    }
-
     /// <summary>Stops the broker application (every connection drops, the port closes), waits, and starts it again.</summary>
     public async Task RestartAsync(TimeSpan downtime)
     {
@@ -124,6 +87,9 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The broker at RABBITMQ_URL, else a private node of the local rabbitmq-server, else null.</summary>
+    public static Task<RabbitMqBroker?> SharedAsync() => _instance ??= StartAsync();
+
     private static async Task<RabbitMqBroker?> StartAsync()
     {
         if (Environment.GetEnvironmentVariable("RABBITMQ_URL") is { Length: > 0 } url)
@@ -143,7 +109,11 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         return await StartNodeAsync();
     }
 
-    private static async Task<RabbitMqBroker> StartNodeAsync()
+    /// <summary>True where a private node can be started (Debian's rabbitmq-server is installed).</summary>
+    public static bool CanStartNode => File.Exists(ServerBinary);
+
+    /// <summary>A private node of the local rabbitmq-server on free ports, stopped and removed by <see cref="DisposeAsync"/> or at exit.</summary>
+    public static async Task<RabbitMqBroker> StartNodeAsync()
     {
         await Gate.WaitAsync();
         try

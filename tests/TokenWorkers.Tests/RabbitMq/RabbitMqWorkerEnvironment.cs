@@ -55,17 +55,15 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
 
     public IConnectionStore Store => Worker.Services.GetRequiredService<IConnectionStore>();
 
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+    private CancellationToken Cancel { get; init; }
 
-    /// <summary>On the shared broker (its own virtual host), or on <paramref name="broker"/>, which it then disposes.</summary>
-    public static async Task<RabbitMqWorkerEnvironment> StartAsync(RabbitMqBroker? broker = null)
+    /// <summary>On <paramref name="broker"/>, in a virtual host of its own; disposes the broker when it owns it.</summary>
+    public static async Task<RabbitMqWorkerEnvironment> StartAsync(RabbitMqBroker broker, bool ownsBroker, CancellationToken cancellationToken)
     {
-        var ownsBroker = broker is not null;
-        broker ??= await RabbitMqBroker.RequireAsync();
         var virtualHost = await broker.CreateVirtualHostAsync();
-        var sandbox = await LinkedInSandbox.StartAsync(cancellationToken: Cancel);
+        var sandbox = await LinkedInSandbox.StartAsync(cancellationToken: cancellationToken);
         sandbox.Control.CreateApp(ClientId, ClientSecret, programmaticRefresh: true);
-        var environment = new RabbitMqWorkerEnvironment(broker, virtualHost, sandbox, ownsBroker);
+        var environment = new RabbitMqWorkerEnvironment(broker, virtualHost, sandbox, ownsBroker) { Cancel = cancellationToken };
         await environment.StartOtherServiceAsync();
         return environment;
     }
@@ -157,6 +155,8 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
     {
         foreach (var worker in _workers)
         {
+            // Stopped first, so the scheduler's jobs end before the services they resolve are disposed.
+            await worker.StopAsync(CancellationToken.None);
             await worker.DisposeAsync();
         }
 

@@ -29,7 +29,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _environment = await RabbitMqWorkerEnvironment.StartAsync();
+        _environment = await RabbitMqWorkerEnvironment.StartAsync(await RabbitMqBroker.RequireAsync(), ownsBroker: false, Cancel);
         _broker = _environment.Broker;
         _virtualHost = _environment.VirtualHost;
         _sandbox = _environment.Sandbox;

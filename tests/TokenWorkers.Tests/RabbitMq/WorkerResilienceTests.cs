@@ -34,7 +34,7 @@ public sealed class WorkerResilienceTests
     [Fact]
     public async Task A_worker_process_killed_mid_run_leaves_nothing_lost_and_only_its_in_flight_calls_repeated()
     {
-        await using var environment = await RabbitMqWorkerEnvironment.StartAsync();
+        await using var environment = await RabbitMqWorkerEnvironment.StartAsync(await RabbitMqBroker.RequireAsync(), ownsBroker: false, Cancel);
         await environment.StartWorkerAsync(FastRecovery);
         await using var doomed = await WorkerProcess.StartAsync(environment.WorkerSettings(FastRecovery), Cancel);
         await using var survivor = await WorkerProcess.StartAsync(environment.WorkerSettings(FastRecovery), Cancel);
@@ -70,7 +70,7 @@ public sealed class WorkerResilienceTests
     public async Task The_broker_restarted_mid_run_is_reconnected_to_and_the_work_completes()
     {
         var broker = await RabbitMqBroker.StartDedicatedAsync();
-        await using var environment = await RabbitMqWorkerEnvironment.StartAsync(broker);
+        await using var environment = await RabbitMqWorkerEnvironment.StartAsync(broker, ownsBroker: true, Cancel);
         await environment.StartWorkerAsync(FastRecovery);
         environment.Sandbox.Control.SetLatency(TimeSpan.FromMilliseconds(100), SandboxEndpoint.AccessToken);
 

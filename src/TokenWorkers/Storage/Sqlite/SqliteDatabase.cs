@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace TokenWorkers.Storage.Sqlite;
@@ -12,11 +13,15 @@ public sealed class SqliteDatabase : IDisposable
     // How long a write waits for another process's write lock before SQLite reports "database is locked".
     private const int BusyTimeoutMilliseconds = 10_000;
 
+    // Bounds one group commit, so a long queue does not hold the write lock for long.
+    private const int MaxBatch = 256;
+
     private readonly string _connectionString;
 
     // Writers in this process queue here asynchronously instead of blocking pool threads in SQLite's
     // busy handler; the busy timeout then only has to absorb writers in other processes.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ConcurrentQueue<PendingWrite> _pending = new();
 
     public SqliteDatabase(string databasePath)
     {
@@ -71,15 +76,95 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>One write statement; returns the number of rows it changed.</summary>
-    public Task<int> ExecuteWriteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
-        WriteAsync(async connection =>
+    /// <summary>
+    /// One write statement; returns the number of rows it changed. Writes queued while another batch commits are
+    /// committed together in one transaction (group commit): with synchronous = FULL every commit waits for the
+    /// disk, so concurrent consumers would otherwise spend their time queueing for one fsync each. A write, once
+    /// queued, is carried out even if its caller stops waiting, because another caller may be committing it already.
+    /// </summary>
+    public async Task<int> ExecuteWriteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        var write = new PendingWrite(sql, bind);
+        _pending.Enqueue(write);
+        await _writeGate.WaitAsync(CancellationToken.None);
+        try
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command.Parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+            if (!write.Completion.Task.IsCompleted)
+            {
+                await CommitPendingAsync();
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        return await write.Completion.Task;
+    }
+
+    /// <summary>Commits what is queued, in batches; the caller holds the write gate.</summary>
+    private async Task CommitPendingAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(CancellationToken.None);
+        try
+        {
+            var changed = new int[batch.Count];
+            await using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    changed[i] = await ExecuteAsync(connection, batch[i]);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(changed[i]);
+            }
+        }
+        catch (SqliteException)
+        {
+            // One statement failed the batch (a lock held too long by another process, say): each write is tried
+            // again alone, so only the one that fails reports the failure.
+            foreach (var write in batch)
+            {
+                try
+                {
+                    write.Completion.TrySetResult(await ExecuteAsync(connection, write));
+                }
+                catch (SqliteException ex)
+                {
+                    write.Completion.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, PendingWrite write)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = write.Sql;
+        write.Bind(command.Parameters);
+        return await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    private sealed record PendingWrite(string Sql, Action<SqliteParameterCollection> Bind)
+    {
+        public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>Closes the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace TokenWorkers.Benchmarks;
+
+/// <summary>Command line: <c>--quick</c> (small sizes, one run), <c>--runs N</c>, <c>--cases 1,2,7</c>, <c>--output DIR</c>.</summary>
+public sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+
+    public int Runs { get; init; } = 3;
+
+    public IReadOnlySet<int> Cases { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7 };
+
+    public string Output { get; init; } = Path.Combine("artifacts", "bench");
+
+    /// <summary>Messages and refreshes per run of cases 1, 2 and 6.</summary>
+    public int PipelineCount => Quick ? 300 : 2_000;
+
+    /// <summary>Refreshes per run of the latency-bound case (the N).</summary>
+    public int LatencyBoundCount => Quick ? 200 : 1_000;
+
+    public int PostCount => Quick ? 100 : 500;
+
+    public int SequentialPostCount => Quick ? 20 : 100;
+
+    /// <summary>Stored connections for the scan and memory cases; 10,000 of each are due.</summary>
+    public IReadOnlyList<int> StoreSizes => Quick ? [2_000, 20_000] : [10_000, 100_000, 1_000_000];
+
+    public int DueCount => Quick ? 2_000 : 10_000;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--quick" => options with { Quick = true, Runs = 1 },
+                "--runs" => options with { Runs = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture) },
+                "--cases" => options with { Cases = Next(args, ref i).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToHashSet() },
+                "--output" => options with { Output = Next(args, ref i) },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --runs N, --cases 1,2,... or --output DIR."),
+            };
+        }
+
+        return options.Runs < 1 ? throw new ArgumentException("--runs must be at least 1.") : options;
+    }
+
+    private static string Next(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+}
