@@ -27,12 +27,15 @@ cat <<TXT
 
   LinkedIn sandbox:  $sandbox_url   (control surface: $sandbox_url/_sandbox/requests)
   Worker:            $worker_url/health/ready
+  Connect a member:  $worker_url/connect/linkedin?connectionId=demo-dana&tenantId=demo-tenant  (open it in a browser)
   Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon, ReauthRequired, PostPublished and PostFailed below (within a minute).
 
 TXT
 ASPNETCORE_ENVIRONMENT=Development \
 Urls="$worker_url" \
 Demo__Enabled=true \
+Connect__Enabled=true \
+Connect__PublicBaseUrl="$worker_url/" \
 Demo__SandboxUrl="$sandbox_url/" \
 LinkedIn__OAuthBaseUrl="$sandbox_url/" \
 LinkedIn__ApiBaseUrl="$sandbox_url/" \

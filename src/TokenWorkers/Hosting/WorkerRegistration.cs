@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Connect;
 using TokenWorkers.Demo;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
@@ -50,6 +51,7 @@ public static class WorkerRegistration
         services.TryAddSingleton<WorkerIdentity>();
         services.AddConnectionStore();
         services.AddLinkedIn();
+        services.AddConnectFlow(configuration);
         services.AddRefresh();
         services.AddPublishing();
         return services;

@@ -1,0 +1,38 @@
+namespace TokenWorkers.Contracts;
+
+/// <summary>
+/// A member completed the connect flow: the connection holds tokens from a new grant. Published for a first
+/// connection and for a reconnection (which keeps the connection's id and history).
+/// </summary>
+public sealed record ConnectionAuthorized : IConnectionEvent
+{
+    /// <inheritdoc />
+    public required Guid EventId { get; init; }
+
+    /// <inheritdoc />
+    public required string ConnectionId { get; init; }
+
+    /// <inheritdoc />
+    public required string TenantId { get; init; }
+
+    /// <inheritdoc />
+    public required long Version { get; init; }
+
+    /// <inheritdoc />
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>The member who authorized, <c>urn:li:person:{sub}</c>.</summary>
+    public required string MemberUrn { get; init; }
+
+    /// <summary>True when the connection existed before (a reconnection).</summary>
+    public required bool Reconnected { get; init; }
+
+    /// <summary>When the new access token expires.</summary>
+    public DateTimeOffset? AccessTokenExpiresAt { get; init; }
+
+    /// <summary>The refresh token's hard end, fixed by this grant; null for apps without programmatic refresh.</summary>
+    public DateTimeOffset? RefreshTokenExpiresAt { get; init; }
+
+    /// <summary>The scopes the member granted.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TokenWorkers.Hosting;
+using TokenWorkers.Refresh;
+
+namespace TokenWorkers.Connect;
+
+public static class ConnectEndpoints
+{
+    /// <summary>The connect flow's services, when <c>Connect:Enabled</c> is true; before AddRefresh, so events carry its links.</summary>
+    public static IServiceCollection AddConnectFlow(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ConnectOptions>(ConnectOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ConnectOptions>, ConnectOptionsValidator>();
+        if (!IsEnabled(configuration))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton<ConnectState>();
+        services.TryAddSingleton<IReconnectLinks, ConnectLinks>();
+        services.TryAddScoped<ConnectFlow>();
+        return services;
+    }
+
+    public static bool IsEnabled(IConfiguration configuration) =>
+        configuration.GetSection(ConnectOptions.SectionName).GetValue<bool>(nameof(ConnectOptions.Enabled));
+
+    public static WebApplication MapConnectEndpoints(this WebApplication app)
+    {
+        if (!IsEnabled(app.Configuration))
+        {
+            return app;
+        }
+
+        app.MapGet("/connect/linkedin", (HttpContext http, ConnectFlow flow) =>
+        {
+            var (redirect, problem) = flow.Start(http.Request.Query["connectionId"], http.Request.Query["tenantId"], http.Request.Query["returnUrl"]);
+            return redirect is not null ? Results.Redirect(redirect.ToString()) : Page(HttpStatusCode.BadRequest, "Cannot connect", problem!);
+        });
+        app.MapGet("/connect/linkedin/callback", async (HttpContext http, ConnectFlow flow, CancellationToken cancellationToken) =>
+        {
+            var query = http.Request.Query;
+            var outcome = await flow.CompleteAsync(query["code"], query["state"], query["error"], query["error_description"], cancellationToken);
+            if (outcome.Problem is not null)
+            {
+                return Page(HttpStatusCode.BadRequest, "LinkedIn was not connected", outcome.Problem);
+            }
+
+            if (outcome.Request!.ReturnUrl is { } back)
+            {
+                var separator = string.IsNullOrEmpty(back.Query) ? "?" : "&";
+                return Results.Redirect($"{back}{separator}connectionId={Uri.EscapeDataString(outcome.Request.ConnectionId)}&status=connected");
+            }
+
+            return Page(HttpStatusCode.OK, "LinkedIn connected",
+                $"Connection {outcome.Request.ConnectionId} is connected. TokenWorkers keeps it alive from here; you can close this page.");
+        });
+        return app;
+    }
+
+    private static IResult Page(HttpStatusCode status, string title, string message) => Results.Content(
+        $$"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(title)}}</title>
+        <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}</style></head>
+        <body><h1>{{WebUtility.HtmlEncode(title)}}</h1><p>{{WebUtility.HtmlEncode(message)}}</p></body></html>
+        """, "text/html; charset=utf-8", statusCode: (int)status);
+}

@@ -1,0 +1,170 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.LinkedIn;
+using TokenWorkers.Outbox;
+using TokenWorkers.Refresh;
+
+namespace TokenWorkers.Connect;
+
+/// <summary>The outcome of a callback: the connection as stored, or why nothing was stored.</summary>
+public sealed record ConnectOutcome(Connection? Connection, ConnectRequest? Request, string? Problem);
+
+/// <summary>
+/// LinkedIn's authorization-code flow for one connection: the redirect to LinkedIn, and the callback that
+/// exchanges the code, learns the member, and stores the tokens (a new connection, or new tokens for an existing
+/// one, which keeps its id and history). Nothing is stored unless every step succeeded.
+/// </summary>
+public sealed partial class ConnectFlow(
+    ConnectState state,
+    IConnectionStore store,
+    LinkedInOAuthClient oauth,
+    LinkedInApiClient api,
+    RefreshSchedule schedule,
+    OutboxDispatcher outbox,
+    IPublishEndpoint publisher,
+    IOptions<ConnectOptions> connectOptions,
+    IOptions<LinkedInOptions> linkedInOptions,
+    TimeProvider time,
+    ILogger<ConnectFlow> logger)
+{
+    private const int MaxIdLength = 200;
+
+    /// <summary>LinkedIn's authorization URL for this connection, or why the request is refused.</summary>
+    public (Uri? Redirect, string? Problem) Start(string? connectionId, string? tenantId, string? returnUrl)
+    {
+        if (string.IsNullOrWhiteSpace(connectionId) || connectionId.Length > MaxIdLength ||
+            string.IsNullOrWhiteSpace(tenantId) || tenantId.Length > MaxIdLength)
+        {
+            return (null, "connectionId and tenantId are required (at most 200 characters each).");
+        }
+
+        Uri? back = null;
+        if (!string.IsNullOrEmpty(returnUrl))
+        {
+            if (!Uri.TryCreate(returnUrl, UriKind.Absolute, out back) ||
+                !connectOptions.Value.AllowedReturnOrigins.Any(o => string.Equals(o.TrimEnd('/'), back.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)))
+            {
+                return (null, "returnUrl is not on an allowed origin.");
+            }
+        }
+
+        var options = connectOptions.Value;
+        var query = $"response_type=code&client_id={Uri.EscapeDataString(linkedInOptions.Value.ClientId)}" +
+                    $"&redirect_uri={Uri.EscapeDataString(options.CallbackUri.ToString())}" +
+                    $"&state={Uri.EscapeDataString(state.Issue(connectionId, tenantId, back))}" +
+                    $"&scope={Uri.EscapeDataString(options.Scopes)}";
+        return (new Uri(linkedInOptions.Value.OAuthBaseUrl, "oauth/v2/authorization?" + query), null);
+    }
+
+    public async Task<ConnectOutcome> CompleteAsync(string? code, string? stateValue, string? error, string? errorDescription, CancellationToken cancellationToken)
+    {
+        var (request, problem) = state.Redeem(stateValue);
+        if (request is null)
+        {
+            LogRefused(logger, problem!);
+            return new ConnectOutcome(null, null, problem);
+        }
+
+        if (!string.IsNullOrEmpty(error))
+        {
+            LogDeclined(logger, request.ConnectionId, error);
+            return new ConnectOutcome(null, request, error == "user_cancelled_authorize" || error == "user_cancelled_login"
+                ? "You cancelled the connection to LinkedIn. Nothing was changed."
+                : $"LinkedIn did not authorize the connection ({error}). Nothing was changed.");
+        }
+
+        if (string.IsNullOrEmpty(code))
+        {
+            return new ConnectOutcome(null, request, "LinkedIn's answer carried no authorization code. Nothing was changed.");
+        }
+
+        if (await oauth.ExchangeCodeAsync(code, connectOptions.Value.CallbackUri, cancellationToken) is not TokenGranted granted)
+        {
+            LogCodeRejected(logger, request.ConnectionId);
+            return new ConnectOutcome(null, request, "LinkedIn refused the authorization code. Start again.");
+        }
+
+        if (await api.GetMemberAsync(granted.AccessToken, cancellationToken) is not MemberFound member)
+        {
+            return new ConnectOutcome(null, request, "LinkedIn did not tell us who signed in (the openid and profile scopes are needed). Nothing was changed.");
+        }
+
+        var stored = await StoreAsync(request, granted, member.MemberUrn, cancellationToken);
+        if (stored.Problem is not null)
+        {
+            return stored;
+        }
+
+        await outbox.DispatchAsync(stored.Connection!, publisher, cancellationToken);
+        LogConnected(logger, request.ConnectionId, stored.Connection!.Version);
+        return stored;
+    }
+
+    private async Task<ConnectOutcome> StoreAsync(ConnectRequest request, TokenGranted granted, string memberUrn, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var fresh = NewConnections.FromGrant(request.ConnectionId, request.TenantId, granted, schedule, now, memberUrn);
+            var existing = await store.FindAsync(request.ConnectionId, cancellationToken);
+            if (existing is null)
+            {
+                var inserted = await store.TryInsertAsync(fresh.WithEvents(Authorized(fresh, 1, now, reconnected: false)), cancellationToken);
+                if (inserted is not null)
+                {
+                    return new ConnectOutcome(inserted, request, null);
+                }
+
+                continue;
+            }
+
+            if (existing.TenantId != request.TenantId)
+            {
+                return new ConnectOutcome(null, request, "This connection belongs to another tenant. Nothing was changed.");
+            }
+
+            // The id, creation time and unsent events stay; everything the new grant decides is replaced.
+            var reconnected = fresh with
+            {
+                CreatedAt = existing.CreatedAt,
+                PendingEvents = existing.PendingEvents,
+            };
+            var updated = await store.TryUpdateAsync(
+                reconnected.WithEvents(Authorized(reconnected, existing.Version + 1, now, reconnected: true)), existing.Version, cancellationToken);
+            if (updated is not null)
+            {
+                return new ConnectOutcome(updated, request, null);
+            }
+        }
+
+        return new ConnectOutcome(null, request, "The connection kept changing while we stored it. Start again.");
+    }
+
+    private static ConnectionAuthorized Authorized(Connection c, long version, DateTimeOffset now, bool reconnected) => new()
+    {
+        EventId = EventIds.For(c.ConnectionId, version, nameof(ConnectionAuthorized)),
+        ConnectionId = c.ConnectionId,
+        TenantId = c.TenantId,
+        Version = version,
+        OccurredAt = now,
+        MemberUrn = c.MemberUrn!,
+        Reconnected = reconnected,
+        AccessTokenExpiresAt = c.AccessTokenExpiresAt,
+        RefreshTokenExpiresAt = c.RefreshTokenExpiresAt,
+        Scopes = c.Scopes,
+    };
+
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Connection {ConnectionId} authorized at LinkedIn, stored at version {Version}")]
+    private static partial void LogConnected(ILogger logger, string connectionId, long version);
+
+    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Connect callback refused: {Problem}")]
+    private static partial void LogRefused(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Information, Message = "LinkedIn did not authorize connection {ConnectionId}: {Error}")]
+    private static partial void LogDeclined(ILogger logger, string connectionId, string error);
+
+    [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "LinkedIn refused the authorization code for connection {ConnectionId}")]
+    private static partial void LogCodeRejected(ILogger logger, string connectionId);
+}

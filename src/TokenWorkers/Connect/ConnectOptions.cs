@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Options;
+
+namespace TokenWorkers.Connect;
+
+/// <summary>
+/// The connect flow (section <c>Connect</c>): off unless enabled, because a pure worker deployment serves no
+/// browser. <see cref="StateKey"/> is a secret: from the environment (<c>Connect__StateKey</c>) or a file.
+/// </summary>
+public sealed class ConnectOptions
+{
+    public const string SectionName = "Connect";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>The worker's address as browsers reach it; the callback is <c>{PublicBaseUrl}/connect/linkedin/callback</c>.</summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>Base64 of at least 32 random bytes; signs the <c>state</c> parameter.</summary>
+    public string? StateKey { get; set; }
+
+    /// <summary>How long a member has between starting the flow and LinkedIn's callback.</summary>
+    public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Origins (scheme://host[:port]) that <c>returnUrl</c> may point to; none means no returnUrl is accepted.</summary>
+    public IList<string> AllowedReturnOrigins { get; } = [];
+
+    /// <summary>The scopes asked for, space-separated.</summary>
+    public string Scopes { get; set; } = "openid profile email w_member_social";
+
+    public Uri CallbackUri => new(PublicBaseUrl!, "connect/linkedin/callback");
+
+    public byte[] StateKeyBytes => Convert.FromBase64String(StateKey!);
+}
+
+public sealed class ConnectOptionsValidator : IValidateOptions<ConnectOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConnectOptions options)
+    {
+        if (!options.Enabled)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var failures = new List<string>();
+        if (options.PublicBaseUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add("Connect:PublicBaseUrl must be the worker's absolute http(s) address when Connect:Enabled is true.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.StateKey))
+        {
+            failures.Add("Connect:StateKey is required when Connect:Enabled is true (base64 of 32 random bytes).");
+        }
+        else
+        {
+            var bytes = new byte[options.StateKey.Length];
+            if (!Convert.TryFromBase64String(options.StateKey, bytes, out var length) || length < 32)
+            {
+                failures.Add("Connect:StateKey must be base64 of at least 32 bytes.");
+            }
+        }
+
+        if (options.StateLifetime < TimeSpan.FromMinutes(1) || options.StateLifetime > TimeSpan.FromHours(1))
+        {
+            failures.Add("Connect:StateLifetime must be between 00:01:00 and 01:00:00.");
+        }
+
+        foreach (var origin in options.AllowedReturnOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var parsed) || parsed.AbsolutePath != "/" || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"Connect:AllowedReturnOrigins entry '{origin}' must be an origin such as https://app.example.com.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
