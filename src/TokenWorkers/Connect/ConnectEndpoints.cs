@@ -37,7 +37,7 @@ public static class ConnectEndpoints
         app.MapGet("/connect/linkedin", (HttpContext http, ConnectFlow flow) =>
         {
             var (redirect, problem) = flow.Start(http.Request.Query["connectionId"], http.Request.Query["tenantId"], http.Request.Query["returnUrl"]);
-            return redirect is not null ? Results.Redirect(redirect.ToString()) : Page(HttpStatusCode.BadRequest, "Cannot connect", problem!);
+            return redirect is not null ? Results.Redirect(redirect.AbsoluteUri) : Page(HttpStatusCode.BadRequest, "Cannot connect", problem!);
         });
         app.MapGet("/connect/linkedin/callback", async (HttpContext http, ConnectFlow flow, CancellationToken cancellationToken) =>
         {
@@ -51,7 +51,7 @@ public static class ConnectEndpoints
             if (outcome.Request!.ReturnUrl is { } back)
             {
                 var separator = string.IsNullOrEmpty(back.Query) ? "?" : "&";
-                return Results.Redirect($"{back}{separator}connectionId={Uri.EscapeDataString(outcome.Request.ConnectionId)}&status=connected");
+                return Results.Redirect($"{back.AbsoluteUri}{separator}connectionId={Uri.EscapeDataString(outcome.Request.ConnectionId)}&status=connected");
             }
 
             return Page(HttpStatusCode.OK, "LinkedIn connected",

@@ -6,7 +6,7 @@ namespace TokenWorkers.Demo;
 /// <summary>What another service subscribed to TokenWorkers' events would receive, logged for the demo.</summary>
 public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthSoon>, IConsumer<ReauthRequired>, IConsumer<ConnectionRecovered>,
-    IConsumer<PostPublished>, IConsumer<PostFailed>
+    IConsumer<ConnectionAuthorized>, IConsumer<PostPublished>, IConsumer<PostFailed>
 {
     public Task Consume(ConsumeContext<PostPublished> context)
     {
@@ -49,6 +49,16 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
         LogRecovered(logger, m.ConnectionId, m.PreviousFailureClass, m.FailedAttempts);
         return Task.CompletedTask;
     }
+
+    public Task Consume(ConsumeContext<ConnectionAuthorized> context)
+    {
+        var m = context.Message;
+        LogAuthorized(logger, m.ConnectionId, m.MemberUrn, m.Reconnected, m.RefreshTokenExpiresAt);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 919, Level = LogLevel.Information, Message = "Subscriber got ConnectionAuthorized: {ConnectionId} is {MemberUrn} (reconnected: {Reconnected}; refresh token ends {RefreshTokenExpiresAt:o})")]
+    private static partial void LogAuthorized(ILogger logger, string connectionId, string memberUrn, bool reconnected, DateTimeOffset? refreshTokenExpiresAt);
 
     [LoggerMessage(EventId = 910, Level = LogLevel.Information, Message = "Subscriber got TokenRefreshed: {ConnectionId} v{Version}, access token now expires {AccessTokenExpiresAt:o} (refresh token ends {RefreshTokenExpiresAt:o})")]
     private static partial void LogRefreshed(ILogger logger, string connectionId, long version, DateTimeOffset accessTokenExpiresAt, DateTimeOffset? refreshTokenExpiresAt);

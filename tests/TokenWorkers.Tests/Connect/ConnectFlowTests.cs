@@ -162,6 +162,8 @@ public sealed class ConnectFlowTests : IAsyncLifetime
         using var toLinkedIn = await _browser.GetAsync(start, Cancel);
         Assert.Equal(HttpStatusCode.Redirect, toLinkedIn.StatusCode);
         var authorization = toLinkedIn.Headers.Location!;
+        // What a browser gets must be a valid URL as sent: nothing left unescaped (the scope list has spaces).
+        Assert.DoesNotContain(' ', authorization.OriginalString);
         Assert.StartsWith(_environment.Sandbox.BaseAddress + "oauth/v2/authorization?", authorization.ToString(), StringComparison.Ordinal);
         using var back = await _browser.GetAsync(authorization, Cancel);
         Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
