@@ -111,7 +111,8 @@ public sealed partial class ConnectFlow(
             var existing = await store.FindAsync(request.ConnectionId, cancellationToken);
             if (existing is null)
             {
-                var inserted = await store.TryInsertAsync(fresh.WithEvents(Authorized(fresh, 1, now, reconnected: false)), cancellationToken);
+                var first = fresh.WithEvents(Authorized(fresh, 1, now, reconnected: false)).WithAttempt(Connected(now, 1));
+                var inserted = await store.TryInsertAsync(first, cancellationToken);
                 if (inserted is not null)
                 {
                     return new ConnectOutcome(inserted, request, null);
@@ -125,14 +126,18 @@ public sealed partial class ConnectFlow(
                 return new ConnectOutcome(null, request, "This connection belongs to another tenant. Nothing was changed.");
             }
 
-            // The id, creation time and unsent events stay; everything the new grant decides is replaced.
+            // The id, creation time, timeline and unsent events stay; everything the new grant decides is replaced.
             var reconnected = fresh with
             {
                 CreatedAt = existing.CreatedAt,
                 PendingEvents = existing.PendingEvents,
+                Attempts = existing.Attempts,
             };
+            var version = existing.Version + 1;
             var updated = await store.TryUpdateAsync(
-                reconnected.WithEvents(Authorized(reconnected, existing.Version + 1, now, reconnected: true)), existing.Version, cancellationToken);
+                reconnected.WithEvents(Authorized(reconnected, version, now, reconnected: true)).WithAttempt(Connected(now, version)),
+                existing.Version,
+                cancellationToken);
             if (updated is not null)
             {
                 return new ConnectOutcome(updated, request, null);
@@ -141,6 +146,9 @@ public sealed partial class ConnectFlow(
 
         return new ConnectOutcome(null, request, "The connection kept changing while we stored it. Start again.");
     }
+
+    private static RefreshAttempt Connected(DateTimeOffset now, long version) =>
+        new(now, AttemptTrigger.Connect, AttemptOutcome.Authorized, null, version);
 
     private static ConnectionAuthorized Authorized(Connection c, long version, DateTimeOffset now, bool reconnected) => new()
     {

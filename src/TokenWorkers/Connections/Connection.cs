@@ -67,6 +67,17 @@ public sealed record Connection
     /// published afterwards and then removed.
     /// </summary>
     public IReadOnlyList<PendingEvent> PendingEvents { get; init; } = [];
+
+    /// <summary>The newest attempts to obtain or give up tokens, oldest first, at most <see cref="RefreshAttempt.Kept"/>.</summary>
+    public IReadOnlyList<RefreshAttempt> Attempts { get; init; } = [];
+
+    /// <summary>This connection with <paramref name="attempt"/> appended to its timeline, the oldest entries dropped beyond the bound.</summary>
+    public Connection WithAttempt(RefreshAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var kept = Attempts.Count >= RefreshAttempt.Kept ? Attempts.Skip(Attempts.Count - RefreshAttempt.Kept + 1) : Attempts;
+        return this with { Attempts = [.. kept, attempt] };
+    }
 }
 
 public enum ConnectionStatus

@@ -48,4 +48,10 @@ public interface IConnectionStore
     /// compare them), starting after <paramref name="afterConnectionId"/>.
     /// </summary>
     Task<IReadOnlyList<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts connections per status and finds the earliest access-token expiry and refresh-token hard end among
+    /// active connections. Reads the whole collection: for dashboards and gauges, cached by callers, never per message.
+    /// </summary>
+    Task<FleetSummary> SummarizeAsync(CancellationToken cancellationToken);
 }

@@ -34,6 +34,7 @@ public sealed partial class ConnectionRefresher(
             connectionId,
             (c, now) => force || schedule.RefreshAt(c, now) is not { } at || now >= at,
             triggerEventId,
+            force ? AttemptTrigger.Forced : AttemptTrigger.Scheduled,
             cancellationToken);
 
     /// <summary>
@@ -44,10 +45,14 @@ public sealed partial class ConnectionRefresher(
     /// </summary>
     public Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshBeforeUseAsync(
         string connectionId, Func<Connection, DateTimeOffset, bool> needsRefresh, CancellationToken cancellationToken) =>
-        RefreshIfAsync(connectionId, needsRefresh, null, cancellationToken);
+        RefreshIfAsync(connectionId, needsRefresh, null, AttemptTrigger.BeforePost, cancellationToken);
 
     private async Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshIfAsync(
-        string connectionId, Func<Connection, DateTimeOffset, bool> due, Guid? triggerEventId, CancellationToken cancellationToken)
+        string connectionId,
+        Func<Connection, DateTimeOffset, bool> due,
+        Guid? triggerEventId,
+        AttemptTrigger trigger,
+        CancellationToken cancellationToken)
     {
         var holder = identity.NewLeaseHolder();
         var skipped = RefreshOutcome.NotDue;
@@ -90,11 +95,12 @@ public sealed partial class ConnectionRefresher(
             return (skipped, leased.Connection);
         }
 
-        return await ExchangeAsync(leased.Connection, holder, cancellationToken);
+        return await ExchangeAsync(leased.Connection, new Attempt(holder, trigger), cancellationToken);
     }
 
-    private async Task<(RefreshOutcome, Connection?)> ExchangeAsync(Connection leased, string holder, CancellationToken cancellationToken)
+    private async Task<(RefreshOutcome, Connection?)> ExchangeAsync(Connection leased, Attempt attempt, CancellationToken cancellationToken)
     {
+        var holder = attempt.Holder;
         var refreshToken = leased.RefreshToken!;
         TokenResult result;
         try
@@ -114,16 +120,17 @@ public sealed partial class ConnectionRefresher(
 
         return result switch
         {
-            TokenGranted granted => await CommitAsync(leased, holder, refreshToken, granted, cancellationToken),
-            TokenFailed { Class: FailureClass.Reauth } failed => await RejectAsync(leased, holder, refreshToken, failed, cancellationToken),
-            TokenFailed failed => await RecordFailureAsync(leased.ConnectionId, holder, failed, cancellationToken),
+            TokenGranted granted => await CommitAsync(leased, attempt, refreshToken, granted, cancellationToken),
+            TokenFailed { Class: FailureClass.Reauth } failed => await RejectAsync(leased, attempt, refreshToken, failed, cancellationToken),
+            TokenFailed failed => await RecordFailureAsync(leased.ConnectionId, attempt, failed, cancellationToken),
             _ => throw new InvalidOperationException($"Unexpected token result {result.GetType().Name}"),
         };
     }
 
     private async Task<(RefreshOutcome, Connection?)> CommitAsync(
-        Connection leased, string holder, SecretToken usedRefreshToken, TokenGranted granted, CancellationToken cancellationToken)
+        Connection leased, Attempt attempt, SecretToken usedRefreshToken, TokenGranted granted, CancellationToken cancellationToken)
     {
+        var holder = attempt.Holder;
         var rotated = granted.RefreshToken is not null && !granted.RefreshToken.Equals(usedRefreshToken);
         var outcome = await store.UpdateAsync(leased.ConnectionId, c =>
         {
@@ -166,7 +173,7 @@ public sealed partial class ConnectionRefresher(
                 events.Add(ConnectionEvents.ConnectionRecovered(c, version, now));
             }
 
-            return refreshed.WithEvents([.. events]);
+            return refreshed.WithEvents([.. events]).WithAttempt(attempt.Entry(now, AttemptOutcome.Refreshed, null, version));
         }, cancellationToken);
 
         if (!outcome.Written)
@@ -182,8 +189,9 @@ public sealed partial class ConnectionRefresher(
     }
 
     private async Task<(RefreshOutcome, Connection?)> RejectAsync(
-        Connection leased, string holder, SecretToken usedRefreshToken, TokenFailed failed, CancellationToken cancellationToken)
+        Connection leased, Attempt attempt, SecretToken usedRefreshToken, TokenFailed failed, CancellationToken cancellationToken)
     {
+        var holder = attempt.Holder;
         var lostRace = false;
         var outcome = await store.UpdateAsync(leased.ConnectionId, c =>
         {
@@ -194,7 +202,9 @@ public sealed partial class ConnectionRefresher(
                        c.Status != ConnectionStatus.Active;
             if (lostRace)
             {
-                return c.Lease?.Holder == holder ? c with { Lease = null } : null;
+                return c.Lease?.Holder == holder
+                    ? (c with { Lease = null }).WithAttempt(attempt.Entry(now, AttemptOutcome.Superseded, failed.ErrorCode, c.Version + 1))
+                    : null;
             }
 
             var version = c.Version + 1;
@@ -208,7 +218,8 @@ public sealed partial class ConnectionRefresher(
                 ProblemSince = c.ProblemSince ?? now,
             };
             return dead.WithEvents(ConnectionEvents.ReauthRequired(
-                c, version, now, ReauthReason.GrantRejected, failed.ErrorCode, reconnectLinks.LinkFor(c.ConnectionId, c.TenantId)));
+                c, version, now, ReauthReason.GrantRejected, failed.ErrorCode, reconnectLinks.LinkFor(c.ConnectionId, c.TenantId)))
+                .WithAttempt(attempt.Entry(now, AttemptOutcome.Reauth, failed.ErrorCode, version));
         }, cancellationToken);
 
         if (lostRace)
@@ -222,11 +233,11 @@ public sealed partial class ConnectionRefresher(
     }
 
     private async Task<(RefreshOutcome, Connection?)> RecordFailureAsync(
-        string connectionId, string holder, TokenFailed failed, CancellationToken cancellationToken)
+        string connectionId, Attempt attempt, TokenFailed failed, CancellationToken cancellationToken)
     {
         var outcome = await store.UpdateAsync(connectionId, c =>
         {
-            if (c.Lease?.Holder != holder)
+            if (c.Lease?.Holder != attempt.Holder)
             {
                 return null;
             }
@@ -246,7 +257,8 @@ public sealed partial class ConnectionRefresher(
                 LastFailure = new ConnectionFailure(failed.Class, failed.ErrorCode, failed.Description, now),
                 ProblemSince = c.ProblemSince ?? now,
             };
-            return failedState with { NextRefreshAt = schedule.NextCheckAt(failedState, now, retryAt) };
+            return (failedState with { NextRefreshAt = schedule.NextCheckAt(failedState, now, retryAt) })
+                .WithAttempt(attempt.Entry(now, AttemptOutcomes.Of(failed.Class), failed.ErrorCode, c.Version + 1));
         }, cancellationToken);
 
         var stored = outcome.Connection;
@@ -301,6 +313,13 @@ public sealed partial class ConnectionRefresher(
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Lease on {ConnectionId} was lost while LinkedIn answered and newer tokens were stored meanwhile; this attempt's tokens were not stored")]
     private static partial void LogLeaseLost(ILogger logger, string connectionId);
+}
+
+/// <summary>Who is attempting (the lease holder) and why, for the timeline entry the outcome is stored with.</summary>
+internal readonly record struct Attempt(string Holder, AttemptTrigger Trigger)
+{
+    public RefreshAttempt Entry(DateTimeOffset at, AttemptOutcome outcome, string? errorCode, long version) =>
+        new(at, Trigger, outcome, errorCode, version);
 }
 
 /// <summary>A message names a connection the store does not know: the message is invalid, not the store.</summary>

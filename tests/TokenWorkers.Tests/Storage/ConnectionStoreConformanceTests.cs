@@ -450,6 +450,71 @@ public abstract class ConnectionStoreConformanceTests : IAsyncLifetime
         Assert.Equal(["c-04"], page.Select(c => c.ConnectionId));
     }
 
+    // ---- Fleet summary ----
+
+    [Fact]
+    public async Task The_summary_of_an_empty_store_counts_nothing_and_has_no_deadlines()
+    {
+        var summary = await Store.SummarizeAsync(Cancel);
+
+        Assert.Equal(0, summary.Total);
+        Assert.Null(summary.EarliestAccessTokenExpiry);
+        Assert.Null(summary.EarliestRefreshTokenEnd);
+    }
+
+    [Fact]
+    public async Task The_summary_counts_every_status_and_takes_deadlines_from_active_connections_only()
+    {
+        var soonest = The.Now.AddDays(3).AddTicks(1234);
+        await InsertAllAsync(
+            Some.Connection("a-1") with { AccessTokenExpiresAt = The.Now.AddDays(40), RefreshTokenExpiresAt = The.Now.AddDays(200) },
+            Some.Connection("a-2") with { AccessTokenExpiresAt = soonest, RefreshTokenExpiresAt = The.Now.AddDays(300) },
+            Some.Connection("a-3") with { AccessTokenExpiresAt = The.Now.AddDays(50), RefreshTokenExpiresAt = The.Now.AddDays(90) },
+            Some.BareConnection("a-4"),
+            Some.Connection("r-1") with { Status = ConnectionStatus.ReauthRequired, AccessTokenExpiresAt = The.Now.AddDays(-1), RefreshTokenExpiresAt = The.Now.AddDays(1) },
+            Some.Connection("d-1") with { Status = ConnectionStatus.Disconnected, AccessToken = null, RefreshToken = null, AccessTokenExpiresAt = The.Now, RefreshTokenExpiresAt = The.Now },
+            Some.Connection("d-2") with { Status = ConnectionStatus.Disconnected });
+
+        var summary = await Store.SummarizeAsync(Cancel);
+
+        Assert.Equal(4, summary.CountOf(ConnectionStatus.Active));
+        Assert.Equal(1, summary.CountOf(ConnectionStatus.ReauthRequired));
+        Assert.Equal(2, summary.CountOf(ConnectionStatus.Disconnected));
+        Assert.Equal(7, summary.Total);
+        Assert.Equal(soonest.ToStoredPrecision(), summary.EarliestAccessTokenExpiry);
+        Assert.Equal(TimeSpan.Zero, summary.EarliestAccessTokenExpiry!.Value.Offset);
+        Assert.Equal(The.Now.AddDays(90).ToStoredPrecision(), summary.EarliestRefreshTokenEnd);
+    }
+
+    [Fact]
+    public async Task The_summary_follows_updates()
+    {
+        var inserted = (await Store.TryInsertAsync(Some.Connection("a-1"), Cancel))!;
+
+        await Store.TryUpdateAsync(inserted with { Status = ConnectionStatus.ReauthRequired }, inserted.Version, Cancel);
+        var summary = await Store.SummarizeAsync(Cancel);
+
+        Assert.Equal(0, summary.CountOf(ConnectionStatus.Active));
+        Assert.Equal(1, summary.CountOf(ConnectionStatus.ReauthRequired));
+        Assert.Null(summary.EarliestAccessTokenExpiry);
+    }
+
+    // ---- Timeline ----
+
+    [Fact]
+    public async Task The_timeline_is_written_with_the_state_change_and_keeps_its_order()
+    {
+        var inserted = (await Store.TryInsertAsync(Some.Connection(), Cancel))!;
+        var attempt = new RefreshAttempt(The.Now.AddMinutes(1), AttemptTrigger.Forced, AttemptOutcome.RateLimited, "TOO_MANY_REQUESTS", 2);
+
+        var updated = await Store.TryUpdateAsync(inserted.WithAttempt(attempt) with { FailureCount = 1 }, inserted.Version, Cancel);
+        var found = await Store.FindAsync(The.ConnectionId, Cancel);
+
+        Assert.Equal([attempt], updated!.Attempts);
+        Assert.Equal([attempt], found!.Attempts);
+        Assert.Equal(1, found.FailureCount);
+    }
+
     // ---- Encryption at rest ----
 
     [Fact]
@@ -540,5 +605,6 @@ public abstract class ConnectionStoreConformanceTests : IAsyncLifetime
         ProblemSince = date,
         WarningDeadline = date,
         PendingEvents = [.. connection.PendingEvents.Select(e => e with { CreatedAt = date })],
+        Attempts = [.. connection.Attempts.Select(a => a with { At = date })],
     };
 }

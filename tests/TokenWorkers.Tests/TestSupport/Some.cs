@@ -49,6 +49,12 @@ internal static class Some
             PendingEvent(The.Now.AddMinutes(-1), "ReauthRequired"),
             PendingEvent(The.Now.AddMinutes(-3), "ReauthSoon"),
         ],
+        Attempts =
+        [
+            new RefreshAttempt(The.Now.AddDays(-50), AttemptTrigger.Connect, AttemptOutcome.Authorized, null, 1),
+            new RefreshAttempt(The.Now.AddMinutes(-9), AttemptTrigger.Scheduled, AttemptOutcome.Transient, null, 5),
+            new RefreshAttempt(The.Now.AddMinutes(-5), AttemptTrigger.BeforePost, AttemptOutcome.Reauth, "invalid_grant", 6),
+        ],
     };
 
     public static Lease Lease(string holder, DateTimeOffset until) => new(holder, until);

@@ -48,6 +48,8 @@ internal sealed class ConnectionDocument
 
     public List<PendingEventDocument> PendingEvents { get; set; } = [];
 
+    public List<AttemptDocument> Attempts { get; set; } = [];
+
     /// <summary>The earliest <see cref="PendingEventDocument.CreatedAt"/>; null when the outbox is empty. Indexed for the sweeper.</summary>
     public DateTime? OldestPendingAt { get; set; }
 }
@@ -86,4 +88,17 @@ internal sealed class PendingEventDocument
     public string Payload { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class AttemptDocument
+{
+    public DateTime At { get; set; }
+
+    public AttemptTrigger Trigger { get; set; }
+
+    public AttemptOutcome Outcome { get; set; }
+
+    public string? ErrorCode { get; set; }
+
+    public long Version { get; set; }
 }

@@ -51,6 +51,14 @@ internal sealed class ConnectionDocumentMapper(IMongoTokenCodec codec)
             ReauthWarningsSent = [.. connection.ReauthWarningsSent],
             WarningDeadline = BsonTime.ToBson(connection.WarningDeadline),
             PendingEvents = pending,
+            Attempts = [.. connection.Attempts.Select(a => new AttemptDocument
+            {
+                At = BsonTime.ToBson(a.At),
+                Trigger = a.Trigger,
+                Outcome = a.Outcome,
+                ErrorCode = a.ErrorCode,
+                Version = a.Version,
+            })],
             OldestPendingAt = pending.Count == 0 ? null : pending.Min(e => e.CreatedAt),
         };
     }
@@ -84,6 +92,9 @@ internal sealed class ConnectionDocumentMapper(IMongoTokenCodec codec)
             WarningDeadline = BsonTime.FromBson(document.WarningDeadline),
             PendingEvents = document.PendingEvents is { } pending
                 ? [.. pending.Select(e => new PendingEvent(e.EventId, e.Kind, e.Payload, BsonTime.FromBson(e.CreatedAt)))]
+                : [],
+            Attempts = document.Attempts is { } attempts
+                ? [.. attempts.Select(a => new RefreshAttempt(BsonTime.FromBson(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))]
                 : [],
         };
     }

@@ -66,6 +66,19 @@ internal static class ConnectionDocumentMaps
                 cm.MapMember(e => e.CreatedAt).SetElementName("createdAt").SetIsRequired(true).SetSerializer(UtcDate);
             });
 
+            Register<AttemptDocument>(cm =>
+            {
+                Common(cm);
+                cm.MapMember(a => a.At).SetElementName("at").SetIsRequired(true).SetSerializer(UtcDate);
+                cm.MapMember(a => a.Trigger).SetElementName("trigger").SetIsRequired(true)
+                    .SetSerializer(new EnumSerializer<AttemptTrigger>(BsonType.String));
+                cm.MapMember(a => a.Outcome).SetElementName("outcome").SetIsRequired(true)
+                    .SetSerializer(new EnumSerializer<AttemptOutcome>(BsonType.String));
+                cm.MapMember(a => a.ErrorCode).SetElementName("errorCode");
+                cm.MapMember(a => a.Version).SetElementName("version").SetIsRequired(true)
+                    .SetSerializer(new Int64Serializer(BsonType.Int64));
+            });
+
             Register<ConnectionDocument>(cm =>
             {
                 Common(cm);
@@ -92,6 +105,8 @@ internal static class ConnectionDocumentMaps
                 cm.MapMember(c => c.WarningDeadline).SetElementName("warningDeadline").SetSerializer(OptionalUtcDate);
                 cm.MapMember(c => c.PendingEvents).SetElementName("pendingEvents")
                     .SetDefaultValue(() => new List<PendingEventDocument>());
+                cm.MapMember(c => c.Attempts).SetElementName("attempts")
+                    .SetDefaultValue(() => new List<AttemptDocument>());
                 cm.MapMember(c => c.OldestPendingAt).SetElementName("oldestPendingAt").SetSerializer(OptionalUtcDate);
             });
 

@@ -58,3 +58,22 @@ internal static class ConnectionSorts
 
     public static SortDefinition<ConnectionDocument> ById { get; } = Sort.Ascending(c => c.Id);
 }
+
+/// <summary>The store's aggregations, rendered by the tests like the filters.</summary>
+internal static class ConnectionAggregations
+{
+    /// <summary>
+    /// <c>{ $group: { _id: "$status", count, earliestAccessTokenExpiry, earliestRefreshTokenEnd } }</c>; <c>$min</c>
+    /// skips null and missing dates, so a connection without tokens never counts as the earliest.
+    /// </summary>
+    public static PipelineDefinition<ConnectionDocument, BsonDocument> Summary { get; } = new BsonDocument[]
+    {
+        new("$group", new BsonDocument
+        {
+            { "_id", "$status" },
+            { "count", new BsonDocument("$sum", 1) },
+            { "earliestAccessTokenExpiry", new BsonDocument("$min", "$accessTokenExpiresAt") },
+            { "earliestRefreshTokenEnd", new BsonDocument("$min", "$refreshTokenExpiresAt") },
+        }),
+    };
+}

@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 using TokenWorkers.Connections;
 
@@ -80,6 +81,29 @@ public sealed class MongoConnectionStore : IConnectionStore
 
     public Task<IReadOnlyList<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken) =>
         FindManyAsync(ConnectionFilters.After(afterConnectionId), ConnectionSorts.ById, limit, cancellationToken);
+
+    public async Task<FleetSummary> SummarizeAsync(CancellationToken cancellationToken)
+    {
+        var groups = await _connections.Aggregate(ConnectionAggregations.Summary, options: null, cancellationToken)
+            .ToListAsync(cancellationToken);
+        var counts = new Dictionary<ConnectionStatus, long>();
+        DateTimeOffset? earliestAccess = null, earliestEnd = null;
+        foreach (var group in groups)
+        {
+            var status = Enum.Parse<ConnectionStatus>(group["_id"].AsString);
+            counts[status] = group["count"].ToInt64();
+            if (status == ConnectionStatus.Active)
+            {
+                earliestAccess = Date(group["earliestAccessTokenExpiry"]);
+                earliestEnd = Date(group["earliestRefreshTokenEnd"]);
+            }
+        }
+
+        return new FleetSummary(counts, earliestAccess, earliestEnd);
+
+        static DateTimeOffset? Date(BsonValue value) =>
+            value.IsBsonNull ? null : new DateTimeOffset(value.ToUniversalTime(), TimeSpan.Zero);
+    }
 
     private async Task<IReadOnlyList<Connection>> FindManyAsync(
         FilterDefinition<ConnectionDocument> filter,

@@ -38,6 +38,8 @@ internal sealed record ConnectionRow(
             WarningDeadline = UnixMilliseconds.From(connection.WarningDeadline),
             PendingEvents = [.. connection.PendingEvents.Select(e =>
                 new StoredEvent(e.EventId, e.Kind, e.Payload, UnixMilliseconds.From(e.CreatedAt)))],
+            Attempts = [.. connection.Attempts.Select(a =>
+                new StoredAttempt(UnixMilliseconds.From(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))],
         };
 
         return new ConnectionRow(
@@ -114,6 +116,8 @@ internal sealed record ConnectionRow(
             WarningDeadline = UnixMilliseconds.ToDate(document.WarningDeadline),
             PendingEvents = [.. document.PendingEvents.Select(e =>
                 new PendingEvent(e.EventId, e.Kind, e.Payload, UnixMilliseconds.ToDate(e.CreatedAt)))],
+            Attempts = [.. document.Attempts.Select(a =>
+                new RefreshAttempt(UnixMilliseconds.ToDate(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))],
         };
     }
 }

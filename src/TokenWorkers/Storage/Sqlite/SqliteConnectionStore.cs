@@ -156,6 +156,28 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
             cancellationToken);
     }
 
+    public async Task<FleetSummary> SummarizeAsync(CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<ConnectionStatus, long>();
+        DateTimeOffset? earliestAccess = null, earliestEnd = null;
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteSql.Summarize;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var status = Enum.Parse<ConnectionStatus>(reader.GetString(0));
+            counts[status] = reader.GetInt64(1);
+            if (status == ConnectionStatus.Active)
+            {
+                earliestAccess = reader.IsDBNull(2) ? null : UnixMilliseconds.ToDate(reader.GetInt64(2));
+                earliestEnd = reader.IsDBNull(3) ? null : UnixMilliseconds.ToDate(reader.GetInt64(3));
+            }
+        }
+
+        return new FleetSummary(counts, earliestAccess, earliestEnd);
+    }
+
     /// <summary>Closes the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {

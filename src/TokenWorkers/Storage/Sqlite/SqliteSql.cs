@@ -81,4 +81,13 @@ internal static class SqliteSql
     public const string ListFirst = $"SELECT {Columns} FROM connections ORDER BY id LIMIT @limit";
 
     public const string ListAfter = $"SELECT {Columns} FROM connections WHERE id > @after ORDER BY id LIMIT @limit";
+
+    // The expiries live in the JSON document; a full scan is acceptable for a summary read every few seconds at most.
+    public const string Summarize = """
+        SELECT status, COUNT(*),
+               MIN(json_extract(document, '$.accessTokenExpiresAt')),
+               MIN(json_extract(document, '$.refreshTokenExpiresAt'))
+        FROM connections
+        GROUP BY status
+        """;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 
 namespace TokenWorkers.Storage.Sqlite;
@@ -35,6 +36,8 @@ internal sealed record StoredDocument
     public long? WarningDeadline { get; init; }
 
     public IReadOnlyList<StoredEvent> PendingEvents { get; init; } = [];
+
+    public IReadOnlyList<StoredAttempt> Attempts { get; init; } = [];
 }
 
 internal sealed record StoredLease(string Holder, long Until);
@@ -42,6 +45,8 @@ internal sealed record StoredLease(string Holder, long Until);
 internal sealed record StoredFailure(FailureClass Class, string? ErrorCode, string Message, long At);
 
 internal sealed record StoredEvent(Guid EventId, string Kind, string Payload, long CreatedAt);
+
+internal sealed record StoredAttempt(long At, AttemptTrigger Trigger, AttemptOutcome Outcome, string? ErrorCode, long Version);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

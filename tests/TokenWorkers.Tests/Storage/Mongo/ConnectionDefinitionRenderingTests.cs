@@ -49,7 +49,7 @@ public class ConnectionDefinitionRenderingTests
         var everyElement = BsonClassMap.LookupClassMap(typeof(ConnectionDocument)).AllMemberMaps.Select(m => m.ElementName);
 
         Assert.Equal(everyElement.Except(["_id", "version"]).Order(), update["$set"].AsBsonDocument.Names.Order());
-        Assert.Equal(19, update["$set"].AsBsonDocument.ElementCount);
+        Assert.Equal(20, update["$set"].AsBsonDocument.ElementCount);
     }
 
     [Fact]
@@ -139,6 +139,25 @@ public class ConnectionDefinitionRenderingTests
 
         Assert.Equal(PartialFilter(ConnectionIndexes.All[0])["nextRefreshAt"]["$type"], due["$type"]);
         Assert.Equal(PartialFilter(ConnectionIndexes.All[1])["oldestPendingAt"]["$type"], pending["$type"]);
+    }
+
+    [Fact]
+    public void The_summary_groups_by_status_with_a_count_and_the_earliest_deadlines_of_the_stored_element_names()
+    {
+        var stages = ConnectionAggregations.Summary.Render(_args).Documents;
+
+        var group = Assert.Single(stages);
+        MongoAssert.Bson(
+            """
+            { "$group" : { "_id" : "$status", "count" : { "$sum" : 1 },
+                           "earliestAccessTokenExpiry" : { "$min" : "$accessTokenExpiresAt" },
+                           "earliestRefreshTokenEnd" : { "$min" : "$refreshTokenExpiresAt" } } }
+            """,
+            group);
+        var elementNames = BsonClassMap.LookupClassMap(typeof(ConnectionDocument)).AllMemberMaps.Select(m => m.ElementName).ToHashSet();
+        Assert.Contains("status", elementNames);
+        Assert.Contains("accessTokenExpiresAt", elementNames);
+        Assert.Contains("refreshTokenExpiresAt", elementNames);
     }
 
     private BsonDocument Render(UpdateDefinition<ConnectionDocument> update) => update.Render(_args).AsBsonDocument;

@@ -38,6 +38,11 @@ public class ConnectionDocumentMappingTests
                 original.PendingEvents[0] with { CreatedAt = new DateTimeOffset(2026, 3, 1, 9, 59, 0, 123, TimeSpan.Zero) },
                 original.PendingEvents[1] with { CreatedAt = new DateTimeOffset(2026, 3, 1, 9, 57, 0, 123, TimeSpan.Zero) },
             ],
+            Attempts =
+            [
+                original.Attempts[0] with { At = new DateTimeOffset(2026, 1, 30, 10, 0, 0, 123, TimeSpan.Zero) },
+                original.Attempts[1] with { At = new DateTimeOffset(2026, 3, 1, 9, 0, 0, 0, TimeSpan.Zero) },
+            ],
         };
         MongoAssert.SameConnection(expected, read);
     }
@@ -74,6 +79,10 @@ public class ConnectionDocumentMappingTests
               "pendingEvents" : [
                 { "eventId" : UUID("0f8fad5b-d9cb-469f-a165-70867728950e"), "kind" : "ReauthRequired", "payload" : "{\"connectionId\":\"conn-full\"}", "createdAt" : ISODate("2026-03-01T09:59:00.123Z") },
                 { "eventId" : UUID("7c9e6679-7425-40de-944b-e07fc1f90ae7"), "kind" : "ReauthSoon", "payload" : "{\"daysBefore\":14}", "createdAt" : ISODate("2026-03-01T09:57:00.123Z") }
+              ],
+              "attempts" : [
+                { "at" : ISODate("2026-01-30T10:00:00.123Z"), "trigger" : "Connect", "outcome" : "Authorized", "errorCode" : null, "version" : NumberLong(1) },
+                { "at" : ISODate("2026-03-01T09:00:00.000Z"), "trigger" : "Scheduled", "outcome" : "Reauth", "errorCode" : "invalid_grant", "version" : NumberLong(7) }
               ],
               "oldestPendingAt" : ISODate("2026-03-01T09:57:00.123Z")
             }
@@ -145,6 +154,7 @@ public class ConnectionDocumentMappingTests
         Assert.Equal(new BsonArray(), document["scopes"]);
         Assert.Equal(new BsonArray(), document["reauthWarningsSent"]);
         Assert.Equal(new BsonArray(), document["pendingEvents"]);
+        Assert.Equal(new BsonArray(), document["attempts"]);
         Assert.Equal(BsonNull.Value, document["accessToken"]);
         Assert.Equal(BsonNull.Value, document["oldestPendingAt"]);
         Assert.Equal(BsonNull.Value, document["lease"]);

@@ -27,12 +27,14 @@ internal static class MongoAssert
         Assert.Equal(expected.Scopes, actual.Scopes);
         Assert.Equal(expected.ReauthWarningsSent, actual.ReauthWarningsSent);
         Assert.Equal(expected.PendingEvents, actual.PendingEvents);
+        Assert.Equal(expected.Attempts, actual.Attempts);
+        Assert.All(actual.Attempts, a => Assert.Equal(TimeSpan.Zero, a.At.Offset));
         Assert.Equal(WithoutLists(expected), WithoutLists(actual));
         Assert.All(Instants(actual), instant => Assert.Equal(TimeSpan.Zero, instant.Offset));
     }
 
     private static Connection WithoutLists(Connection connection) =>
-        connection with { Scopes = NoStrings, ReauthWarningsSent = NoInts, PendingEvents = NoEvents };
+        connection with { Scopes = NoStrings, ReauthWarningsSent = NoInts, PendingEvents = NoEvents, Attempts = [] };
 
     private static IEnumerable<DateTimeOffset> Instants(Connection c)
     {

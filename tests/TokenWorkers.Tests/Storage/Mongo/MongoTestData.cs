@@ -47,6 +47,11 @@ internal static class MongoTestData
             new PendingEvent(EventId1, "ReauthRequired", """{"connectionId":"conn-full"}""", Now.AddMinutes(-1)),
             new PendingEvent(EventId2, "ReauthSoon", """{"daysBefore":14}""", Now.AddMinutes(-3)),
         ],
+        Attempts =
+        [
+            new RefreshAttempt(Now.AddDays(-30), AttemptTrigger.Connect, AttemptOutcome.Authorized, null, 1),
+            new RefreshAttempt(new DateTimeOffset(2026, 3, 1, 11, 0, 0, TimeSpan.FromHours(2)).AddTicks(4_444), AttemptTrigger.Scheduled, AttemptOutcome.Reauth, "invalid_grant", 7),
+        ],
     };
 
     /// <summary><paramref name="value"/> as the store keeps it: UTC, whole milliseconds.</summary>
