@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Admin;
 using TokenWorkers.Connect;
 
 namespace TokenWorkers.Hosting;
@@ -11,6 +12,7 @@ public static class WorkerApplication
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapConnectEndpoints();
+        app.MapAdminEndpoints();
         return app;
     }
 

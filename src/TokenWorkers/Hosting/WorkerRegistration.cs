@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Admin;
 using TokenWorkers.Connect;
 using TokenWorkers.Demo;
 using TokenWorkers.LinkedIn;
@@ -54,6 +55,7 @@ public static class WorkerRegistration
         services.AddConnectFlow(configuration);
         services.AddRefresh();
         services.AddPublishing();
+        services.AddAdmin(configuration);
         return services;
     }
 

@@ -11,6 +11,7 @@ namespace TokenWorkers.LinkedIn;
 public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOptions> options, TimeProvider time)
 {
     public const string TokenPath = "oauth/v2/accessToken";
+    public const string RevokePath = "oauth/v2/revoke";
 
     private readonly LinkedInOptions _options = options.Value;
 
@@ -33,10 +34,37 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
             new("client_secret", _options.ClientSecret),
         ], cancellationToken);
 
-    private async Task<TokenResult> SendAsync(KeyValuePair<string, string>[] form, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes <paramref name="token"/> (and with it, at LinkedIn, the member's grant). Null when LinkedIn accepted it:
+    /// 200, which it also answers for a token it no longer knows (RFC 7009), so a retry is always safe.
+    /// Otherwise why not; transport faults throw <see cref="LinkedInTransportException"/>.
+    /// </summary>
+    public async Task<TokenFailed?> RevokeAsync(SecretToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var result = await SendAsync(
+            RevokePath,
+            [
+                new("token", token.Reveal()),
+                new("client_id", _options.ClientId),
+                new("client_secret", _options.ClientSecret),
+            ],
+            (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : TokenResponseReader.Read(status, body, requestedAt),
+            cancellationToken);
+        return (TokenFailed?)result;
+    }
+
+    private Task<TokenResult> SendAsync(KeyValuePair<string, string>[] form, CancellationToken cancellationToken) =>
+        SendAsync(TokenPath, form, TokenResponseReader.Read, cancellationToken)!;
+
+    private async Task<TokenResult?> SendAsync(
+        string path,
+        KeyValuePair<string, string>[] form,
+        Func<System.Net.HttpStatusCode, string, DateTimeOffset, TokenResult?> read,
+        CancellationToken cancellationToken)
     {
         var requestedAt = time.GetUtcNow();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.OAuthBaseUrl, TokenPath))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.OAuthBaseUrl, path))
         {
             Content = new FormUrlEncodedContent(form),
         };
@@ -48,17 +76,17 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
         {
             using var response = await http.SendAsync(request, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            return TokenResponseReader.Read(response.StatusCode, body, requestedAt);
+            return read(response.StatusCode, body, requestedAt);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new LinkedInTransportException(
-                $"LinkedIn's token endpoint did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s");
+                $"LinkedIn's {path} did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException ex)
         {
             // HttpRequestException messages name the host, never the form; keep it as the cause.
-            throw new LinkedInTransportException($"LinkedIn's token endpoint could not be reached: {ex.HttpRequestError}", ex);
+            throw new LinkedInTransportException($"LinkedIn's {path} could not be reached: {ex.HttpRequestError}", ex);
         }
     }
 }

@@ -12,7 +12,7 @@ public static class OutboxEvents
 
     private static readonly FrozenDictionary<string, Type> Kinds = new[]
     {
-        typeof(RefreshDue), typeof(TokenRefreshed), typeof(ReauthRequired), typeof(ReauthSoon), typeof(ConnectionRecovered), typeof(ConnectionAuthorized),
+        typeof(RefreshDue), typeof(TokenRefreshed), typeof(ReauthRequired), typeof(ReauthSoon), typeof(ConnectionRecovered), typeof(ConnectionAuthorized), typeof(ConnectionDisconnected),
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static PendingEvent ToPending(IConnectionEvent message) =>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
@@ -9,6 +8,7 @@ using TokenWorkers.Publishing;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.Pipeline;
 using TokenWorkers.Tests.RabbitMq;
+using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Connect;
 
@@ -28,7 +28,7 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _environment = await RabbitMqWorkerEnvironment.StartAsync(await RabbitMqBroker.RequireAsync(), ownsBroker: false, Cancel);
-        var port = FreePort();
+        var port = FreePorts.Next();
         _workerAddress = new Uri($"http://127.0.0.1:{port}/");
         _environment.Sandbox.Control.CreateApp(RabbitMqWorkerEnvironment.ClientId, RabbitMqWorkerEnvironment.ClientSecret,
             redirectUris: [new Uri(_workerAddress, "connect/linkedin/callback").ToString()]);
@@ -176,12 +176,5 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     {
         await PipelineHost.WaitUntilAsync(() => events().Count > 0, typeof(T).Name, TimeSpan.FromSeconds(30));
         return events()[0];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

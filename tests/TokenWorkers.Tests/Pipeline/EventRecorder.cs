@@ -50,6 +50,7 @@ public sealed class EventRecorder
 /// <summary>The recorder's consumer; it subscribes to every event but RefreshDue, which the worker consumes, and to the posting outcomes.</summary>
 public sealed class EventRecorderConsumer(EventRecorder recorder) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>, IConsumer<ConnectionAuthorized>,
+    IConsumer<ConnectionDisconnected>,
     IConsumer<PostPublished>, IConsumer<PostFailed>
 {
     public Task Consume(ConsumeContext<PostPublished> context) => Record(context.Message);
@@ -71,6 +72,8 @@ public sealed class EventRecorderConsumer(EventRecorder recorder) :
     public Task Consume(ConsumeContext<ConnectionRecovered> context) => Record(context.Message);
 
     public Task Consume(ConsumeContext<ConnectionAuthorized> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<ConnectionDisconnected> context) => Record(context.Message);
 
     private Task Record(IConnectionEvent message)
     {

@@ -132,13 +132,17 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
     }
 
     /// <summary>A connection whose access token has 5 days left: inside the refresh window, so the next scan dispatches it.</summary>
-    public async Task<(Connection Connection, SeededGrant Grant)> ConnectDueAsync(string connectionId)
+    public Task<(Connection Connection, SeededGrant Grant)> ConnectDueAsync(string connectionId) =>
+        ConnectAsync(connectionId, TimeSpan.FromDays(5));
+
+    /// <summary>A connection whose access token has <paramref name="accessTokenLeft"/> left (60 days: nothing is due for 50).</summary>
+    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(string connectionId, TimeSpan accessTokenLeft)
     {
         var member = Sandbox.Control.CreateMember();
         var grant = Sandbox.Control.SeedGrant(ClientId, member.Sub, "openid", "profile", "w_member_social");
         var now = DateTimeOffset.UtcNow;
         var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
-            $$"""{"access_token":"{{grant.AccessToken}}","expires_in":432000,"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
+            $$"""{"access_token":"{{grant.AccessToken}}","expires_in":{{(long)accessTokenLeft.TotalSeconds}},"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
         var connection = await Store.TryInsertAsync(
             NewConnections.FromGrant(connectionId, "t", granted, Worker.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
         return (connection!, grant);

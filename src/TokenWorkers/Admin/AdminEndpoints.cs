@@ -1,0 +1,210 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Hosting;
+using TokenWorkers.Outbox;
+using TokenWorkers.Publishing;
+using TokenWorkers.Refresh;
+using TokenWorkers.Telemetry;
+
+namespace TokenWorkers.Admin;
+
+/// <summary>
+/// The admin API under <c>/admin</c> (when <c>Admin:Enabled</c>): connections without their secrets, one
+/// connection's timeline, force a refresh, disconnect, send a post, and the status page. Every route needs the API key.
+/// </summary>
+public static class AdminEndpoints
+{
+    public const string Prefix = "/admin";
+
+    public static IServiceCollection AddAdmin(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.TryAddSingleton<FleetMonitor>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        if (!IsEnabled(configuration))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton<AdminKey>();
+        services.TryAddScoped<ConnectionDisconnector>();
+        return services;
+    }
+
+    public static bool IsEnabled(IConfiguration configuration) =>
+        configuration.GetSection(AdminOptions.SectionName).GetValue<bool>(nameof(AdminOptions.Enabled));
+
+    public static WebApplication MapAdminEndpoints(this WebApplication app)
+    {
+        if (!IsEnabled(app.Configuration))
+        {
+            return app;
+        }
+
+        // Middleware rather than an endpoint filter: the key is checked before a body is even read.
+        app.Use(async (http, next) =>
+        {
+            if (!http.Request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                await next(http);
+                return;
+            }
+
+            http.Response.Headers.CacheControl = "no-store";
+            if (!http.RequestServices.GetRequiredService<AdminKey>().Authorizes(http.Request))
+            {
+                http.Response.Headers.WWWAuthenticate = "Basic realm=\"TokenWorkers admin\", charset=\"UTF-8\"";
+                await Results.Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "The admin API key is required.",
+                    detail: "Send it as X-Api-Key, as Authorization: Bearer, or as the password of HTTP Basic authentication.")
+                    .ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
+
+        var admin = app.MapGroup(Prefix);
+        admin.MapGet("/", () => Results.Redirect($"{Prefix}/status"));
+        admin.MapGet("/status", StatusPage.RenderAsync);
+        admin.MapGet("/fleet", async (FleetMonitor fleet, CancellationToken cancellationToken) =>
+            Results.Ok(FleetView.Of(await fleet.GetAsync(TimeSpan.FromSeconds(5), cancellationToken))));
+        admin.MapGet("/connections", ListAsync);
+        admin.MapGet("/connections/{connectionId}", FindAsync);
+        admin.MapGet("/connections/{connectionId}/timeline", TimelineAsync);
+        admin.MapPost("/connections/{connectionId}/refresh", RefreshAsync);
+        admin.MapPost("/connections/{connectionId}/disconnect", DisconnectAsync);
+        admin.MapPost("/connections/{connectionId}/posts", SendPostAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(
+        string? after, int? limit, IConnectionStore store, IReconnectLinks links, IOptions<AdminOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var size = Math.Clamp(limit ?? options.Value.PageSize, 1, options.Value.PageSize);
+        var page = await store.ListAsync(string.IsNullOrEmpty(after) ? null : after, size, cancellationToken);
+        var now = time.GetUtcNow();
+        return Results.Ok(new ConnectionPage(
+            [.. page.Select(c => ConnectionView.Of(c, now, links.LinkFor(c.ConnectionId, c.TenantId)))],
+            page.Count == size ? page[^1].ConnectionId : null));
+    }
+
+    private static async Task<IResult> FindAsync(
+        string connectionId, IConnectionStore store, IReconnectLinks links, TimeProvider time, CancellationToken cancellationToken) =>
+        await store.FindAsync(connectionId, cancellationToken) is { } c
+            ? Results.Ok(Details(c, links, time.GetUtcNow()))
+            : NotFound(connectionId);
+
+    private static async Task<IResult> TimelineAsync(string connectionId, IConnectionStore store, CancellationToken cancellationToken) =>
+        await store.FindAsync(connectionId, cancellationToken) is { } c
+            ? Results.Ok(c.Attempts.Reverse())
+            : NotFound(connectionId);
+
+    private static async Task<IResult> RefreshAsync(
+        string connectionId,
+        ConnectionRefresher refresher,
+        OutboxDispatcher outbox,
+        IPublishEndpoint publisher,
+        IReconnectLinks links,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        RefreshOutcome outcome;
+        Connection? connection;
+        try
+        {
+            (outcome, connection) = await refresher.RefreshAsync(connectionId, force: true, triggerEventId: null, cancellationToken);
+        }
+        catch (UnknownConnectionException)
+        {
+            return NotFound(connectionId);
+        }
+
+        if (connection is not null)
+        {
+            await outbox.DispatchAsync(connection, publisher, cancellationToken);
+        }
+
+        var body = new RefreshResponse(outcome, connection is null ? null : Details(connection, links, time.GetUtcNow()));
+        return outcome switch
+        {
+            RefreshOutcome.NotActive => Results.Conflict(body with { Problem = "The connection is not active: the member must connect again." }),
+            RefreshOutcome.Leased => Results.Conflict(body with { Problem = "A refresh or post is using this connection right now; try again in a few seconds." }),
+            RefreshOutcome.NotDue => Results.Conflict(body with { Problem = "The connection cannot be refreshed: its refresh token has ended or it has none." }),
+            _ => Results.Ok(body),
+        };
+    }
+
+    private static async Task<IResult> DisconnectAsync(
+        string connectionId, string? reason, ConnectionDisconnector disconnector, IReconnectLinks links, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var result = await disconnector.DisconnectAsync(connectionId, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), cancellationToken);
+        var body = new DisconnectResponse(
+            result.Outcome, result.Problem, result.Connection is null ? null : Details(result.Connection, links, time.GetUtcNow()));
+        return result.Outcome switch
+        {
+            DisconnectOutcome.Unknown => NotFound(connectionId),
+            DisconnectOutcome.Leased => Results.Conflict(body),
+            DisconnectOutcome.RevokeFailed => Results.Json(body, statusCode: StatusCodes.Status502BadGateway),
+            _ => Results.Ok(body),
+        };
+    }
+
+    private static async Task<IResult> SendPostAsync(
+        string connectionId, AdminPostRequest request, IConnectionStore store, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(connectionId, cancellationToken) is null)
+        {
+            return NotFound(connectionId);
+        }
+
+        var command = new PublishPost
+        {
+            PostId = string.IsNullOrWhiteSpace(request.PostId) ? $"admin-{Guid.NewGuid():N}" : request.PostId,
+            ConnectionId = connectionId,
+            Text = request.Text ?? "",
+            Visibility = request.Visibility ?? PostVisibility.Public,
+            ArticleUrl = request.ArticleUrl,
+            ArticleTitle = request.ArticleTitle,
+            ArticleDescription = request.ArticleDescription,
+        };
+        if (PostValidation.Check(command) is { } problem)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The post cannot be sent.", detail: problem);
+        }
+
+        await publisher.Publish(command, cancellationToken);
+        return Results.Accepted(value: new { command.PostId, command.ConnectionId });
+    }
+
+    private static ConnectionDetails Details(Connection c, IReconnectLinks links, DateTimeOffset now) =>
+        new(ConnectionView.Of(c, now, links.LinkFor(c.ConnectionId, c.TenantId)), [.. c.Attempts.Reverse()]);
+
+    private static IResult NotFound(string connectionId) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown connection.", detail: $"Connection '{connectionId}' does not exist.");
+}
+
+/// <summary>The body of <c>POST /admin/connections/{id}/posts</c>; PostId is generated when absent.</summary>
+public sealed record AdminPostRequest(
+    string? PostId, string? Text, PostVisibility? Visibility, Uri? ArticleUrl, string? ArticleTitle, string? ArticleDescription);
+
+public sealed record RefreshResponse(RefreshOutcome Outcome, ConnectionDetails? Connection, string? Problem = null);
+
+public sealed record DisconnectResponse(DisconnectOutcome Outcome, string? Problem, ConnectionDetails? Connection);
+
+/// <summary>The fleet's counts and next deadlines, as <c>GET /admin/fleet</c> returns them.</summary>
+public sealed record FleetView(long Total, IReadOnlyDictionary<ConnectionStatus, long> ByStatus, DateTimeOffset? EarliestAccessTokenExpiry, DateTimeOffset? EarliestRefreshTokenEnd)
+{
+    public static FleetView Of(FleetSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return new FleetView(summary.Total, summary.Counts, summary.EarliestAccessTokenExpiry, summary.EarliestRefreshTokenEnd);
+    }
+}
