@@ -10,7 +10,12 @@ public static class WorkerApplication
     public static WebApplication MapTokenWorkersEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        // Degraded (LinkedIn unreachable) answers 200: the worker is ready and must not be restarted for it.
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthResponses.WriteAsync,
+        });
         app.MapConnectEndpoints();
         app.MapAdminEndpoints();
         return app;

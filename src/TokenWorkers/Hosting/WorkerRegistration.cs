@@ -9,6 +9,7 @@ using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Storage;
 using TokenWorkers.Storage.Mongo;
+using TokenWorkers.Telemetry;
 
 namespace TokenWorkers.Hosting;
 
@@ -30,7 +31,8 @@ public static class WorkerRegistration
 
         builder.Services
             .AddTokenWorkersMessaging(builder.Configuration, demo)
-            .AddTokenWorkersScheduling(builder.Configuration);
+            .AddTokenWorkersScheduling(builder.Configuration)
+            .AddTokenWorkersTelemetry(builder.Configuration);
         var mongo = StorageProviders.Is(builder.Configuration[$"{StorageOptions.SectionName}:Provider"] ?? StorageProviders.Sqlite, StorageProviders.Mongo);
         var health = builder.Services.AddHealthChecks();
         if (mongo)
@@ -42,6 +44,8 @@ public static class WorkerRegistration
             health.AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         }
 
+        health.AddCheck<LinkedInHealthCheck>("linkedin", tags: ["ready"]);
+
         return builder;
     }
 
@@ -50,6 +54,9 @@ public static class WorkerRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkerIdentity>();
+        services.AddMetrics();
+        services.TryAddSingleton<FleetMonitor>();
+        services.TryAddSingleton<TokenWorkersMetrics>();
         services.AddConnectionStore();
         services.AddLinkedIn();
         services.AddConnectFlow(configuration);
@@ -63,7 +70,8 @@ public static class WorkerRegistration
     {
         services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
         // The client enforces LinkedIn:RequestTimeout itself, so an unanswered post is told apart from a shutdown.
-        services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<LinkedInReachabilityHandler>();
         services.TryAddScoped<PostPublisher>();
         services.TryAddScoped<PostResumer>();
         return services;
@@ -73,7 +81,10 @@ public static class WorkerRegistration
     {
         services.AddValidatedOptions<LinkedInOptions>(LinkedInOptions.SectionName);
         // The client enforces LinkedIn:RequestTimeout itself, so a timeout is told apart from a shutdown.
-        services.AddHttpClient<LinkedInOAuthClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient<LinkedInOAuthClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<LinkedInReachabilityHandler>();
+        services.TryAddSingleton<LinkedInReachability>();
+        services.TryAddTransient<LinkedInReachabilityHandler>();
         return services;
     }
 

@@ -6,6 +6,7 @@ using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
+using TokenWorkers.Telemetry;
 using ConcurrencyException = TokenWorkers.Connections.ConcurrencyException;
 
 namespace TokenWorkers.Publishing;
@@ -24,6 +25,7 @@ public sealed partial class PostPublisher(
     LinkedInApiClient linkedIn,
     OutboxDispatcher outbox,
     WorkerIdentity identity,
+    TokenWorkersMetrics metrics,
     TimeProvider time,
     IOptions<PublishingOptions> options,
     ILogger<PostPublisher> logger)
@@ -80,7 +82,9 @@ public sealed partial class PostPublisher(
             return PublishOutcome.NothingToDo;
         }
 
-        return await AttemptAsync(claimed!, holder, uncertain, publisher, cancellationToken);
+        var outcome = await AttemptAsync(claimed!, holder, uncertain, publisher, cancellationToken);
+        metrics.PostAttempted(outcome);
+        return outcome;
     }
 
     private async Task<PostEntry> RecordAsync(PublishPost command, CancellationToken cancellationToken)
@@ -119,8 +123,17 @@ public sealed partial class PostPublisher(
             LogInvalid(logger, command.PostId, command.ConnectionId, invalid);
         }
 
-        return await ledger.TryInsertAsync(entry, cancellationToken)
-               ?? await ledger.FindAsync(command.PostId, cancellationToken)
+        if (await ledger.TryInsertAsync(entry, cancellationToken) is { } inserted)
+        {
+            if (invalid is not null)
+            {
+                metrics.PostAttempted(PublishOutcome.Failed);
+            }
+
+            return inserted;
+        }
+
+        return await ledger.FindAsync(command.PostId, cancellationToken)
                ?? throw new ConcurrencyException($"Post '{command.PostId}' vanished while being recorded.");
     }
 

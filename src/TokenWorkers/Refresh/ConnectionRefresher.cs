@@ -4,6 +4,7 @@ using TokenWorkers.Contracts;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
+using TokenWorkers.Telemetry;
 
 namespace TokenWorkers.Refresh;
 
@@ -18,6 +19,7 @@ public sealed partial class ConnectionRefresher(
     RefreshSchedule schedule,
     WorkerIdentity identity,
     IReconnectLinks reconnectLinks,
+    TokenWorkersMetrics metrics,
     TimeProvider time,
     IOptions<RefreshOptions> options,
     ILogger<ConnectionRefresher> logger)
@@ -92,10 +94,14 @@ public sealed partial class ConnectionRefresher(
         if (!leased.Written)
         {
             LogSkipped(logger, connectionId, skipped, leased.Connection.Version);
+            metrics.RefreshSkipped(skipped);
             return (skipped, leased.Connection);
         }
 
-        return await ExchangeAsync(leased.Connection, new Attempt(holder, trigger), cancellationToken);
+        var started = time.GetTimestamp();
+        var result = await ExchangeAsync(leased.Connection, new Attempt(holder, trigger), cancellationToken);
+        metrics.RefreshAttempted(trigger, result.Item1, time.GetElapsedTime(started));
+        return result;
     }
 
     private async Task<(RefreshOutcome, Connection?)> ExchangeAsync(Connection leased, Attempt attempt, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,6 +12,9 @@ using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
+using TokenWorkers.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace TokenWorkers.Tests.Hosting;
 
@@ -23,6 +27,7 @@ public sealed class WorkerHostTests : IAsyncLifetime
     private const string ClientId = "tw-host";
     private const string ClientSecret = "tw-host-secret";
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("tokenworkers-host-").FullName;
+    private readonly List<MetricSnapshot> _exported = [];
     private LinkedInSandbox _sandbox = null!;
     private WebApplication _app = null!;
 
@@ -48,6 +53,8 @@ public sealed class WorkerHostTests : IAsyncLifetime
             ["Refresh:QuickRetryInterval"] = "00:00:00.050",
         });
         builder.AddTokenWorkers();
+        // The exporter a user would configure, swapped for one the test can read: the same MeterProvider otherwise.
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_exported));
         _app = builder.Build();
         _app.MapTokenWorkersEndpoints();
         await _app.StartAsync(Cancel);
@@ -115,6 +122,85 @@ public sealed class WorkerHostTests : IAsyncLifetime
 
         // The endpoint still consumes: a valid connection is refreshed afterwards.
         await The_scheduled_scan_refreshes_a_due_connection_and_the_host_reports_ready();
+    }
+
+    [Fact]
+    public async Task LinkedIn_failing_every_call_makes_ready_degraded_not_dead_and_names_the_check()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Address()) };
+        var before = await ReadyAsync(http);
+        Assert.Equal("Healthy", before.GetProperty("status").GetString());
+        Assert.Equal("Healthy", before.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
+        Assert.Contains(before.GetProperty("checks").EnumerateObject(), c => c.Name.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
+
+        _sandbox.Control.InjectFault(SandboxEndpoint.AccessToken, SandboxFault.ServiceUnavailable, count: 1000);
+        var store = _app.Services.GetRequiredService<IConnectionStore>();
+        foreach (var id in new[] { "down-1", "down-2", "down-3" })
+        {
+            var member = _sandbox.Control.CreateMember();
+            var grant = _sandbox.Control.SeedGrant(ClientId, member.Sub, "openid", "profile", "w_member_social");
+            var now = DateTimeOffset.UtcNow;
+            var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
+                $$"""{"access_token":"{{grant.AccessToken}}","expires_in":432000,"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
+            await store.TryInsertAsync(NewConnections.FromGrant(id, "t", granted, _app.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
+        }
+
+        var degraded = await EventuallyAsync(async () =>
+        {
+            using var response = await http.GetAsync("/health/ready", Cancel);
+            var body = await response.Content.ReadAsStringAsync(Cancel);
+            return response.StatusCode == HttpStatusCode.OK && body.Contains("\"status\": \"Degraded\"", StringComparison.Ordinal) ? body : null;
+        });
+
+        var report = JsonDocument.Parse(degraded).RootElement;
+        Assert.Equal("Degraded", report.GetProperty("status").GetString());
+        var linkedIn = report.GetProperty("checks").GetProperty("linkedin");
+        Assert.Equal("Degraded", linkedIn.GetProperty("status").GetString());
+        Assert.Contains("503", linkedIn.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live", Cancel)).StatusCode);
+        Assert.All(await Task.WhenAll(new[] { "down-1", "down-2", "down-3" }.Select(id => store.FindAsync(id, Cancel))),
+            c => Assert.NotNull(c!.RefreshToken));
+    }
+
+    [Fact]
+    public async Task OpenTelemetry_exports_the_worker_metrics_and_MassTransit_own_instrumentation()
+    {
+        await The_scheduled_scan_refreshes_a_due_connection_and_the_host_reports_ready();
+        await _app.Services.GetRequiredService<FleetMonitor>().GetAsync(TimeSpan.Zero, Cancel);
+
+        Assert.True(_app.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));
+
+        var names = _exported.Select(m => m.Name).ToHashSet();
+        Assert.Contains("tokenworkers.refreshes", names);
+        Assert.Contains("tokenworkers.refresh.duration", names);
+        Assert.Contains("tokenworkers.connections", names);
+        Assert.Contains("tokenworkers.fleet.access_token.time_to_expiry", names);
+        Assert.Contains(names, n => n.StartsWith("messaging.masstransit.", StringComparison.Ordinal));
+        // Counters are cumulative: the last export holds the total.
+        var refreshed = Points(_exported.Last(m => m.Name == "tokenworkers.refreshes"))
+            .Where(p => Equals(p.Tags.GetValueOrDefault("outcome"), "refreshed")).Sum(p => p.Value);
+        Assert.Equal(1, refreshed);
+    }
+
+    private static IEnumerable<(Dictionary<string, object?> Tags, long Value)> Points(MetricSnapshot metric)
+    {
+        foreach (var point in metric.MetricPoints)
+        {
+            var tags = new Dictionary<string, object?>();
+            foreach (var tag in point.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+
+            yield return (tags, point.GetSumLong());
+        }
+    }
+
+    private static async Task<JsonElement> ReadyAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync("/health/ready", Cancel);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.Clone();
     }
 
     private string Address() =>

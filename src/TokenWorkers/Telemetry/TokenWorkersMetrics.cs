@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using TokenWorkers.Connections;
+using TokenWorkers.Publishing;
+using TokenWorkers.Refresh;
+
+namespace TokenWorkers.Telemetry;
+
+/// <summary>
+/// The worker's instruments on the <c>TokenWorkers</c> meter. OpenTelemetry exports them (Telemetry:Exporter);
+/// without an exporter they cost a branch per call. Tags are bounded enums, never ids, so series stay few.
+/// </summary>
+public sealed class TokenWorkersMetrics
+{
+    public const string MeterName = "TokenWorkers";
+
+    private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _refreshesSkipped;
+    private readonly Histogram<double> _refreshDuration;
+    private readonly Counter<long> _posts;
+
+    public TokenWorkersMetrics(IMeterFactory meterFactory, FleetMonitor fleet, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _refreshes = meter.CreateCounter<long>(
+            "tokenworkers.refreshes", "{refresh}", "Refresh-token exchanges attempted at LinkedIn, by outcome class and trigger.");
+        _refreshesSkipped = meter.CreateCounter<long>(
+            "tokenworkers.refreshes.skipped", "{refresh}", "Refresh requests that needed no exchange (not due, leased elsewhere, not active).");
+        _refreshDuration = meter.CreateHistogram<double>(
+            "tokenworkers.refresh.duration", "s", "From taking the lease to storing the outcome of one exchange, LinkedIn's answer included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _posts = meter.CreateCounter<long>(
+            "tokenworkers.posts", "{post}", "Attempts to publish a post, by outcome.");
+
+        meter.CreateObservableGauge("tokenworkers.connections", () => ConnectionsByStatus(fleet), "{connection}",
+            "Stored connections by status, as of the last fleet summary.");
+        meter.CreateObservableGauge("tokenworkers.fleet.access_token.time_to_expiry", () => SecondsUntil(fleet, s => s.EarliestAccessTokenExpiry, time), "s",
+            "Seconds until the earliest access token of an active connection expires (negative once it has).");
+        meter.CreateObservableGauge("tokenworkers.fleet.refresh_token.time_to_end", () => SecondsUntil(fleet, s => s.EarliestRefreshTokenEnd, time), "s",
+            "Seconds until the earliest refresh-token hard end of an active connection: after it only the member can revive it.");
+    }
+
+    public void RefreshAttempted(AttemptTrigger trigger, RefreshOutcome outcome, TimeSpan duration)
+    {
+        var tags = new TagList { { "outcome", OutcomeClass(outcome) }, { "trigger", TriggerName(trigger) } };
+        _refreshes.Add(1, tags);
+        _refreshDuration.Record(duration.TotalSeconds, tags);
+    }
+
+    public void RefreshSkipped(RefreshOutcome outcome) =>
+        _refreshesSkipped.Add(1, new KeyValuePair<string, object?>("reason", OutcomeClass(outcome)));
+
+    public void PostAttempted(PublishOutcome outcome) =>
+        _posts.Add(1, new KeyValuePair<string, object?>("outcome", outcome switch
+        {
+            PublishOutcome.Published => "published",
+            PublishOutcome.Failed => "failed",
+            PublishOutcome.Waiting => "waiting",
+            PublishOutcome.RetryLater => "retry_later",
+            _ => "nothing_to_do",
+        }));
+
+    /// <summary>The outcome class as a metric tag: what an operator alerts on.</summary>
+    public static string OutcomeClass(RefreshOutcome outcome) => outcome switch
+    {
+        RefreshOutcome.Refreshed => "refreshed",
+        RefreshOutcome.ReauthRequired => "reauth",
+        RefreshOutcome.TransientFailure => "transient",
+        RefreshOutcome.RateLimited => "rate_limited",
+        RefreshOutcome.ConfigurationFailure => "configuration",
+        RefreshOutcome.LostRace => "superseded",
+        RefreshOutcome.LeaseLost => "lease_lost",
+        RefreshOutcome.NotDue => "not_due",
+        RefreshOutcome.Leased => "leased",
+        RefreshOutcome.NotActive => "not_active",
+        _ => "other",
+    };
+
+    private static string TriggerName(AttemptTrigger trigger) => trigger switch
+    {
+        AttemptTrigger.Scheduled => "scheduled",
+        AttemptTrigger.Forced => "forced",
+        AttemptTrigger.BeforePost => "before_post",
+        _ => "other",
+    };
+
+    private static IEnumerable<Measurement<long>> ConnectionsByStatus(FleetMonitor fleet)
+    {
+        if (fleet.Latest is not { } latest)
+        {
+            yield break;
+        }
+
+        foreach (var status in Enum.GetValues<ConnectionStatus>())
+        {
+            yield return new Measurement<long>(latest.Summary.CountOf(status), new KeyValuePair<string, object?>("status", StatusName(status)));
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> SecondsUntil(FleetMonitor fleet, Func<FleetSummary, DateTimeOffset?> deadline, TimeProvider time)
+    {
+        if (fleet.Latest is { } latest && deadline(latest.Summary) is { } at)
+        {
+            yield return new Measurement<double>((at - time.GetUtcNow()).TotalSeconds);
+        }
+    }
+
+    private static string StatusName(ConnectionStatus status) => status switch
+    {
+        ConnectionStatus.Active => "active",
+        ConnectionStatus.ReauthRequired => "reauth_required",
+        _ => "disconnected",
+    };
+}
