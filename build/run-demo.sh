@@ -28,6 +28,8 @@ cat <<TXT
   LinkedIn sandbox:  $sandbox_url   (control surface: $sandbox_url/_sandbox/requests)
   Worker:            $worker_url/health/ready
   Connect a member:  $worker_url/connect/linkedin?connectionId=demo-dana&tenantId=demo-tenant  (open it in a browser)
+  Status page:       $worker_url/admin/status  (any user name; password dev-only-admin-key-NOT-A-SECRET)
+  Admin API:         curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/admin/connections
   Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon, ReauthRequired, PostPublished and PostFailed below (within a minute).
 
 TXT
@@ -35,6 +37,7 @@ ASPNETCORE_ENVIRONMENT=Development \
 Urls="$worker_url" \
 Demo__Enabled=true \
 Connect__Enabled=true \
+Admin__Enabled=true \
 Connect__PublicBaseUrl="$worker_url/" \
 Demo__SandboxUrl="$sandbox_url/" \
 LinkedIn__OAuthBaseUrl="$sandbox_url/" \

@@ -77,7 +77,7 @@ public sealed partial class ConnectionDisconnector(
         var problem = await RevokeAsync(leased.Connection, holder, cancellationToken);
         if (problem is not null)
         {
-            await ReleaseAsync(connectionId, holder);
+            await store.ReleaseLeaseAsync(connectionId, holder);
             LogRevokeFailed(logger, connectionId, problem);
             return new DisconnectResult(DisconnectOutcome.RevokeFailed, leased.Connection, problem);
         }
@@ -156,25 +156,12 @@ public sealed partial class ConnectionDisconnector(
             }
             catch (OperationCanceledException)
             {
-                await ReleaseAsync(connection.ConnectionId, holder);
+                await store.ReleaseLeaseAsync(connection.ConnectionId, holder);
                 throw;
             }
         }
 
         return null;
-    }
-
-    private async Task ReleaseAsync(string connectionId, string holder)
-    {
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await store.UpdateAsync(connectionId, c => c.Lease?.Holder == holder ? c with { Lease = null } : null, bounded.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or Connections.ConcurrencyException)
-        {
-            // The lease expires by itself.
-        }
     }
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Connection {ConnectionId} disconnected: tokens revoked at LinkedIn and wiped (version {Version})")]

@@ -48,7 +48,7 @@ public static class StatusPage
             <title>TokenWorkers status</title>
             <style>
             body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2329}
-            h1{font-size:1.4rem;margin:0 0 .25rem} .muted{color:#66707a;font-size:.85rem}
+            h1{font-size:1.4rem;margin:0 0 .25rem} .muted{color:#66707a;font-size:.85rem} td code{white-space:nowrap}
             .deadlines{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}
             .card{border:1px solid #d5dae0;border-radius:6px;padding:.6rem .9rem;min-width:12rem}
             .card b{display:block;font-size:1.15rem}
@@ -181,7 +181,8 @@ public static class StatusPage
         var magnitude = span.Duration();
         var text = magnitude.TotalDays >= 2 ? $"{magnitude.TotalDays:0} days"
             : magnitude.TotalHours >= 2 ? $"{magnitude.TotalHours:0} hours"
-            : $"{Math.Max(1, magnitude.TotalMinutes):0} minutes";
+            : magnitude.TotalMinutes >= 1.5 ? $"{magnitude.TotalMinutes:0} minutes"
+            : "1 minute";
         return span >= TimeSpan.Zero ? $"in {text}" : $"{text} ago";
     }
 

@@ -47,6 +47,23 @@ public static class ConnectionUpdates
         throw new ConcurrencyException(
             $"Connection '{connectionId}' kept changing under {MaxAttempts} consecutive writes; giving up this attempt.");
     }
+
+    /// <summary>
+    /// Gives back <paramref name="holder"/>'s lease (after a cancelled or failed call) so another instance need not wait for
+    /// it to expire. Best effort within 5 seconds: a lease left behind expires by itself and corrupts nothing.
+    /// </summary>
+    public static async Task ReleaseLeaseAsync(this IConnectionStore store, string connectionId, string holder)
+    {
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await store.UpdateAsync(connectionId, c => c.Lease?.Holder == holder ? c with { Lease = null } : null, bounded.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ConcurrencyException)
+        {
+            // The lease expires by itself.
+        }
+    }
 }
 
 /// <summary>The result of <see cref="ConnectionUpdates.UpdateAsync"/>.</summary>

@@ -120,7 +120,7 @@ public sealed partial class ConnectionRefresher(
         catch (OperationCanceledException)
         {
             // Shutting down mid-call: give the lease back so another instance need not wait for it to expire.
-            await ReleaseAsync(leased.ConnectionId, holder);
+            await store.ReleaseLeaseAsync(leased.ConnectionId, holder);
             throw;
         }
 
@@ -279,19 +279,6 @@ public sealed partial class ConnectionRefresher(
             default:
                 LogTransientFailure(logger, connectionId, stored?.FailureCount ?? 0, failed.Description, stored?.NextRefreshAt);
                 return (RefreshOutcome.TransientFailure, stored);
-        }
-    }
-
-    private async Task ReleaseAsync(string connectionId, string holder)
-    {
-        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        try
-        {
-            await store.UpdateAsync(connectionId, c => c.Lease?.Holder == holder ? c with { Lease = null } : null, bounded.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ConcurrencyException)
-        {
-            // The lease expires by itself; nothing is corrupted by leaving it.
         }
     }
 

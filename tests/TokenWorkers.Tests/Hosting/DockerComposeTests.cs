@@ -8,6 +8,8 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Hosting;
 using TokenWorkers.Storage.Mongo;
 
+using TokenWorkers.Tests.TestSupport;
+
 namespace TokenWorkers.Tests.Hosting;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace TokenWorkers.Tests.Hosting;
 /// </summary>
 public sealed partial class DockerComposeTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     [Fact]
     public void Every_setting_the_compose_file_passes_to_the_worker_is_one_the_worker_binds()
@@ -134,17 +136,6 @@ public sealed partial class DockerComposeTests
                 known.Add(path);
             }
         }
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TokenWorkers.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("TokenWorkers.sln not found above the test binaries");
     }
 
     [GeneratedRegex(@"\$\{([A-Z_]+):?([-?])([^}]*)\}")]

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+
+using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.RabbitMq;
 
@@ -41,7 +42,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Starts the worker with <paramref name="settings"/> as environment variables and waits until it is ready.</summary>
     public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -141,26 +142,8 @@ public sealed class WorkerProcess : IAsyncDisposable
             var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
             var framework = testOutput.Name;
             var configuration = testOutput.Parent!.Name;
-            var root = testOutput;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "TokenWorkers.sln")))
-            {
-                root = root.Parent;
-            }
-
-            if (root is null)
-            {
-                throw new InvalidOperationException($"TokenWorkers.sln not found above {AppContext.BaseDirectory}");
-            }
-
-            var assembly = Path.Combine(root.FullName, "src", "TokenWorkers", "bin", configuration, framework, "TokenWorkers.dll");
+            var assembly = Path.Combine(RepositoryRoot.Path, "src", "TokenWorkers", "bin", configuration, framework, "TokenWorkers.dll");
             return File.Exists(assembly) ? assembly : throw new InvalidOperationException($"Build the worker first: {assembly} is missing");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Hosting;
+using TokenWorkers.Tests.TestSupport;
+
+namespace TokenWorkers.Tests.Admin;
+
+/// <summary>
+/// The status page as a person sees it: the worker's real host, the page loaded by headless Chromium (Debian's
+/// <c>chromium</c>, installed by .ci/run) with the admin key as the Basic password, checked on the DOM Chromium
+/// built, and a screenshot kept in <c>artifacts/screenshots/</c>.
+/// </summary>
+public sealed partial class StatusPageBrowserTests : IAsyncLifetime
+{
+    private const string ApiKey = "status-page-key-0123456789abcdef";
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("tokenworkers-status-").FullName;
+    private WebApplication _app = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://127.0.0.1:{FreePorts.Next()}",
+            ["LinkedIn:ClientId"] = "tw-status",
+            ["LinkedIn:ClientSecret"] = "tw-status-secret",
+            ["Storage:DataDirectory"] = _dataDirectory,
+            ["Encryption:ActiveKeyId"] = "status-1",
+            ["Encryption:Keys:status-1"] = Convert.ToBase64String(new byte[32]),
+            ["Refresh:ScanInterval"] = "01:00:00",
+            ["Admin:Enabled"] = "true",
+            ["Admin:ApiKey"] = ApiKey,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        });
+        builder.AddTokenWorkers();
+        _app = builder.Build();
+        _app.MapTokenWorkersEndpoints();
+        await _app.StartAsync(Cancel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Chromium_shows_one_row_per_connection_coloured_by_health_and_the_fleet_deadlines()
+    {
+        var chromium = Chromium.Require();
+        var now = DateTimeOffset.UtcNow;
+        var store = _app.Services.GetRequiredService<IConnectionStore>();
+        Connection[] fleet =
+        [
+            Stored("st-healthy", now.AddDays(40), now.AddDays(300)),
+            Stored("st-expiring", now.AddDays(20), now.AddDays(9)) with { AccessTokenExpiresAt = now.AddDays(9) },
+            Stored("st-failing", now.AddDays(3), now.AddDays(200)) with
+            {
+                FailureCount = 2,
+                LastFailure = new ConnectionFailure(FailureClass.Transient, null, "LinkedIn answered 503", now.AddMinutes(-3)),
+            },
+            Stored("st-dead", now.AddDays(-1), now.AddDays(100)) with
+            {
+                Status = ConnectionStatus.ReauthRequired,
+                LastFailure = new ConnectionFailure(FailureClass.Reauth, "invalid_request", "revoked", now.AddHours(-2)),
+            },
+            Stored("st-gone", now.AddDays(30), now.AddDays(30)) with
+            {
+                Status = ConnectionStatus.Disconnected, AccessToken = null, RefreshToken = null, AccessTokenExpiresAt = null, RefreshTokenExpiresAt = null,
+            },
+        ];
+        foreach (var connection in fleet)
+        {
+            Assert.NotNull(await store.TryInsertAsync(connection, Cancel));
+        }
+
+        var address = new Uri(Address());
+        var page = new UriBuilder(address) { UserName = "ops", Password = ApiKey, Path = "admin/status" }.Uri;
+        var dom = await chromium.DumpDomAsync(page);
+        var screenshot = Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots", "status-page.png");
+        await chromium.ScreenshotAsync(page, screenshot);
+
+        Assert.Contains("<h1>TokenWorkers fleet</h1>", dom, StringComparison.Ordinal);
+        var rows = RowPattern().Matches(dom).Select(m => (m.Groups["id"].Value, m.Groups["health"].Value)).ToArray();
+        Assert.Equal(
+            [("st-dead", "Dead"), ("st-expiring", "ExpiringSoon"), ("st-failing", "Failing"), ("st-gone", "Disconnected"), ("st-healthy", "Healthy")],
+            rows);
+        // The fleet's next deadlines come from active connections only: st-failing's token, st-expiring's hard end.
+        Assert.Equal(Stored(fleet[2].AccessTokenExpiresAt!.Value), DeadlineIn(dom, "next-access-expiry"));
+        Assert.Equal(Stored(fleet[1].RefreshTokenExpiresAt!.Value), DeadlineIn(dom, "next-refresh-end"));
+        Assert.Matches("data-status=\"Active\" data-count=\"3\"", dom);
+        Assert.Matches("data-status=\"ReauthRequired\" data-count=\"1\"", dom);
+        // Every connection holding tokens has both lifetime bars; the disconnected one has none.
+        Assert.Equal(4, Regex.Count(dom, "class=\"seg access\"", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        Assert.Equal(4, Regex.Count(dom, "class=\"seg refresh\"", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        Assert.DoesNotContain(ApiKey, dom, StringComparison.Ordinal);
+
+        var png = await File.ReadAllBytesAsync(screenshot, Cancel);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        Assert.True(png.Length > 10_000, $"The screenshot is {png.Length} bytes: too small to show the page.");
+    }
+
+    private static Connection Stored(string id, DateTimeOffset accessExpiry, DateTimeOffset refreshEnd) => new()
+    {
+        ConnectionId = id,
+        TenantId = "tenant-status",
+        MemberUrn = $"urn:li:person:{id}",
+        AccessToken = new SecretToken($"{id}-access-token"),
+        RefreshToken = new SecretToken($"{id}-refresh-token"),
+        AccessTokenExpiresAt = accessExpiry,
+        RefreshTokenExpiresAt = refreshEnd,
+        NextRefreshAt = DateTimeOffset.UtcNow.AddDays(30),
+        CreatedAt = refreshEnd.AddDays(-365),
+        LastRefreshedAt = accessExpiry.AddDays(-60),
+    };
+
+    private static DateTimeOffset Stored(DateTimeOffset value) => value.ToStoredPrecision();
+
+    private static DateTimeOffset DeadlineIn(string dom, string id)
+    {
+        var match = Regex.Match(dom, $"id=\"{id}\"><span>[^<]*</span><b data-at=\"(?<at>[^\"]+)\"", RegexOptions.None, TimeSpan.FromSeconds(1));
+        Assert.True(match.Success, $"No deadline #{id} in the page");
+        return DateTimeOffset.Parse(match.Groups["at"].Value, CultureInfo.InvariantCulture);
+    }
+
+    private string Address() =>
+        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    [GeneratedRegex("<tr class=\"connection [A-Za-z]+\" data-connection-id=\"(?<id>[^\"]+)\" data-health=\"(?<health>[A-Za-z]+)\"")]
+    private static partial Regex RowPattern();
+}
+
+/// <summary>Debian's headless Chromium, driven by its command line.</summary>
+internal sealed class Chromium(string path)
+{
+    private const string NotInstalled = "Chromium is not installed (apt-get install -y chromium); the status page cannot be rendered";
+
+    /// <summary>The browser, or a skip (a failure under TOKENWORKERS_REQUIRE_CHROMIUM=1, as in CI).</summary>
+    public static Chromium Require()
+    {
+        var found = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+        if (found is not null)
+        {
+            return new Chromium(found);
+        }
+
+        if (Environment.GetEnvironmentVariable("TOKENWORKERS_REQUIRE_CHROMIUM") == "1")
+        {
+            Assert.Fail(NotInstalled + " (TOKENWORKERS_REQUIRE_CHROMIUM=1 forbids skipping)");
+        }
+
+        Assert.Skip(NotInstalled);
+        return null!;
+    }
+
+    public async Task<string> DumpDomAsync(Uri page) => await RunAsync("--dump-dom", page.AbsoluteUri);
+
+    public async Task ScreenshotAsync(Uri page, string file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.Delete(file);
+        await RunAsync($"--screenshot={file}", "--window-size=1400,700", page.AbsoluteUri);
+        Assert.True(File.Exists(file), $"Chromium wrote no screenshot to {file}");
+    }
+
+    private async Task<string> RunAsync(params string[] arguments)
+    {
+        var profile = Directory.CreateTempSubdirectory("tokenworkers-chromium-");
+        var start = new ProcessStartInfo(path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Root in a container cannot use Chromium's sandbox; the page is our own.
+        foreach (var argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", $"--user-data-dir={profile.FullName}" }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = Process.Start(start)!;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var errors = process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, $"Chromium exited with {process.ExitCode}: {await errors}");
+            return await output;
+        }
+        finally
+        {
+            profile.Delete(recursive: true);
+        }
+    }
+}
