@@ -143,7 +143,7 @@ await using (var harness = await BenchHarness.StartAsync(broker, ct))
     }
 }
 
-if (options.Cases.Contains(4) || options.Cases.Contains(5))
+if (options.Cases.Contains(4) || options.Cases.Contains(5) || options.Cases.Contains(8))
 {
     rows.AddRange(await StoreScaleCases.RunAsync(broker, options, ct));
 }

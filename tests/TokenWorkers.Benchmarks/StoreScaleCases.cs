@@ -29,6 +29,7 @@ public static class StoreScaleCases
     {
         var scan = options.StoreSizes.ToDictionary(size => size, _ => new Samples("ms"));
         var memory = options.StoreSizes.ToDictionary(size => size, _ => new Samples("MiB"));
+        var summary = options.StoreSizes.ToDictionary(size => size, _ => new Samples("ms"));
         await using var sandbox = await LinkedInSandbox.StartAsync(cancellationToken: cancellationToken);
         sandbox.Control.CreateApp(RabbitMqWorkerEnvironment.ClientId, RabbitMqWorkerEnvironment.ClientSecret, programmaticRefresh: true);
         foreach (var size in options.StoreSizes)
@@ -41,6 +42,12 @@ public static class StoreScaleCases
                     var seeding = Stopwatch.StartNew();
                     await SeedAsync(directory, size, options.DueCount, cancellationToken);
                     Console.WriteLine($"  seeded {size:N0} connections ({options.DueCount:N0} due) in {seeding.Elapsed.TotalSeconds:0.0} s");
+                    if (options.Cases.Contains(8))
+                    {
+                        summary[size].Add(await SummaryMillisecondsAsync(directory, size, cancellationToken));
+                        Console.WriteLine($"  8 fleet summary {size:N0}: {summary[size].Values[^1]:N0} ms");
+                    }
+
                     if (options.Cases.Contains(4))
                     {
                         scan[size].Add(await ScanMillisecondsAsync(directory, sandbox, options.DueCount, cancellationToken));
@@ -85,7 +92,32 @@ public static class StoreScaleCases
             }
         }
 
+        if (options.Cases.Contains(8))
+        {
+            foreach (var size in options.StoreSizes)
+            {
+                rows.Add(new ResultRow($"8. fleet summary, {size:N0} stored", "status page and gauges (full read)", summary[size],
+                    $"{summary[size].Median / summary[smallest].Median:0.00}× the {smallest:N0} case", "", null));
+            }
+        }
+
         return rows;
+    }
+
+    /// <summary>One <see cref="IConnectionStore.SummarizeAsync"/> on a cold store: what a status page load or a gauge refresh costs.</summary>
+    private static async Task<double> SummaryMillisecondsAsync(string directory, int size, CancellationToken cancellationToken)
+    {
+        var encryption = new EncryptionOptions { ActiveKeyId = KeyId };
+        encryption.Keys[KeyId] = Key;
+        using var store = new SqliteConnectionStore(
+            Path.Combine(directory, SqliteConnectionStore.FileName), new AesGcmTokenProtector(Microsoft.Extensions.Options.Options.Create(encryption)),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteConnectionStore>.Instance);
+        var start = Stopwatch.GetTimestamp();
+        var fleet = await store.SummarizeAsync(cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        return fleet.Total == size
+            ? elapsed
+            : throw new InvalidOperationException($"The summary counted {fleet.Total} of {size} connections.");
     }
 
     /// <summary>

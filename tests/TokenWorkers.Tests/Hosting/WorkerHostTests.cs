@@ -177,10 +177,12 @@ public sealed class WorkerHostTests : IAsyncLifetime
         Assert.Contains("tokenworkers.connections", names);
         Assert.Contains("tokenworkers.fleet.access_token.time_to_expiry", names);
         // MassTransit's instruments are process-wide (bound to the first bus of the process): ConsoleExportTests checks them in a process of its own.
-        // Counters are cumulative: the last export holds the total.
+        // OpenTelemetry subscribes to meters by name, so in this shared test process it also sees the hosts of tests running
+        // alongside: only "at least ours" can be asserted here. MetricsScenarioTests checks exact values on this host's own
+        // meter, ConsoleExportTests the export of a worker process of its own.
         var refreshed = Points(_exported.Last(m => m.Name == "tokenworkers.refreshes"))
             .Where(p => Equals(p.Tags.GetValueOrDefault("outcome"), "refreshed")).Sum(p => p.Value);
-        Assert.Equal(1, refreshed);
+        Assert.True(refreshed >= 1, $"refreshed = {refreshed}");
     }
 
     private static IEnumerable<(Dictionary<string, object?> Tags, long Value)> Points(MetricSnapshot metric)
