@@ -49,8 +49,7 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
             failures.Add("Telemetry:Exporter must be None, Console or Otlp.");
         }
 
-        if (options.Exporter == TelemetryExporter.Otlp &&
-            options.OtlpEndpoint is not { IsAbsoluteUri: true } endpoint | (options.OtlpEndpoint?.Scheme is not ("http" or "https")))
+        if (options.Exporter == TelemetryExporter.Otlp && options.OtlpEndpoint is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
         {
             failures.Add("Telemetry:OtlpEndpoint must be an absolute http(s) URL when Telemetry:Exporter is Otlp.");
         }

@@ -1,0 +1,74 @@
+using TokenWorkers.Admin;
+using TokenWorkers.Telemetry;
+
+namespace TokenWorkers.Tests.Admin;
+
+public sealed class AdminOptionsValidatorTests
+{
+    private static readonly AdminOptionsValidator Validator = new();
+
+    [Fact]
+    public void A_disabled_admin_api_needs_no_key()
+    {
+        Assert.True(Validator.Validate(null, new AdminOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void Enabled_without_a_key_or_with_both_sources_names_the_settings()
+    {
+        var none = Validator.Validate(null, new AdminOptions { Enabled = true }).Failures!;
+        var both = Validator.Validate(null, new AdminOptions { Enabled = true, ApiKey = new string('k', 30), ApiKeyFile = "/tmp/key" }).Failures!;
+
+        Assert.Contains(none, f => f.StartsWith("Admin:ApiKey or Admin:ApiKeyFile", StringComparison.Ordinal));
+        Assert.Contains(both, f => f.StartsWith("Admin:ApiKey or Admin:ApiKeyFile", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_short_key_is_refused_without_showing_it()
+    {
+        var failure = Assert.Single(Validator.Validate(null, new AdminOptions { Enabled = true, ApiKey = "SENTINEL-short" }).Failures!);
+
+        Assert.Equal("Admin:ApiKey must hold at least 24 characters.", failure);
+    }
+
+    [Fact]
+    public void A_key_file_is_read_and_trimmed_and_a_missing_one_is_named_without_content()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "  file-key-SENTINEL-0123456789abcdef\n");
+            var fromFile = Validator.Validate(null, new AdminOptions { Enabled = true, ApiKeyFile = file });
+            var missing = Validator.Validate(null, new AdminOptions { Enabled = true, ApiKeyFile = file + ".missing" }).Failures!;
+
+            Assert.True(fromFile.Succeeded);
+            Assert.Equal(("file-key-SENTINEL-0123456789abcdef", null), AdminKey.Load(new AdminOptions { Enabled = true, ApiKeyFile = file }));
+            var failure = Assert.Single(missing);
+            Assert.StartsWith($"Admin:ApiKeyFile '{file}.missing' cannot be read", failure, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Telemetry_over_otlp_needs_an_endpoint_and_sane_intervals()
+    {
+        var failures = new TelemetryOptionsValidator().Validate(null, new TelemetryOptions
+        {
+            Exporter = TelemetryExporter.Otlp,
+            ExportInterval = TimeSpan.Zero,
+            FleetSummaryInterval = TimeSpan.FromHours(2),
+        }).Failures!;
+
+        Assert.Contains(failures, f => f.StartsWith("Telemetry:OtlpEndpoint", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Telemetry:ExportInterval", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Telemetry:FleetSummaryInterval", StringComparison.Ordinal));
+        Assert.True(new TelemetryOptionsValidator().Validate(null, new TelemetryOptions
+        {
+            Exporter = TelemetryExporter.Otlp,
+            OtlpEndpoint = new Uri("http://collector:4317"),
+        }).Succeeded);
+    }
+}
