@@ -18,6 +18,7 @@ namespace TokenWorkers.Admin;
 public static class AdminEndpoints
 {
     public const string Prefix = "/admin";
+    private const int MaxReasonLength = 500;
 
     public static IServiceCollection AddAdmin(this IServiceCollection services, IConfiguration configuration)
     {
@@ -145,6 +146,12 @@ public static class AdminEndpoints
         string connectionId, string? reason, ConnectionDisconnector disconnector, IReconnectLinks links, TimeProvider time,
         CancellationToken cancellationToken)
     {
+        if (reason is { Length: > MaxReasonLength })
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The reason is too long.",
+                detail: $"A disconnect reason travels in ConnectionDisconnected: at most {MaxReasonLength} characters.");
+        }
+
         var result = await disconnector.DisconnectAsync(connectionId, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), cancellationToken);
         var body = new DisconnectResponse(
             result.Outcome, result.Problem, result.Connection is null ? null : Details(result.Connection, links, time.GetUtcNow()));

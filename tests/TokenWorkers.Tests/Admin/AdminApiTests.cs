@@ -180,10 +180,12 @@ public sealed partial class AdminApiTests : IAsyncLifetime
     {
         var (_, grant) = await Connect("leaving-1");
 
+        var tooLong = await PostJsonAsync($"admin/connections/leaving-1/disconnect?reason={new string('x', 501)}", HttpStatusCode.BadRequest);
         var disconnected = await PostJsonAsync("admin/connections/leaving-1/disconnect?reason=offboarded", HttpStatusCode.OK);
         var again = await PostJsonAsync("admin/connections/leaving-1/disconnect", HttpStatusCode.OK);
         var refresh = await PostJsonAsync("admin/connections/leaving-1/refresh", HttpStatusCode.Conflict);
 
+        Assert.Contains("at most 500", tooLong.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("Disconnected", disconnected.GetProperty("outcome").GetString());
         Assert.Equal("AlreadyDisconnected", again.GetProperty("outcome").GetString());
         Assert.Equal("NotActive", refresh.GetProperty("outcome").GetString());
