@@ -159,22 +159,22 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
     public async Task<FleetSummary> SummarizeAsync(CancellationToken cancellationToken)
     {
         var counts = new Dictionary<ConnectionStatus, long>();
-        DateTimeOffset? earliestAccess = null, earliestEnd = null;
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = SqliteSql.Summarize;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        // One read transaction: the counts and the deadlines come from the same snapshot.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using (var command = connection.CreateCommand())
         {
-            var status = Enum.Parse<ConnectionStatus>(reader.GetString(0));
-            counts[status] = reader.GetInt64(1);
-            if (status == ConnectionStatus.Active)
+            command.CommandText = SqliteSql.CountByStatus;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                earliestAccess = reader.IsDBNull(2) ? null : UnixMilliseconds.ToDate(reader.GetInt64(2));
-                earliestEnd = reader.IsDBNull(3) ? null : UnixMilliseconds.ToDate(reader.GetInt64(3));
+                counts[Enum.Parse<ConnectionStatus>(reader.GetString(0))] = reader.GetInt64(1);
             }
         }
 
+        var earliestAccess = await EarliestActiveAsync(connection, SqliteSql.EarliestAccessExpiry, cancellationToken);
+        var earliestEnd = await EarliestActiveAsync(connection, SqliteSql.EarliestRefreshEnd, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new FleetSummary(counts, earliestAccess, earliestEnd);
     }
 
@@ -205,6 +205,14 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
 
         // Decrypted once the connection is back in the pool, so the read transaction stays short.
         return [.. rows.Select(row => row.ToConnection(_protector))];
+    }
+
+    private static async Task<DateTimeOffset?> EarliestActiveAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("@status", nameof(ConnectionStatus.Active));
+        return await command.ExecuteScalarAsync(cancellationToken) is long milliseconds ? UnixMilliseconds.ToDate(milliseconds) : null;
     }
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

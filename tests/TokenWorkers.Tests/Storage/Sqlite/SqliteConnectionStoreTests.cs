@@ -69,6 +69,40 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
     }
 
     [Fact]
+    public async Task The_fleet_summary_seeks_its_deadlines_in_the_expiry_indexes_and_counts_from_an_index()
+    {
+        await Store.TryInsertAsync(Some.Connection(), Cancel);
+
+        var access = await QueryPlanAsync(SqliteSql.EarliestAccessExpiry, ("@status", "Active"));
+        var end = await QueryPlanAsync(SqliteSql.EarliestRefreshEnd, ("@status", "Active"));
+        var counts = await QueryPlanAsync(SqliteSql.CountByStatus);
+
+        // A seek in the index, which covers the expression: no row and no JSON is read.
+        Assert.Contains($"SEARCH connections USING COVERING INDEX {SqliteSql.AccessExpiryIndex} (status=?)", access, StringComparison.Ordinal);
+        Assert.Contains($"SEARCH connections USING COVERING INDEX {SqliteSql.RefreshEndIndex} (status=?)", end, StringComparison.Ordinal);
+        Assert.Contains("USING COVERING INDEX", counts, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", counts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_from_before_the_expiry_indexes_gets_them_when_opened_and_keeps_its_rows()
+    {
+        await Store.TryInsertAsync(Some.Connection(), Cancel);
+        await using (var old = await OpenRawAsync())
+        await using (var drop = old.CreateCommand())
+        {
+            drop.CommandText = $"DROP INDEX {SqliteSql.AccessExpiryIndex}; DROP INDEX {SqliteSql.RefreshEndIndex};";
+            await drop.ExecuteNonQueryAsync(Cancel);
+        }
+
+        var reopened = await OpenStoreAsync(Some.Protector());
+
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = @name", ("@name", SqliteSql.AccessExpiryIndex)));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = @name", ("@name", SqliteSql.RefreshEndIndex)));
+        Assert.Equal(1, (await reopened.SummarizeAsync(Cancel)).CountOf(ConnectionStatus.Active));
+    }
+
+    [Fact]
     public async Task The_file_is_created_in_its_directory_in_write_ahead_log_mode()
     {
         Assert.True(File.Exists(DatabasePath));
