@@ -6,7 +6,7 @@ namespace TokenWorkers.Demo;
 /// <summary>What another service subscribed to TokenWorkers' events would receive, logged for the demo.</summary>
 public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthSoon>, IConsumer<ReauthRequired>, IConsumer<ConnectionRecovered>,
-    IConsumer<ConnectionAuthorized>, IConsumer<PostPublished>, IConsumer<PostFailed>
+    IConsumer<ConnectionAuthorized>, IConsumer<ConnectionDisconnected>, IConsumer<PostPublished>, IConsumer<PostFailed>
 {
     public Task Consume(ConsumeContext<PostPublished> context)
     {
@@ -56,6 +56,16 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
         LogAuthorized(logger, m.ConnectionId, m.MemberUrn, m.Reconnected, m.RefreshTokenExpiresAt);
         return Task.CompletedTask;
     }
+
+    public Task Consume(ConsumeContext<ConnectionDisconnected> context)
+    {
+        var m = context.Message;
+        LogDisconnected(logger, m.ConnectionId, m.Reason ?? "no reason given", m.ReconnectUrl);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 923, Level = LogLevel.Information, Message = "Subscriber got ConnectionDisconnected: {ConnectionId} ({Reason}); reconnect at {ReconnectUrl}")]
+    private static partial void LogDisconnected(ILogger logger, string connectionId, string reason, Uri? reconnectUrl);
 
     [LoggerMessage(EventId = 919, Level = LogLevel.Information, Message = "Subscriber got ConnectionAuthorized: {ConnectionId} is {MemberUrn} (reconnected: {Reconnected}; refresh token ends {RefreshTokenExpiresAt:o})")]
     private static partial void LogAuthorized(ILogger logger, string connectionId, string memberUrn, bool reconnected, DateTimeOffset? refreshTokenExpiresAt);

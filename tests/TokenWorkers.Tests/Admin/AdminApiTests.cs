@@ -59,6 +59,7 @@ public sealed partial class AdminApiTests : IAsyncLifetime
     {
         { "GET", "admin" },
         { "GET", "admin/status" },
+        { "GET", "admin/status/connections/guarded" },
         { "GET", "admin/fleet" },
         { "GET", "admin/connections" },
         { "GET", "admin/connections/guarded" },
@@ -172,6 +173,15 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         Assert.Equal(stored.Attempts[^1].Version, entries[0].GetProperty("version").GetInt64());
         Assert.True(entries[0].GetProperty("version").GetInt64() > entries[1].GetProperty("version").GetInt64());
         Assert.True(entries[0].GetProperty("at").GetDateTimeOffset() >= entries[2].GetProperty("at").GetDateTimeOffset());
+
+        using var page = await SendAsync("GET", "admin/status/connections/forced-1", ApiKey);
+        using var unknown = await SendAsync("GET", "admin/status/connections/nobody", ApiKey);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var html = await page.Content.ReadAsStringAsync(Cancel);
+        Assert.Equal(["Reauth", "Transient", "Refreshed"],
+            AttemptPattern().Matches(html).Select(m => m.Groups["outcome"].Value));
+        Assert.Contains("id=\"health\">Dead<", html, StringComparison.Ordinal);
         AssertNoSecretInAnyResponse();
     }
 
@@ -263,8 +273,12 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         Assert.Contains($"data-at=\"{first.AccessTokenExpiresAt!.Value.ToUniversalTime():O}\"", html, StringComparison.Ordinal);
         Assert.Contains("data-status=\"ReauthRequired\" data-count=\"1\"", html, StringComparison.Ordinal);
         Assert.Contains("connect/linkedin?connectionId=page-c", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"status/connections/page-a\"", html, StringComparison.Ordinal);
         AssertNoSecretInAnyResponse();
     }
+
+    [GeneratedRegex("<tr class=\"attempt\" data-trigger=\"Forced\" data-outcome=\"(?<outcome>[A-Za-z]+)\"")]
+    private static partial Regex AttemptPattern();
 
     [GeneratedRegex("<tr class=\"connection [A-Za-z]+\" data-connection-id=\"(?<id>[^\"]+)\" data-health=\"(?<health>[A-Za-z]+)\"")]
     private static partial Regex RowPattern();

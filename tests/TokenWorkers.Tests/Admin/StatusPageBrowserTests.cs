@@ -109,6 +109,15 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
         var png = await File.ReadAllBytesAsync(screenshot, Cancel);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         Assert.True(png.Length > 10_000, $"The screenshot is {png.Length} bytes: too small to show the page.");
+
+        // The row's link leads to the connection's own page, with its failure and its (here empty) timeline.
+        var detail = new UriBuilder(address) { UserName = "ops", Password = ApiKey, Path = "admin/status/connections/st-dead" }.Uri;
+        var detailDom = await chromium.DumpDomAsync(detail);
+        await chromium.ScreenshotAsync(detail, Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots", "status-connection.png"));
+        Assert.Contains("href=\"status/connections/st-dead\"", dom, StringComparison.Ordinal);
+        Assert.Contains("id=\"health\">Dead</span>", detailDom, StringComparison.Ordinal);
+        Assert.Contains("<code>invalid_request</code>", detailDom, StringComparison.Ordinal);
+        Assert.Contains("id=\"no-attempts\"", detailDom, StringComparison.Ordinal);
     }
 
     private static Connection Stored(string id, DateTimeOffset accessExpiry, DateTimeOffset refreshEnd) => new()
