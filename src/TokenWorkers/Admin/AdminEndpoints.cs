@@ -24,7 +24,6 @@ public static class AdminEndpoints
     {
         services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
-        services.TryAddSingleton<FleetMonitor>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         if (!IsEnabled(configuration))
         {

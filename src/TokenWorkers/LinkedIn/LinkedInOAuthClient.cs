@@ -42,25 +42,26 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
     public async Task<TokenFailed?> RevokeAsync(SecretToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var result = await SendAsync(
+        var result = await SendAsync<TokenFailed?>(
             RevokePath,
             [
                 new("token", token.Reveal()),
                 new("client_id", _options.ClientId),
                 new("client_secret", _options.ClientSecret),
             ],
-            (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : TokenResponseReader.Read(status, body, requestedAt),
+            // Any answer but a success is an error answer, which the reader always reads as TokenFailed.
+            (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : (TokenFailed)TokenResponseReader.Read(status, body, requestedAt),
             cancellationToken);
-        return (TokenFailed?)result;
+        return result;
     }
 
     private Task<TokenResult> SendAsync(KeyValuePair<string, string>[] form, CancellationToken cancellationToken) =>
-        SendAsync(TokenPath, form, TokenResponseReader.Read, cancellationToken)!;
+        SendAsync(TokenPath, form, TokenResponseReader.Read, cancellationToken);
 
-    private async Task<TokenResult?> SendAsync(
+    private async Task<T> SendAsync<T>(
         string path,
         KeyValuePair<string, string>[] form,
-        Func<System.Net.HttpStatusCode, string, DateTimeOffset, TokenResult?> read,
+        Func<System.Net.HttpStatusCode, string, DateTimeOffset, T> read,
         CancellationToken cancellationToken)
     {
         var requestedAt = time.GetUtcNow();
