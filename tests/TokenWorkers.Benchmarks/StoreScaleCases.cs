@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Storage.Encryption;
@@ -131,7 +132,7 @@ public static class StoreScaleCases
         var encryption = new EncryptionOptions { ActiveKeyId = KeyId };
         encryption.Keys[KeyId] = Key;
         var protector = new AesGcmTokenProtector(Microsoft.Extensions.Options.Options.Create(encryption));
-        var schedule = new RefreshSchedule(Microsoft.Extensions.Options.Options.Create(new RefreshOptions { RefreshJitter = TimeSpan.Zero }));
+        var schedule = new RefreshSchedule(new RefreshOptions { RefreshJitter = TimeSpan.Zero }.ToScheduleRules());
         using var database = new SqliteDatabase(path);
         using var store = new SqliteConnectionStore(database, protector, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteConnectionStore>.Instance);
         await store.InitializeAsync(cancellationToken);
@@ -148,7 +149,7 @@ public static class StoreScaleCases
                     var granted = new TokenGranted(
                         new SecretToken($"AQX-bench-access-{i:0000000}"), TimeSpan.FromDays(i < due ? 5 : 50),
                         new SecretToken($"AQX-bench-refresh-{i:0000000}"), TimeSpan.FromDays(300), ["w_member_social"], now);
-                    var row = ConnectionRow.From(NewConnections.FromGrant($"c-{i:0000000}", "t", granted, schedule, now), 1, protector);
+                    var row = ConnectionRow.From(NewConnections.FromGrant($"c-{i:0000000}", "t", granted.ToGrant(), schedule, now), 1, protector);
                     await using var command = connection.CreateCommand();
                     command.CommandText = sql;
                     row.Bind(command.Parameters);
@@ -185,13 +186,17 @@ public static class StoreScaleCases
         builder.Configuration.AddInMemoryCollection(WorkerSettings(directory, sandbox));
         builder.AddTokenWorkers();
         await using var worker = builder.Build();
-        var scanner = worker.Services.GetRequiredService<RefreshScanner>();
         var sink = Bus.Factory.CreateUsingInMemory(_ => { });
         await sink.StartAsync(cancellationToken);
         try
         {
+            // The worker's own scan and writer, publishing to the sink instead of the worker's (unstarted) bus.
+            var services = worker.Services;
+            var store = services.GetRequiredService<IConnectionStore>();
+            var writer = ActivatorUtilities.CreateInstance<AggregateWriter<Connection>>(services, sink, store);
+            var scanner = ActivatorUtilities.CreateInstance<RefreshScanner>(services, writer);
             var start = Stopwatch.GetTimestamp();
-            var result = await scanner.ScanAsync(sink, cancellationToken);
+            var result = await scanner.ScanAsync(cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             return result.Claimed == due
                 ? elapsed

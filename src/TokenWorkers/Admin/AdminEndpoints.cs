@@ -3,8 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Hosting;
-using TokenWorkers.Outbox;
+using TokenWorkers.Runtime;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Telemetry;
@@ -108,28 +107,18 @@ public static class AdminEndpoints
             : NotFound(connectionId);
 
     private static async Task<IResult> RefreshAsync(
-        string connectionId,
-        ConnectionRefresher refresher,
-        OutboxDispatcher outbox,
-        IPublishEndpoint publisher,
-        IReconnectLinks links,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+        string connectionId, ConnectionRefresher refresher, IReconnectLinks links, TimeProvider time, CancellationToken cancellationToken)
     {
         RefreshOutcome outcome;
         Connection? connection;
         try
         {
-            (outcome, connection) = await refresher.RefreshAsync(connectionId, force: true, triggerEventId: null, cancellationToken);
+            // The operator's forced refresh: the only way to refresh a connection outside its window.
+            (outcome, connection) = await refresher.RefreshAsync(connectionId, AttemptTrigger.Forced, cancellationToken);
         }
         catch (UnknownConnectionException)
         {
             return NotFound(connectionId);
-        }
-
-        if (connection is not null)
-        {
-            await outbox.DispatchAsync(connection, publisher, cancellationToken);
         }
 
         var body = new RefreshResponse(outcome, connection is null ? null : Details(connection, links, time.GetUtcNow()));
@@ -165,7 +154,7 @@ public static class AdminEndpoints
     }
 
     private static async Task<IResult> SendPostAsync(
-        string connectionId, AdminPostRequest request, IConnectionStore store, IPublishEndpoint publisher, CancellationToken cancellationToken)
+        string connectionId, AdminPostRequest request, IConnectionStore store, ISendEndpointProvider sender, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(connectionId, cancellationToken) is null)
         {
@@ -187,7 +176,9 @@ public static class AdminEndpoints
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The post cannot be sent.", detail: problem);
         }
 
-        await publisher.Publish(command, cancellationToken);
+        // A command goes to its queue; publishing it would reach any consumer bound to the PublishPost exchange.
+        var endpoint = await sender.GetSendEndpoint(PublishPostConsumer.Queue);
+        await endpoint.Send(command, cancellationToken);
         return Results.Accepted(value: new { command.PostId, command.ConnectionId });
     }
 

@@ -1,8 +1,7 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Hosting;
+using TokenWorkers.Runtime;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
@@ -30,107 +29,57 @@ public sealed record DisconnectResult(DisconnectOutcome Outcome, Connection? Con
 /// A token is wiped only after LinkedIn confirmed its revocation: a failed call leaves everything as it was.
 /// </summary>
 public sealed partial class ConnectionDisconnector(
-    IConnectionStore store,
     LinkedInOAuthClient linkedIn,
     WorkerIdentity identity,
     IReconnectLinks reconnectLinks,
-    OutboxDispatcher outbox,
-    IPublishEndpoint publisher,
+    AggregateWriter<Connection> writer,
     IOptions<RefreshOptions> options,
-    TimeProvider time,
     ILogger<ConnectionDisconnector> logger)
 {
     public async Task<DisconnectResult> DisconnectAsync(string connectionId, string? reason, CancellationToken cancellationToken)
     {
         var holder = identity.NewLeaseHolder();
         var skipped = DisconnectOutcome.AlreadyDisconnected;
-        var leased = await store.UpdateAsync(connectionId, c =>
+        var leased = await writer.UpdateAsync(connectionId, (c, now) =>
         {
-            var now = time.GetUtcNow();
-            if (c.Status == ConnectionStatus.Disconnected)
-            {
-                skipped = DisconnectOutcome.AlreadyDisconnected;
-                return null;
-            }
-
-            if (c.Lease is { } lease && lease.Until > now)
-            {
-                skipped = DisconnectOutcome.Leased;
-                return null;
-            }
-
-            return c with { Lease = new Lease(holder, now + options.Value.LeaseDuration) };
+            skipped = c.Status == ConnectionStatus.Disconnected ? DisconnectOutcome.AlreadyDisconnected : DisconnectOutcome.Leased;
+            return c.Status == ConnectionStatus.Disconnected ? null : ConnectionTransitions.Lease(c, now, holder, options.Value.LeaseDuration);
         }, cancellationToken);
 
-        if (leased.Connection is null)
+        if (leased.Current is null)
         {
             return new DisconnectResult(DisconnectOutcome.Unknown, null, $"Connection '{connectionId}' does not exist.");
         }
 
-        if (!leased.Written)
+        if (!leased.Changed)
         {
             return skipped == DisconnectOutcome.Leased
-                ? new DisconnectResult(skipped, leased.Connection, "A refresh or post is using this connection right now; try again in a few seconds.")
-                : new DisconnectResult(skipped, leased.Connection);
+                ? new DisconnectResult(skipped, leased.Current, "A refresh or post is using this connection right now; try again in a few seconds.")
+                : new DisconnectResult(skipped, leased.Current);
         }
 
-        var problem = await RevokeAsync(leased.Connection, holder, cancellationToken);
+        var problem = await RevokeAsync(leased.Current, holder, cancellationToken);
         if (problem is not null)
         {
-            await store.ReleaseLeaseAsync(connectionId, holder);
+            await writer.ReleaseLeaseAsync(connectionId, holder);
             LogRevokeFailed(logger, connectionId, problem);
-            return new DisconnectResult(DisconnectOutcome.RevokeFailed, leased.Connection, problem);
+            return new DisconnectResult(DisconnectOutcome.RevokeFailed, leased.Current, problem);
         }
 
-        var stored = await store.UpdateAsync(connectionId, c =>
-        {
-            if (c.Lease?.Holder != holder)
-            {
-                return null;
-            }
+        var link = reconnectLinks.LinkFor(leased.Current.ConnectionId, leased.Current.TenantId);
+        var stored = await writer.UpdateAsync(
+            connectionId, (c, now) => ConnectionTransitions.Disconnected(c, now, holder, reason, link), cancellationToken, leased.Current);
 
-            var now = time.GetUtcNow();
-            var version = c.Version + 1;
-            var disconnected = c with
-            {
-                Status = ConnectionStatus.Disconnected,
-                AccessToken = null,
-                RefreshToken = null,
-                AccessTokenExpiresAt = null,
-                RefreshTokenExpiresAt = null,
-                NextRefreshAt = null,
-                Lease = null,
-                FailureCount = 0,
-                LastFailure = null,
-                ProblemSince = null,
-                ReauthWarningsSent = [],
-                WarningDeadline = null,
-            };
-            return disconnected
-                .WithEvents(new ConnectionDisconnected
-                {
-                    EventId = EventIds.For(c.ConnectionId, version, nameof(ConnectionDisconnected)),
-                    ConnectionId = c.ConnectionId,
-                    TenantId = c.TenantId,
-                    Version = version,
-                    OccurredAt = now,
-                    Reason = reason,
-                    ReconnectUrl = reconnectLinks.LinkFor(c.ConnectionId, c.TenantId),
-                })
-                .WithAttempt(new RefreshAttempt(now, AttemptTrigger.Disconnect, AttemptOutcome.Disconnected, null, version));
-        }, cancellationToken);
-
-        if (!stored.Written)
+        if (!stored.Changed)
         {
             // Only after our lease expired mid-call: the tokens are revoked at LinkedIn, so the next refresh learns
             // that and asks the member to log in again; nothing is lost by not wiping them here.
-            return new DisconnectResult(DisconnectOutcome.Leased, stored.Connection,
+            return new DisconnectResult(DisconnectOutcome.Leased, stored.Current,
                 "The tokens were revoked at LinkedIn, but the connection changed meanwhile; disconnect again to wipe them.");
         }
 
-        await outbox.DispatchAsync(stored.Connection!, publisher, cancellationToken);
-        LogDisconnected(logger, connectionId, stored.Connection!.Version);
-        return new DisconnectResult(DisconnectOutcome.Disconnected, stored.Connection);
+        LogDisconnected(logger, connectionId, stored.Current!.Version);
+        return new DisconnectResult(DisconnectOutcome.Disconnected, stored.Current);
     }
 
     private async Task<string?> RevokeAsync(Connection connection, string holder, CancellationToken cancellationToken)
@@ -156,7 +105,7 @@ public sealed partial class ConnectionDisconnector(
             }
             catch (OperationCanceledException)
             {
-                await store.ReleaseLeaseAsync(connection.ConnectionId, holder);
+                await writer.ReleaseLeaseAsync(connection.ConnectionId, holder);
                 throw;
             }
         }

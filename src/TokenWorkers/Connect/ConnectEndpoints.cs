@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using TokenWorkers.Hosting;
-using TokenWorkers.Refresh;
+using TokenWorkers.Runtime;
+using TokenWorkers.Connections;
 
 namespace TokenWorkers.Connect;
 

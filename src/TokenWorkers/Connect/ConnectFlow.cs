@@ -1,10 +1,9 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Events;
 using TokenWorkers.Outbox;
-using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Connect;
 
@@ -18,15 +17,12 @@ public sealed record ConnectOutcome(Connection? Connection, ConnectRequest? Requ
 /// </summary>
 public sealed partial class ConnectFlow(
     ConnectState state,
-    IConnectionStore store,
     LinkedInOAuthClient oauth,
     LinkedInApiClient api,
     RefreshSchedule schedule,
-    OutboxDispatcher outbox,
-    IPublishEndpoint publisher,
+    AggregateWriter<Connection> writer,
     IOptions<ConnectOptions> connectOptions,
     IOptions<LinkedInOptions> linkedInOptions,
-    TimeProvider time,
     ILogger<ConnectFlow> logger)
 {
     private const int MaxIdLength = 200;
@@ -97,72 +93,28 @@ public sealed partial class ConnectFlow(
             return stored;
         }
 
-        await outbox.DispatchAsync(stored.Connection!, publisher, cancellationToken);
         LogConnected(logger, request.ConnectionId, stored.Connection!.Version);
         return stored;
     }
 
     private async Task<ConnectOutcome> StoreAsync(ConnectRequest request, TokenGranted granted, string memberUrn, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        string? problem = null;
+        var facts = new ConnectRequestFacts(request.ConnectionId, request.TenantId, memberUrn);
+        var grant = granted.ToGrant();
+        try
         {
-            var now = time.GetUtcNow();
-            var fresh = NewConnections.FromGrant(request.ConnectionId, request.TenantId, granted, schedule, now, memberUrn);
-            var existing = await store.FindAsync(request.ConnectionId, cancellationToken);
-            if (existing is null)
-            {
-                var first = fresh.WithEvents(Authorized(fresh, 1, now, reconnected: false)).WithAttempt(Connected(now, 1));
-                var inserted = await store.TryInsertAsync(first, cancellationToken);
-                if (inserted is not null)
-                {
-                    return new ConnectOutcome(inserted, request, null);
-                }
-
-                continue;
-            }
-
-            if (existing.TenantId != request.TenantId)
-            {
-                return new ConnectOutcome(null, request, "This connection belongs to another tenant. Nothing was changed.");
-            }
-
-            // The id, creation time, timeline and unsent events stay; everything the new grant decides is replaced.
-            var reconnected = fresh with
-            {
-                CreatedAt = existing.CreatedAt,
-                PendingEvents = existing.PendingEvents,
-                Attempts = existing.Attempts,
-            };
-            var version = existing.Version + 1;
-            var updated = await store.TryUpdateAsync(
-                reconnected.WithEvents(Authorized(reconnected, version, now, reconnected: true)).WithAttempt(Connected(now, version)),
-                existing.Version,
+            var written = await writer.UpsertAsync(
+                request.ConnectionId,
+                (existing, now) => ConnectionTransitions.Authorize(existing, facts, grant, now, schedule, out problem),
                 cancellationToken);
-            if (updated is not null)
-            {
-                return new ConnectOutcome(updated, request, null);
-            }
+            return problem is null ? new ConnectOutcome(written.Current, request, null) : new ConnectOutcome(null, request, problem);
         }
-
-        return new ConnectOutcome(null, request, "The connection kept changing while we stored it. Start again.");
+        catch (ConcurrencyException)
+        {
+            return new ConnectOutcome(null, request, "The connection kept changing while we stored it. Start again.");
+        }
     }
-
-    private static RefreshAttempt Connected(DateTimeOffset now, long version) =>
-        new(now, AttemptTrigger.Connect, AttemptOutcome.Authorized, null, version);
-
-    private static ConnectionAuthorized Authorized(Connection c, long version, DateTimeOffset now, bool reconnected) => new()
-    {
-        EventId = EventIds.For(c.ConnectionId, version, nameof(ConnectionAuthorized)),
-        ConnectionId = c.ConnectionId,
-        TenantId = c.TenantId,
-        Version = version,
-        OccurredAt = now,
-        MemberUrn = c.MemberUrn!,
-        Reconnected = reconnected,
-        AccessTokenExpiresAt = c.AccessTokenExpiresAt,
-        RefreshTokenExpiresAt = c.RefreshTokenExpiresAt,
-        Scopes = c.Scopes,
-    };
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Connection {ConnectionId} authorized at LinkedIn, stored at version {Version}")]
     private static partial void LogConnected(ILogger logger, string connectionId, long version);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using TokenWorkers.Refresh;
+using TokenWorkers.Connections;
 
 namespace TokenWorkers.Connect;
 

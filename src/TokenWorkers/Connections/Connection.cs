@@ -1,4 +1,5 @@
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 
 namespace TokenWorkers.Connections;
 
@@ -6,7 +7,7 @@ namespace TokenWorkers.Connections;
 /// One member's LinkedIn connection: the document every store keeps, one per connection.
 /// Every write replaces it conditionally on <see cref="Version"/>; see <see cref="IConnectionStore"/>.
 /// </summary>
-public sealed record Connection
+public sealed record Connection : IVersionedAggregate<Connection>
 {
     /// <summary>Chosen by the caller (like a profile key); unique.</summary>
     public required string ConnectionId { get; init; }
@@ -71,6 +72,10 @@ public sealed record Connection
     /// <summary>The newest attempts to obtain or give up tokens, oldest first, at most <see cref="RefreshAttempt.Kept"/>.</summary>
     public IReadOnlyList<RefreshAttempt> Attempts { get; init; } = [];
 
+    string IVersionedAggregate<Connection>.Id => ConnectionId;
+
+    public Connection WithPendingEvents(IReadOnlyList<PendingEvent> events) => this with { PendingEvents = events };
+
     /// <summary>This connection with <paramref name="attempt"/> appended to its timeline, the oldest entries dropped beyond the bound.</summary>
     public Connection WithAttempt(RefreshAttempt attempt)
     {
@@ -92,6 +97,3 @@ public sealed record Lease(string Holder, DateTimeOffset Until);
 
 /// <summary>A failed attempt, without any secret.</summary>
 public sealed record ConnectionFailure(FailureClass Class, string? ErrorCode, string Message, DateTimeOffset At);
-
-/// <summary>An event waiting in a connection's outbox. <see cref="Payload"/> is the contract serialized as JSON.</summary>
-public sealed record PendingEvent(Guid EventId, string Kind, string Payload, DateTimeOffset CreatedAt);

@@ -87,7 +87,7 @@ public sealed partial class DemoSeeder(
         }
 
         // Place the lifetimes near their deadlines so the demo shows a whole life in a minute.
-        var connection = NewConnections.FromGrant(planned.Id, "demo-tenant", granted, schedule, now, $"urn:li:person:{member.Sub}") with
+        var connection = NewConnections.FromGrant(planned.Id, "demo-tenant", granted.ToGrant(), schedule, now, $"urn:li:person:{member.Sub}") with
         {
             AccessTokenExpiresAt = now + planned.AccessLeft,
             RefreshTokenExpiresAt = planned.HardEndLeft is { } left && granted.RefreshToken is not null ? now + left : null,

@@ -1,5 +1,6 @@
 using Serilog;
 using Serilog.Formatting.Compact;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Hosting;
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Runtime;
 using TokenWorkers.Demo;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;

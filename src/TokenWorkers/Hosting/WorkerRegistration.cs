@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Runtime;
 using TokenWorkers.Admin;
 using TokenWorkers.Connect;
 using TokenWorkers.Demo;
@@ -59,45 +60,11 @@ public static class WorkerRegistration
         services.TryAddSingleton<TokenWorkersMetrics>();
         services.AddConnectionStore();
         services.AddLinkedIn();
+        services.AddOutbox();
         services.AddConnectFlow(configuration);
         services.AddRefresh();
         services.AddPublishing();
         services.AddAdmin(configuration);
-        return services;
-    }
-
-    public static IServiceCollection AddPublishing(this IServiceCollection services)
-    {
-        services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
-        // The client enforces LinkedIn:RequestTimeout itself, so an unanswered post is told apart from a shutdown.
-        services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler<LinkedInReachabilityHandler>();
-        services.TryAddScoped<PostPublisher>();
-        services.TryAddScoped<PostResumer>();
-        return services;
-    }
-
-    public static IServiceCollection AddLinkedIn(this IServiceCollection services)
-    {
-        services.AddValidatedOptions<LinkedInOptions>(LinkedInOptions.SectionName);
-        // The client enforces LinkedIn:RequestTimeout itself, so a timeout is told apart from a shutdown.
-        services.AddHttpClient<LinkedInOAuthClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler<LinkedInReachabilityHandler>();
-        services.TryAddSingleton<LinkedInReachability>();
-        services.TryAddTransient<LinkedInReachabilityHandler>();
-        return services;
-    }
-
-    public static IServiceCollection AddRefresh(this IServiceCollection services)
-    {
-        services.AddValidatedOptions<RefreshOptions>(RefreshOptions.SectionName);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RefreshOptions>, RefreshOptionsValidator>());
-        services.TryAddSingleton<IReconnectLinks, NoReconnectLinks>();
-        services.TryAddSingleton<RefreshSchedule>();
-        services.TryAddSingleton<OutboxDispatcher>();
-        services.TryAddSingleton<OutboxSweeper>();
-        services.TryAddScoped<ConnectionRefresher>();
-        services.TryAddScoped<RefreshScanner>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 
 namespace TokenWorkers.LinkedIn;

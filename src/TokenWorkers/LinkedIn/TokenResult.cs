@@ -17,6 +17,10 @@ public sealed record TokenGranted(
 {
     /// <summary>Measured from the request's start, so clock drift during the call only makes us refresh earlier.</summary>
     public DateTimeOffset AccessTokenExpiresAt => RequestedAt + ExpiresIn;
+
+    /// <summary>The grant as the connection's transitions take it, with absolute expiries.</summary>
+    public TokenGrant ToGrant() =>
+        new(AccessToken, AccessTokenExpiresAt, RefreshToken, RefreshTokenExpiresIn is { } left ? RequestedAt + left : null, Scopes);
 }
 
 /// <summary>

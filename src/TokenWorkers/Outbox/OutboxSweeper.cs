@@ -1,36 +1,45 @@
-using MassTransit;
 using TokenWorkers.Connections;
+using TokenWorkers.Posts;
 
 namespace TokenWorkers.Outbox;
 
 /// <summary>
-/// Finds events that were written but not published (the process died between the two) and publishes them.
-/// Only events older than a grace period are swept, so it does not race the normal, immediate dispatch.
+/// Finds events that were written but not published (the process died between the two, or the broker refused them) in
+/// connections and post entries alike, and has the writer publish them. Only events older than a grace period are swept,
+/// so it does not race the writer's own, immediate publish.
 /// </summary>
-public sealed partial class OutboxSweeper(
-    IConnectionStore store,
-    OutboxDispatcher dispatcher,
+public sealed class OutboxSweeper(
+    IConnectionStore connections,
+    IPostLedger posts,
+    AggregateWriter<Connection> connectionWriter,
+    AggregateWriter<PostEntry> postWriter,
     TimeProvider time,
     ILogger<OutboxSweeper> logger)
 {
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
-    public async Task<int> SweepAsync(IPublishEndpoint publisher, CancellationToken cancellationToken, int batchSize = 500)
+    /// <summary>Returns how many documents had events published.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken, int batchSize = 500)
     {
-        var stale = await store.FindWithPendingEventsAsync(time.GetUtcNow() - Grace, batchSize, cancellationToken);
-        foreach (var connection in stale)
+        var cutoff = time.GetUtcNow() - Grace;
+        var swept = 0;
+        foreach (var connection in await connections.FindWithPendingEventsAsync(cutoff, batchSize, cancellationToken))
         {
-            await dispatcher.DispatchAsync(connection, publisher, cancellationToken);
+            await connectionWriter.FlushAsync(connection, cancellationToken);
+            swept++;
         }
 
-        if (stale.Count > 0)
+        foreach (var post in await posts.FindWithPendingEventsAsync(cutoff, batchSize, cancellationToken))
         {
-            LogSwept(logger, stale.Count);
+            await postWriter.FlushAsync(post, cancellationToken);
+            swept++;
         }
 
-        return stale.Count;
+        if (swept > 0)
+        {
+            OutboxLog.Swept(logger, swept);
+        }
+
+        return swept;
     }
-
-    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Outbox sweep published the pending events of {Count} connections")]
-    private static partial void LogSwept(ILogger logger, int count);
 }

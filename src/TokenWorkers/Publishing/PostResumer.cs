@@ -1,18 +1,22 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Outbox;
+using TokenWorkers.Posts;
 
 namespace TokenWorkers.Publishing;
 
 /// <summary>
-/// Finds posts that can move again and dispatches them as <see cref="Contracts.PublishPost"/>: those whose
-/// NotBefore has passed (a reset rate limit, a lost message, an unknown outcome to settle) and those awaiting
-/// re-authorization whose connection is active again with a newer version. Each dispatch is claimed by a
-/// compare-and-swap on the entry first, so two instances scanning together dispatch a post once.
+/// Finds posts that can move again and sends them to the PublishPost queue: those whose NotBefore has passed (a reset
+/// rate limit, a lost message, an unknown outcome to settle) and those awaiting re-authorization whose connection is
+/// active again with a newer version. Each dispatch is claimed by a transition of the entry first, so two instances
+/// scanning together dispatch a post once.
 /// </summary>
 public sealed partial class PostResumer(
     IPostLedger ledger,
     IConnectionStore store,
+    AggregateWriter<PostEntry> writer,
+    ISendEndpointProvider sender,
     TimeProvider time,
     IOptions<PublishingOptions> options,
     ILogger<PostResumer> logger)
@@ -20,22 +24,16 @@ public sealed partial class PostResumer(
     private readonly PublishingOptions _options = options.Value;
 
     /// <summary>Returns how many posts were dispatched (at most <see cref="PublishingOptions.ScanBatchSize"/>).</summary>
-    public async Task<int> ScanAsync(IPublishEndpoint publisher, CancellationToken cancellationToken)
+    public async Task<int> ScanAsync(CancellationToken cancellationToken)
     {
         var budget = _options.ScanBatchSize;
         var dispatched = 0;
         foreach (var due in await ledger.FindDueAsync(time.GetUtcNow(), budget, cancellationToken))
         {
-            var (claimed, written) = await ledger.UpdateAsync(due.PostId, e =>
+            var claimed = await writer.UpdateAsync(due.PostId, (e, now) => PostTransitions.Redispatch(e, now, _options.RedispatchAfter), cancellationToken, due);
+            if (claimed.Changed)
             {
-                var now = time.GetUtcNow();
-                return e.IsFinished || e.NotBefore is not { } at || at > now
-                    ? null
-                    : e with { NotBefore = now + _options.RedispatchAfter, UpdatedAt = now };
-            }, cancellationToken);
-            if (written)
-            {
-                await DispatchAsync(claimed!, publisher, cancellationToken);
+                await DispatchAsync(claimed.Current!, cancellationToken);
                 dispatched++;
             }
         }
@@ -50,30 +48,20 @@ public sealed partial class PostResumer(
             }
 
             after = page[^1].PostId;
-            foreach (var waiting in page)
+            foreach (var waiting in page.TakeWhile(_ => dispatched < budget))
             {
-                if (dispatched >= budget)
-                {
-                    break;
-                }
-
                 var connection = await store.FindAsync(waiting.ConnectionId, cancellationToken);
                 if (connection is not { Status: ConnectionStatus.Active } || connection.Version <= waiting.AwaitingConnectionVersion)
                 {
                     continue;
                 }
 
-                var (claimed, written) = await ledger.UpdateAsync(waiting.PostId, e =>
+                var resumed = await writer.UpdateAsync(
+                    waiting.PostId, (e, now) => PostTransitions.Resume(e, now, waiting.AwaitingConnectionVersion, _options.RedispatchAfter), cancellationToken, waiting);
+                if (resumed.Changed)
                 {
-                    var now = time.GetUtcNow();
-                    return e.State != PostState.AwaitingReauth || e.AwaitingConnectionVersion != waiting.AwaitingConnectionVersion
-                        ? null
-                        : e with { State = PostState.Received, NotBefore = now + _options.RedispatchAfter, UpdatedAt = now };
-                }, cancellationToken);
-                if (written)
-                {
-                    LogReconnected(logger, claimed!.PostId, connection.ConnectionId, connection.Version);
-                    await DispatchAsync(claimed, publisher, cancellationToken);
+                    LogReconnected(logger, waiting.PostId, connection.ConnectionId, connection.Version);
+                    await DispatchAsync(resumed.Current!, cancellationToken);
                     dispatched++;
                 }
             }
@@ -82,9 +70,10 @@ public sealed partial class PostResumer(
         return dispatched;
     }
 
-    private async Task DispatchAsync(PostEntry entry, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    private async Task DispatchAsync(PostEntry entry, CancellationToken cancellationToken)
     {
-        await publisher.Publish(PostEvents.Command(entry), cancellationToken);
+        var endpoint = await sender.GetSendEndpoint(PublishPostConsumer.Queue);
+        await endpoint.Send(PostEvents.Command(entry), cancellationToken);
         LogDispatched(logger, entry.PostId, entry.State);
     }
 

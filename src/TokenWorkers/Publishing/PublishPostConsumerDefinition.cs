@@ -1,10 +1,13 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using TokenWorkers.Refresh;
+using TokenWorkers.Messaging;
 
 namespace TokenWorkers.Publishing;
 
-/// <summary>Failure policy for <see cref="PublishPostConsumer"/>: quick retries only; longer waits live in the ledger.</summary>
+/// <summary>
+/// Failure policy for <see cref="PublishPostConsumer"/>: quick in-process retries of a transient failure (one that surely
+/// did not create the post), then the ledger's NotBefore (the message completes); an invalid command never retries.
+/// </summary>
 public sealed class PublishPostConsumerDefinition : ConsumerDefinition<PublishPostConsumer>
 {
     private readonly PublishingOptions _options;
@@ -24,5 +27,6 @@ public sealed class PublishPostConsumerDefinition : ConsumerDefinition<PublishPo
             retry.Ignore<InvalidMessageException>();
             retry.Incremental(_options.QuickRetryCount, _options.QuickRetryInterval, _options.QuickRetryInterval);
         });
+        consumerConfigurator.UseFilter(new HeldInStoreFilter<PublishPostConsumer>(_options.QuickRetryCount));
     }
 }

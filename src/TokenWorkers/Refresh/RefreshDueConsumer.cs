@@ -1,21 +1,17 @@
 using MassTransit;
-using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Outbox;
+using TokenWorkers.Messaging;
 
 namespace TokenWorkers.Refresh;
 
 /// <summary>
-/// Handles <see cref="RefreshDue"/> on any instance. Duplicates are harmless: a connection that is fresh,
-/// leased by a live holder, or not active is left alone.
+/// Handles <see cref="RefreshDue"/> on any instance. Duplicates are harmless: a connection that is fresh, leased by a
+/// live holder, or not active is left alone. Every RefreshDue is a scheduled refresh, whatever its <c>Trigger</c> says:
+/// forcing a refresh is an operator action through the admin API, not something any publisher can ask for.
 /// </summary>
-public sealed class RefreshDueConsumer(
-    ConnectionRefresher refresher,
-    OutboxDispatcher outbox,
-    IOptions<RefreshOptions> options) : IConsumer<RefreshDue>
+public sealed class RefreshDueConsumer(ConnectionRefresher refresher) : IConsumer<RefreshDue>
 {
-    private readonly int _quickRetries = options.Value.QuickRetryCount;
-
     public async Task Consume(ConsumeContext<RefreshDue> context)
     {
         var message = context.Message;
@@ -24,55 +20,10 @@ public sealed class RefreshDueConsumer(
             throw new InvalidMessageException("RefreshDue.ConnectionId is required.");
         }
 
-        var force = string.Equals(message.Trigger, RefreshTriggers.Forced, StringComparison.Ordinal);
-        var (outcome, connection) = await refresher.RefreshAsync(message.ConnectionId, force, message.EventId, context.CancellationToken);
-
-        if (connection is not null)
+        var (outcome, _) = await refresher.RefreshAsync(message.ConnectionId, AttemptTrigger.Scheduled, context.CancellationToken);
+        if (outcome == RefreshOutcome.TransientFailure)
         {
-            await outbox.DispatchAsync(connection, context, context.CancellationToken);
+            throw new HeldInStoreException($"Refresh of connection '{message.ConnectionId}' failed transiently; its backoff is stored.");
         }
-
-        // The store already holds the backoff; rethrowing lets MassTransit's quick retries try again first.
-        // On the last quick attempt the consumer completes and the scan picks the connection up when its backoff ends.
-        if (outcome == RefreshOutcome.TransientFailure && context.GetRetryAttempt() < _quickRetries)
-        {
-            throw new TransientRefreshException($"Refresh of connection '{message.ConnectionId}' failed transiently; retrying.");
-        }
-    }
-}
-
-/// <summary>A refresh failed transiently; thrown only to trigger a quick in-process retry.</summary>
-public sealed class TransientRefreshException : Exception
-{
-    public TransientRefreshException()
-    {
-    }
-
-    public TransientRefreshException(string message)
-        : base(message)
-    {
-    }
-
-    public TransientRefreshException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
-/// <summary>A message is structurally invalid: retrying cannot help, it goes to the error queue with this reason.</summary>
-public sealed class InvalidMessageException : Exception
-{
-    public InvalidMessageException()
-    {
-    }
-
-    public InvalidMessageException(string message)
-        : base(message)
-    {
-    }
-
-    public InvalidMessageException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 }

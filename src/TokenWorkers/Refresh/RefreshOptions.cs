@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
 
 namespace TokenWorkers.Refresh;
 
@@ -61,6 +62,9 @@ public sealed class RefreshOptions
 
     public IReadOnlyList<int> EffectiveWarningDays =>
         (WarningDays ?? [30, 14, 7, 1]).Distinct().OrderDescending().ToArray();
+
+    /// <summary>The values <see cref="RefreshSchedule"/> computes with.</summary>
+    public ScheduleRules ToScheduleRules() => new(RefreshLead, RefreshJitter, EffectiveWarningDays, RetryBaseDelay, RetryMaxDelay);
 }
 
 /// <summary>Rules that span several settings; every error names its setting.</summary>

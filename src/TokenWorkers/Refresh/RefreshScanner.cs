@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
@@ -7,15 +6,14 @@ using TokenWorkers.Outbox;
 namespace TokenWorkers.Refresh;
 
 /// <summary>
-/// Finds connections whose next check is due and decides, in one version-checked write per connection:
-/// claim it and queue <see cref="RefreshDue"/>, warn with <see cref="ReauthSoon"/>, or declare it dead
-/// with <see cref="ReauthRequired"/>. The claim moves its next check past a timeout, so another
-/// instance's scan does not dispatch it again; a lost RefreshDue is re-dispatched after the timeout.
+/// Finds connections whose next check is due and has the writer store, per connection, the scan's transition
+/// (<see cref="ConnectionTransitions.Scan"/>): claim it and announce <see cref="RefreshDue"/>, warn with
+/// <see cref="ReauthSoon"/>, or declare it dead with <see cref="ReauthRequired"/>.
 /// </summary>
 public sealed partial class RefreshScanner(
     IConnectionStore store,
+    AggregateWriter<Connection> writer,
     RefreshSchedule schedule,
-    OutboxDispatcher outbox,
     IReconnectLinks reconnectLinks,
     TimeProvider time,
     IOptions<RefreshOptions> options,
@@ -26,21 +24,25 @@ public sealed partial class RefreshScanner(
 
     private readonly RefreshOptions _options = options.Value;
 
-    public async Task<ScanResult> ScanAsync(IPublishEndpoint publisher, CancellationToken cancellationToken)
+    public async Task<ScanResult> ScanAsync(CancellationToken cancellationToken)
     {
         var result = new ScanResult();
         for (var batch = 0; batch < MaxBatchesPerScan; batch++)
         {
-            var now = time.GetUtcNow();
-            var due = await store.FindDueAsync(now, _options.ScanBatchSize, cancellationToken);
+            var due = await store.FindDueAsync(time.GetUtcNow(), _options.ScanBatchSize, cancellationToken);
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (connection, ct) =>
                 {
-                    var outcome = await store.UpdateAsync(connection.ConnectionId, c => Decide(c, now), ct, connection);
-                    if (outcome.Written)
+                    Events.Change<Connection>? decided = null;
+                    var link = reconnectLinks.LinkFor(connection.ConnectionId, connection.TenantId);
+                    var outcome = await writer.UpdateAsync(
+                        connection.ConnectionId,
+                        (c, now) => decided = ConnectionTransitions.Scan(c, now, schedule, _options.ClaimTimeout, link),
+                        ct,
+                        connection);
+                    if (outcome.Changed)
                     {
-                        result.Count(outcome.Connection!, connection.PendingEvents.Count);
-                        await outbox.DispatchAsync(outcome.Connection!, publisher, ct);
+                        result.Count(decided!);
                     }
                 });
 
@@ -57,62 +59,6 @@ public sealed partial class RefreshScanner(
 
         return result;
     }
-
-    /// <summary>The scan's decision for one connection, or null when another writer already handled it.</summary>
-    internal Connection? Decide(Connection c, DateTimeOffset now)
-    {
-        if (c.NextRefreshAt is not { } checkAt || checkAt > now)
-        {
-            return null;
-        }
-
-        if (c.Status != ConnectionStatus.Active)
-        {
-            return c with { NextRefreshAt = null };
-        }
-
-        var version = c.Version + 1;
-        if (RefreshSchedule.Deadline(c) is { } deadline && now >= deadline.At && !RefreshSchedule.CanExtend(c, now))
-        {
-            // Nothing can save it any more: the access token is dead or dies with the refresh token.
-            return (c with
-            {
-                Status = ConnectionStatus.ReauthRequired,
-                NextRefreshAt = null,
-                Lease = null,
-                FailureCount = c.FailureCount + 1,
-                LastFailure = new ConnectionFailure(FailureClass.Reauth, null, Describe(deadline.Reason), now),
-                ProblemSince = c.ProblemSince ?? now,
-            }).WithEvents(ConnectionEvents.ReauthRequired(
-                c, version, now, deadline.Reason, null, reconnectLinks.LinkFor(c.ConnectionId, c.TenantId)));
-        }
-
-        var next = c;
-        var events = new List<IConnectionEvent>(2);
-        if (schedule.WarningDue(c, now) is { } warning && RefreshSchedule.Deadline(c) is { } warnFor)
-        {
-            next = next with { ReauthWarningsSent = warning.SentAfter, WarningDeadline = warnFor.At };
-            events.Add(ConnectionEvents.ReauthSoon(
-                c, version, now, warnFor.Reason, warnFor.At, warning.DaysBefore, reconnectLinks.LinkFor(c.ConnectionId, c.TenantId)));
-        }
-
-        DateTimeOffset? claimedUntil = null;
-        if (schedule.RefreshAt(c, now) is { } refreshAt && now >= refreshAt)
-        {
-            claimedUntil = now + _options.ClaimTimeout;
-            events.Add(ConnectionEvents.RefreshDue(c, version, now, c.FailureCount > 0 ? RefreshTriggers.Retry : RefreshTriggers.Scheduled));
-        }
-
-        next = next with { NextRefreshAt = schedule.NextCheckAt(next, now, claimedUntil) };
-        return next.WithEvents([.. events]);
-    }
-
-    private static string Describe(ReauthReason reason) => reason switch
-    {
-        ReauthReason.RefreshTokenEnding => "The refresh token reached its hard end; the member must log in again",
-        ReauthReason.NoRefreshToken => "The access token expired and the application has no programmatic refresh",
-        _ => "The grant can no longer be refreshed",
-    };
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Information,
         Message = "Refresh scan examined {Examined} connections: {Claimed} refreshes dispatched, {Warned} warnings, {Expired} need re-authorization")]
@@ -135,16 +81,16 @@ public sealed class ScanResult
 
     public int Expired => _expired;
 
-    internal void Count(Connection written, int pendingBefore)
+    internal void Count(Events.Change<Connection> written)
     {
         Interlocked.Increment(ref _examined);
-        foreach (var pending in written.PendingEvents.Skip(pendingBefore))
+        foreach (var message in written.Events.Concat(written.Notices))
         {
-            switch (pending.Kind)
+            switch (message)
             {
-                case nameof(RefreshDue): Interlocked.Increment(ref _claimed); break;
-                case nameof(ReauthSoon): Interlocked.Increment(ref _warned); break;
-                case nameof(ReauthRequired): Interlocked.Increment(ref _expired); break;
+                case RefreshDue: Interlocked.Increment(ref _claimed); break;
+                case ReauthSoon: Interlocked.Increment(ref _warned); break;
+                case ReauthRequired: Interlocked.Increment(ref _expired); break;
             }
         }
     }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using TokenWorkers.Connections;
-using TokenWorkers.Publishing;
+using TokenWorkers.Posts;
 
 namespace TokenWorkers.Storage;
 

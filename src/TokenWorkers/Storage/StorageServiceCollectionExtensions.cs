@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
-using TokenWorkers.Publishing;
+using TokenWorkers.Posts;
 using TokenWorkers.Storage.Encryption;
 using TokenWorkers.Storage.Mongo;
 using TokenWorkers.Storage.Sqlite;

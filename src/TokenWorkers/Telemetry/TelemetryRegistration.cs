@@ -4,7 +4,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using TokenWorkers.Hosting;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Telemetry;
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using TokenWorkers.Connections;
-using TokenWorkers.Publishing;
-using TokenWorkers.Refresh;
+using TokenWorkers.Posts;
 
 namespace TokenWorkers.Telemetry;
 

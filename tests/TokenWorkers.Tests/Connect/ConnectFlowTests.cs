@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.Pipeline;

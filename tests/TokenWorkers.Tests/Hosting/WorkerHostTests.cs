@@ -77,7 +77,7 @@ public sealed class WorkerHostTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
             $$"""{"access_token":"{{grant.AccessToken}}","expires_in":432000,"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
-        await store.TryInsertAsync(NewConnections.FromGrant("host-due", "t", granted, _app.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
+        await store.TryInsertAsync(NewConnections.FromGrant("host-due", "t", granted.ToGrant(), _app.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
 
         var refreshed = await EventuallyAsync(async () => await store.FindAsync("host-due", Cancel) is { LastRefreshedAt: not null } c ? c : null);
 
@@ -142,7 +142,7 @@ public sealed class WorkerHostTests : IAsyncLifetime
             var now = DateTimeOffset.UtcNow;
             var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
                 $$"""{"access_token":"{{grant.AccessToken}}","expires_in":432000,"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
-            await store.TryInsertAsync(NewConnections.FromGrant(id, "t", granted, _app.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
+            await store.TryInsertAsync(NewConnections.FromGrant(id, "t", granted.ToGrant(), _app.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
         }
 
         var degraded = await EventuallyAsync(async () =>

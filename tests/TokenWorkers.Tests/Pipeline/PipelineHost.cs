@@ -7,7 +7,9 @@ using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Events;
 using TokenWorkers.Outbox;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
@@ -58,6 +60,9 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public EventRecorder Events => _services.GetRequiredService<EventRecorder>();
 
+    /// <summary>Makes the next publishes of a message type fail at the broker.</summary>
+    public PublishFaults PublishFaults => _services.GetRequiredService<PublishFaults>();
+
     public IBusControl Bus => _services.GetRequiredService<IBusControl>();
 
     public DateTimeOffset Now => Time.GetUtcNow();
@@ -97,6 +102,7 @@ public sealed class PipelineHost : IAsyncDisposable
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<EventRecorder>()
             .AddSingleton<ApiTraffic>()
+            .AddSingleton<PublishFaults>()
             .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         services.AddTokenWorkersCore(configuration);
         services.AddHttpClient<LinkedInApiClient>().AddHttpMessageHandler(sp => new RecordingHandler(sp.GetRequiredService<ApiTraffic>()));
@@ -105,7 +111,12 @@ public sealed class PipelineHost : IAsyncDisposable
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddTokenWorkersConsumers();
             bus.AddConsumer<EventRecorderConsumer>();
-            bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
+            bus.UsingInMemory((context, transport) =>
+            {
+                var faults = context.GetRequiredService<PublishFaults>();
+                transport.ConfigurePublish(publish => publish.UseExecute(faults.Check));
+                transport.ConfigureEndpoints(context);
+            });
         });
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -113,6 +124,7 @@ public sealed class PipelineHost : IAsyncDisposable
         await host.Store.InitializeAsync(CancellationToken.None);
         await host.Ledger.InitializeAsync(CancellationToken.None);
         host.Bus.ConnectPublishObserver(host.Activity);
+        host.Bus.ConnectSendObserver(host.Activity);
         host.Bus.ConnectConsumeObserver(host.Activity);
         await host.Bus.StartAsync();
         return host;
@@ -131,7 +143,7 @@ public sealed class PipelineHost : IAsyncDisposable
             grant.RefreshTokenExpiresIn is { } left ? TimeSpan.FromSeconds(left) : null,
             TokenResponseReader.SplitScopes(grant.Scope),
             Now);
-        var connection = NewConnections.FromGrant(connectionId, tenantId, granted, _services.GetRequiredService<RefreshSchedule>(), Now,
+        var connection = NewConnections.FromGrant(connectionId, tenantId, granted.ToGrant(), _services.GetRequiredService<RefreshSchedule>(), Now,
             $"urn:li:person:{member.Sub}");
         var stored = await Store.TryInsertAsync(connection, CancellationToken.None)
                      ?? throw new InvalidOperationException($"Connection {connectionId} already exists");
@@ -145,7 +157,7 @@ public sealed class PipelineHost : IAsyncDisposable
     public async Task<ScanResult> ScanAsync()
     {
         await using var scope = _services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<RefreshScanner>().ScanAsync(Bus, CancellationToken.None);
+        var result = await scope.ServiceProvider.GetRequiredService<RefreshScanner>().ScanAsync(CancellationToken.None);
         await Activity.SettleAsync();
         return result;
     }
@@ -161,7 +173,7 @@ public sealed class PipelineHost : IAsyncDisposable
     public async Task<int> ResumePostsAsync()
     {
         await using var scope = _services.CreateAsyncScope();
-        var dispatched = await scope.ServiceProvider.GetRequiredService<PostResumer>().ScanAsync(Bus, CancellationToken.None);
+        var dispatched = await scope.ServiceProvider.GetRequiredService<PostResumer>().ScanAsync(CancellationToken.None);
         await Activity.SettleAsync();
         return dispatched;
     }
@@ -174,23 +186,30 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public async Task<int> SweepAsync()
     {
-        var swept = await _services.GetRequiredService<OutboxSweeper>().SweepAsync(Bus, CancellationToken.None);
+        await using var scope = _services.CreateAsyncScope();
+        var swept = await scope.ServiceProvider.GetRequiredService<OutboxSweeper>().SweepAsync(CancellationToken.None);
         await Activity.SettleAsync();
         return swept;
     }
 
-    /// <summary>Calls the refresher directly, as a consumer would, without the bus.</summary>
+    /// <summary>Calls the refresher directly, as a consumer would (or, forced, as the admin API does), then waits for the bus.</summary>
     public async Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshAsync(string connectionId, bool force = false)
     {
         await using var scope = _services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<ConnectionRefresher>().RefreshAsync(connectionId, force, null, CancellationToken.None);
-        if (result.Connection is { } connection)
-        {
-            await _services.GetRequiredService<OutboxDispatcher>().DispatchAsync(connection, Bus, CancellationToken.None);
-            await Activity.SettleAsync();
-        }
-
+        var result = await scope.ServiceProvider.GetRequiredService<ConnectionRefresher>()
+            .RefreshAsync(connectionId, force ? AttemptTrigger.Forced : AttemptTrigger.Scheduled, CancellationToken.None);
+        await Activity.SettleAsync();
         return result;
+    }
+
+    /// <summary>Changes a stored connection through the one writer, as an outside actor would (a test's stand-in for another process).</summary>
+    public async Task<Connection> WriteAsync(string connectionId, Func<Connection, Connection> change)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var written = await scope.ServiceProvider.GetRequiredService<AggregateWriter<Connection>>()
+            .UpdateAsync(connectionId, (c, _) => new Events.Change<Connection>(change(c)), CancellationToken.None);
+        await Activity.SettleAsync();
+        return written.Current ?? throw new InvalidOperationException($"No connection {connectionId}");
     }
 
     /// <summary>Successful refresh-token exchanges LinkedIn saw for a grant.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
@@ -278,12 +279,12 @@ public sealed class RefreshPipelineTests : IAsyncLifetime
         response.EnsureSuccessStatusCode();
         var granted = Assert.IsType<TokenWorkers.LinkedIn.TokenGranted>(TokenWorkers.LinkedIn.TokenResponseReader.Read(
             response.StatusCode, await response.Content.ReadAsStringAsync(), _host.Now));
-        await _host.Store.UpdateAsync(connection.ConnectionId, c => c with
+        await _host.WriteAsync(connection.ConnectionId, c => c with
         {
             AccessToken = granted.AccessToken,
             RefreshToken = granted.RefreshToken ?? c.RefreshToken,
             AccessTokenExpiresAt = granted.AccessTokenExpiresAt,
-        }, CancellationToken.None);
+        });
         Assert.Equal(1, _host.RefreshExchanges(grantId));
         return granted.RefreshToken!;
     }
@@ -299,7 +300,7 @@ public sealed class RefreshPipelineTests : IAsyncLifetime
         await using (var scope = _host.Services.CreateAsyncScope())
         {
             var refresher = scope.ServiceProvider.GetRequiredService<ConnectionRefresher>();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => refresher.RefreshAsync("c-shutdown", false, null, shutdown.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => refresher.RefreshAsync("c-shutdown", AttemptTrigger.Scheduled, shutdown.Token));
         }
 
         var stored = await _host.GetAsync("c-shutdown");

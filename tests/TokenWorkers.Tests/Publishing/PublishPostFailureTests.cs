@@ -1,4 +1,5 @@
 using TokenWorkers.Contracts;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.Pipeline;

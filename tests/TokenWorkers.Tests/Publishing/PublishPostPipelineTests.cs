@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.Pipeline;
@@ -211,7 +212,7 @@ public sealed class PublishPostPipelineTests : IAsyncLifetime
         var scans = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
         {
             await using var scope = _host.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<PostResumer>().ScanAsync(_host.Bus, CancellationToken.None);
+            return await scope.ServiceProvider.GetRequiredService<PostResumer>().ScanAsync(CancellationToken.None);
         }));
         await _host.Activity.SettleAsync();
 

@@ -144,7 +144,7 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
         var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
             $$"""{"access_token":"{{grant.AccessToken}}","expires_in":{{(long)accessTokenLeft.TotalSeconds}},"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
         var connection = await Store.TryInsertAsync(
-            NewConnections.FromGrant(connectionId, "t", granted, Worker.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
+            NewConnections.FromGrant(connectionId, "t", granted.ToGrant(), Worker.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
         return (connection!, grant);
     }
 

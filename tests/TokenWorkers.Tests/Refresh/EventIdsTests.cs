@@ -1,4 +1,5 @@
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 using TokenWorkers.Outbox;
 
 namespace TokenWorkers.Tests.Refresh;
@@ -43,8 +44,8 @@ public class EventIdsTests
             DaysBefore = 7,
         };
 
-        var pending = OutboxEvents.ToPending(original);
-        var (message, type) = OutboxEvents.FromPending(pending);
+        var pending = EventCodec.ToPending(original);
+        var (message, type) = EventCodec.FromPending(pending);
 
         Assert.Equal(typeof(ReauthSoon), type);
         Assert.Equal(original, message);

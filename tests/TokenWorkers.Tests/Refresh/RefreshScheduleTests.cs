@@ -8,7 +8,7 @@ namespace TokenWorkers.Tests.Refresh;
 public class RefreshScheduleTests
 {
     private static readonly DateTimeOffset Granted = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly RefreshSchedule _schedule = new(Options.Create(new RefreshOptions { RefreshJitter = TimeSpan.Zero }));
+    private readonly RefreshSchedule _schedule = new(new RefreshOptions { RefreshJitter = TimeSpan.Zero }.ToScheduleRules());
 
     private static Connection Refreshable(DateTimeOffset accessExpiry, DateTimeOffset? hardEnd) => new()
     {
@@ -39,7 +39,7 @@ public class RefreshScheduleTests
     [Fact]
     public void Jitter_moves_the_refresh_earlier_by_a_stable_amount_within_the_bound()
     {
-        var schedule = new RefreshSchedule(Options.Create(new RefreshOptions { RefreshJitter = TimeSpan.FromHours(12) }));
+        var schedule = new RefreshSchedule(new RefreshOptions { RefreshJitter = TimeSpan.FromHours(12) }.ToScheduleRules());
         var refreshAts = Enumerable.Range(0, 200)
             .Select(i => Refreshable(Granted.AddDays(60), Granted.AddDays(365)) with { ConnectionId = $"c-{i}" })
             .Select(c => schedule.RefreshAt(c, Granted)!.Value)
@@ -154,11 +154,11 @@ public class RefreshScheduleTests
     [Fact]
     public void Backoff_grows_exponentially_with_jitter_and_is_capped()
     {
-        var schedule = new RefreshSchedule(Options.Create(new RefreshOptions
+        var schedule = new RefreshSchedule(new RefreshOptions
         {
             RetryBaseDelay = TimeSpan.FromMinutes(1),
             RetryMaxDelay = TimeSpan.FromHours(1),
-        }));
+        }.ToScheduleRules());
 
         Assert.InRange(schedule.BackoffAfter(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
         Assert.InRange(schedule.BackoffAfter(3), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4));

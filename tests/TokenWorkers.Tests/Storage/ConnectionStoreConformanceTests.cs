@@ -306,6 +306,25 @@ public abstract class ConnectionStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Clearing_the_outbox_is_one_version_checked_write_that_keeps_the_version_and_the_state()
+    {
+        var stored = (await Store.TryInsertAsync(
+            Some.Connection() with { PendingEvents = [Some.PendingEvent(The.Now.AddMinutes(-2)), Some.PendingEvent(The.Now.AddMinutes(-1))] }, Cancel))!;
+
+        Assert.False(await Store.TryClearPendingEventsAsync(stored.ConnectionId, stored.Version + 1, Cancel));
+        Assert.Equal(2, (await Store.FindAsync(stored.ConnectionId, Cancel))!.PendingEvents.Count);
+        Assert.False(await Store.TryClearPendingEventsAsync("unknown", 1, Cancel));
+
+        Assert.True(await Store.TryClearPendingEventsAsync(stored.ConnectionId, stored.Version, Cancel));
+        var cleared = (await Store.FindAsync(stored.ConnectionId, Cancel))!;
+        Assert.Equal(Snapshot.Of(stored with { PendingEvents = [] }), Snapshot.Of(cleared));
+        Assert.Empty(await Store.FindWithPendingEventsAsync(The.Now.AddDays(1), 10, Cancel));
+
+        // A writer that read the document before the removal still wins on that version.
+        Assert.NotNull(await Store.TryUpdateAsync(stored with { FailureCount = 1 }, stored.Version, Cancel));
+    }
+
+    [Fact]
     public async Task A_partly_drained_outbox_is_found_by_its_remaining_events()
     {
         var first = Some.PendingEvent(The.Now.AddMinutes(-10));

@@ -1,6 +1,8 @@
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Publishing;
+using TokenWorkers.Posts;
+using TokenWorkers.Events;
+using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Storage;
 
@@ -52,7 +54,7 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
 
         Assert.NotNull(inserted);
         Assert.Equal(1, inserted.Version);
-        Assert.Equal(inserted, found);
+        Assert.Equal(Snapshot.Of(inserted), Snapshot.Of(found));
         Assert.Equal("Hello 👋 world", found!.Content.Text);
         Assert.Equal(PostState.Received, found.State);
         Assert.Equal(T0, found.CreatedAt);
@@ -83,12 +85,13 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
             AwaitingConnectionVersion = 7,
             NotBefore = null,
             UpdatedAt = T0.AddSeconds(2),
+            PendingEvents = [Some.PendingEvent(T0.AddSeconds(2), nameof(PostPublished))],
         };
 
         var stored = await Ledger.TryUpdateAsync(published, inserted.Version, Cancel);
 
-        Assert.Equal(published with { Version = 2 }, stored);
-        Assert.Equal(stored, await Ledger.FindAsync("p-1", Cancel));
+        Assert.Equal(Snapshot.Of(published with { Version = 2 }), Snapshot.Of(stored));
+        Assert.Equal(Snapshot.Of(stored), Snapshot.Of(await Ledger.FindAsync("p-1", Cancel)));
     }
 
     [Fact]
@@ -118,7 +121,7 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
                 inserted with { State = PostState.Publishing, Claim = new Lease($"holder-{i}", T0.AddMinutes(1)) }, inserted.Version, Cancel)));
 
         var winner = Assert.Single(results, r => r is not null);
-        Assert.Equal(winner, await Ledger.FindAsync("p-1", Cancel));
+        Assert.Equal(Snapshot.Of(winner), Snapshot.Of(await Ledger.FindAsync("p-1", Cancel)));
     }
 
     [Fact]
@@ -164,5 +167,27 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
         await again.InitializeAsync(Cancel);
 
         Assert.NotNull(await again.FindAsync("p-1", Cancel));
+    }
+
+    [Fact]
+    public async Task Entries_with_pending_events_are_found_oldest_event_first_and_cleared_by_one_version_checked_write()
+    {
+        await Ledger.TryInsertAsync(Entry("p-none"), Cancel);
+        var older = (await Ledger.TryInsertAsync(Entry("p-older") with { PendingEvents = [Some.PendingEvent(T0.AddSeconds(1), nameof(PostFailed))] }, Cancel))!;
+        var newer = (await Ledger.TryInsertAsync(Entry("p-newer") with { PendingEvents = [Some.PendingEvent(T0.AddSeconds(5), nameof(PostPublished))] }, Cancel))!;
+
+        Assert.Equal(["p-older", "p-newer"], (await Ledger.FindWithPendingEventsAsync(T0.AddSeconds(10), 10, Cancel)).Select(e => e.PostId));
+        Assert.Equal(["p-older"], (await Ledger.FindWithPendingEventsAsync(T0.AddSeconds(2), 10, Cancel)).Select(e => e.PostId));
+
+        Assert.False(await Ledger.TryClearPendingEventsAsync("p-older", older.Version + 1, Cancel));
+        Assert.Single((await Ledger.FindAsync("p-older", Cancel))!.PendingEvents);
+        Assert.True(await Ledger.TryClearPendingEventsAsync("p-older", older.Version, Cancel));
+
+        var cleared = (await Ledger.FindAsync("p-older", Cancel))!;
+        Assert.Empty(cleared.PendingEvents);
+        Assert.Equal(older.Version, cleared.Version);
+        Assert.Equal(Snapshot.Of(older with { PendingEvents = [] }), Snapshot.Of(cleared));
+        Assert.Equal(["p-newer"], (await Ledger.FindWithPendingEventsAsync(T0.AddSeconds(10), 10, Cancel)).Select(e => e.PostId));
+        Assert.Equal(newer.PendingEvents.Single().Payload, (await Ledger.FindAsync("p-newer", Cancel))!.PendingEvents.Single().Payload);
     }
 }

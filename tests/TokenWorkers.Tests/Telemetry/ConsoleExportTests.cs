@@ -87,8 +87,8 @@ public sealed class ConsoleExportTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
             $$"""{"access_token":"{{grant.AccessToken}}","expires_in":432000,"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
-        var schedule = new RefreshSchedule(Options.Create(new RefreshOptions()));
-        Assert.NotNull(await store.TryInsertAsync(NewConnections.FromGrant("otel-due", "t", granted, schedule, now), Cancel));
+        var schedule = new RefreshSchedule(new RefreshOptions().ToScheduleRules());
+        Assert.NotNull(await store.TryInsertAsync(NewConnections.FromGrant("otel-due", "t", granted.ToGrant(), schedule, now), Cancel));
         return grant;
     }
 }

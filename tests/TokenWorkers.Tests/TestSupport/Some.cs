@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 using TokenWorkers.Contracts;
 using TokenWorkers.Storage.Encryption;
 

@@ -1,4 +1,5 @@
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 
 namespace TokenWorkers.Storage.Mongo;
 

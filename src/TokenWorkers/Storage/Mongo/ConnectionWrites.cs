@@ -27,4 +27,11 @@ internal static class ConnectionWrites
             { "$inc", new BsonDocument(VersionElement, new BsonInt64(1)) },
         };
     }
+
+    /// <summary>
+    /// <c>{ $set: { pendingEvents: [], oldestPendingAt: null } }</c>: the outbox removal, sent with
+    /// <see cref="ConnectionFilters.ByIdAndVersion"/>; one statement, no read, and the version stays.
+    /// </summary>
+    public static UpdateDefinition<ConnectionDocument> ClearPendingEvents { get; } = new BsonDocument(
+        "$set", new BsonDocument { { "pendingEvents", new BsonArray() }, { "oldestPendingAt", BsonNull.Value } });
 }

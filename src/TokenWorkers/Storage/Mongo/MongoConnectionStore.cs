@@ -38,10 +38,10 @@ public sealed class MongoConnectionStore : IConnectionStore
         await _context.EnsureIndexesAsync(_connections, ConnectionIndexes.All, cancellationToken);
     }
 
-    public async Task<Connection?> FindAsync(string connectionId, CancellationToken cancellationToken)
+    public async Task<Connection?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(connectionId);
-        var document = await _connections.Find(ConnectionFilters.ById(connectionId)).FirstOrDefaultAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(id);
+        var document = await _connections.Find(ConnectionFilters.ById(id)).FirstOrDefaultAsync(cancellationToken);
         return document is null ? null : _mapper.ToConnection(document);
     }
 
@@ -70,6 +70,13 @@ public sealed class MongoConnectionStore : IConnectionStore
             ReturnUpdated,
             cancellationToken);
         return stored is null ? null : _mapper.ToConnection(stored);
+    }
+
+    public async Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var result = await _connections.UpdateOneAsync(
+            ConnectionFilters.ByIdAndVersion(id, expectedVersion), ConnectionWrites.ClearPendingEvents, options: null, cancellationToken);
+        return result.MatchedCount == 1;
     }
 
     public Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>

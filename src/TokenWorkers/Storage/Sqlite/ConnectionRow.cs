@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 using TokenWorkers.Storage.Encryption;
 
 namespace TokenWorkers.Storage.Sqlite;

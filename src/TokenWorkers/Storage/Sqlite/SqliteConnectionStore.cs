@@ -80,10 +80,10 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
         }, cancellationToken);
     }
 
-    public async Task<Connection?> FindAsync(string connectionId, CancellationToken cancellationToken)
+    public async Task<Connection?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(connectionId);
-        var found = await QueryAsync(SqliteSql.Find, p => p.AddWithValue("@id", connectionId), cancellationToken);
+        ArgumentNullException.ThrowIfNull(id);
+        var found = await QueryAsync(SqliteSql.Find, p => p.AddWithValue("@id", id), cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
 
@@ -110,6 +110,20 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
             },
             cancellationToken);
         return changed == 1 ? row.ToConnection(updated.AccessToken, updated.RefreshToken) : null;
+    }
+
+    public async Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var changed = await _database.ExecuteWriteAsync(
+            SqliteSql.ClearPendingEvents,
+            parameters =>
+            {
+                parameters.AddWithValue("@id", id);
+                parameters.AddWithValue("@expected_version", expectedVersion);
+            },
+            cancellationToken);
+        return changed == 1;
     }
 
     public Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Publishing;
+using TokenWorkers.Events;
+using TokenWorkers.Posts;
 
 namespace TokenWorkers.Storage.Sqlite;
 
@@ -16,6 +17,7 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
 {
     private const string DueIndex = "ix_posts_not_before";
     private const string StateIndex = "ix_posts_awaiting_reauth";
+    private const string PendingIndex = "ix_posts_oldest_pending_at";
 
     private const string CreateSchema = $"""
         CREATE TABLE IF NOT EXISTS posts (
@@ -24,13 +26,20 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
             state         TEXT    NOT NULL,
             version       INTEGER NOT NULL,
             not_before    INTEGER,
-            document      TEXT    NOT NULL
+            document      TEXT    NOT NULL,
+            oldest_pending_at INTEGER
         ) STRICT;
         CREATE INDEX IF NOT EXISTS {DueIndex} ON posts (not_before, id) WHERE not_before IS NOT NULL;
         CREATE INDEX IF NOT EXISTS {StateIndex} ON posts (id) WHERE state = 'AwaitingReauth';
         """;
 
-    private const string Columns = "id, connection_id, state, version, not_before, document";
+    // Ledgers written before posts had an outbox lack the column; the index needs it.
+    private const string AddOutboxColumn = "ALTER TABLE posts ADD COLUMN oldest_pending_at INTEGER";
+    private const string HasOutboxColumn = "SELECT COUNT(*) FROM pragma_table_info('posts') WHERE name = 'oldest_pending_at'";
+    private const string CreateOutboxIndex =
+        $"CREATE INDEX IF NOT EXISTS {PendingIndex} ON posts (oldest_pending_at, id) WHERE oldest_pending_at IS NOT NULL";
+
+    private const string Columns = "id, connection_id, state, version, not_before, document, oldest_pending_at";
 
     private readonly SqliteDatabase _database;
     private readonly bool _ownsDatabase;
@@ -58,13 +67,29 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await _database.ExecuteWriteAsync(CreateSchema, _ => { }, cancellationToken);
+        await _database.WriteAsync(async connection =>
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await ExecuteAsync(connection, CreateSchema, cancellationToken);
+            await using (var probe = connection.CreateCommand())
+            {
+                probe.CommandText = HasOutboxColumn;
+                if ((long)(await probe.ExecuteScalarAsync(cancellationToken) ?? 0L) == 0)
+                {
+                    await ExecuteAsync(connection, AddOutboxColumn, cancellationToken);
+                }
+            }
+
+            await ExecuteAsync(connection, CreateOutboxIndex, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
     }
 
-    public async Task<PostEntry?> FindAsync(string postId, CancellationToken cancellationToken)
+    public async Task<PostEntry?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(postId);
-        var found = await QueryAsync($"SELECT {Columns} FROM posts WHERE id = @id", p => p.AddWithValue("@id", postId), cancellationToken);
+        ArgumentNullException.ThrowIfNull(id);
+        var found = await QueryAsync($"SELECT {Columns} FROM posts WHERE id = @id", p => p.AddWithValue("@id", id), cancellationToken);
         return found.Count == 0 ? null : found[0];
     }
 
@@ -73,7 +98,7 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
         ArgumentNullException.ThrowIfNull(entry);
         var stored = Normalize(entry with { Version = 1 });
         var inserted = await _database.ExecuteWriteAsync(
-            $"INSERT INTO posts ({Columns}) VALUES (@id, @connection_id, @state, 1, @not_before, @document) ON CONFLICT (id) DO NOTHING",
+            $"INSERT INTO posts ({Columns}) VALUES (@id, @connection_id, @state, 1, @not_before, @document, @oldest_pending_at) ON CONFLICT (id) DO NOTHING",
             p => Bind(p, stored),
             cancellationToken);
         return inserted == 1 ? stored : null;
@@ -86,7 +111,7 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
         var changed = await _database.ExecuteWriteAsync(
             """
             UPDATE posts SET connection_id = @connection_id, state = @state, version = @version,
-                             not_before = @not_before, document = @document
+                             not_before = @not_before, document = @document, oldest_pending_at = @oldest_pending_at
             WHERE id = @id AND version = @expected_version
             """,
             p =>
@@ -96,6 +121,36 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
             },
             cancellationToken);
         return changed == 1 ? stored : null;
+    }
+
+    public async Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var changed = await _database.ExecuteWriteAsync(
+            """
+            UPDATE posts SET document = json_set(document, '$.pendingEvents', json('[]')), oldest_pending_at = NULL
+            WHERE id = @id AND version = @expected_version
+            """,
+            p =>
+            {
+                p.AddWithValue("@id", id);
+                p.AddWithValue("@expected_version", expectedVersion);
+            },
+            cancellationToken);
+        return changed == 1;
+    }
+
+    public Task<IReadOnlyList<PostEntry>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return QueryAsync(
+            $"SELECT {Columns} FROM posts WHERE oldest_pending_at <= @cutoff ORDER BY oldest_pending_at, id LIMIT @limit",
+            p =>
+            {
+                p.AddWithValue("@cutoff", UnixMilliseconds.From(createdAtOrBefore));
+                p.AddWithValue("@limit", limit);
+            },
+            cancellationToken);
     }
 
     public Task<IReadOnlyList<PostEntry>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -146,6 +201,16 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
         p.AddWithValue("@version", entry.Version);
         p.AddWithValue("@not_before", (object?)UnixMilliseconds.From(entry.NotBefore) ?? DBNull.Value);
         p.AddWithValue("@document", JsonSerializer.Serialize(StoredPost.From(entry), StoredPostJsonContext.Default.StoredPost));
+        p.AddWithValue("@oldest_pending_at", entry.PendingEvents.Count == 0
+            ? DBNull.Value
+            : UnixMilliseconds.From(entry.PendingEvents.Min(e => e.CreatedAt)));
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<PostEntry>> QueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
@@ -167,60 +232,3 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
         return entries;
     }
 }
-
-/// <summary>The JSON document of a ledger row: a storage format, separate from <see cref="PostEntry"/>; dates in unix milliseconds.</summary>
-internal sealed record StoredPost
-{
-    public required PostContent Content { get; init; }
-
-    public int Attempts { get; init; }
-
-    public string? Urn { get; init; }
-
-    public StoredPostError? LastError { get; init; }
-
-    public StoredLease? Claim { get; init; }
-
-    public long? AwaitingConnectionVersion { get; init; }
-
-    public long CreatedAt { get; init; }
-
-    public long UpdatedAt { get; init; }
-
-    public static StoredPost From(PostEntry e) => new()
-    {
-        Content = e.Content,
-        Attempts = e.Attempts,
-        Urn = e.Urn,
-        LastError = e.LastError is { } error ? new StoredPostError(error.Class, error.Message, UnixMilliseconds.From(error.At)) : null,
-        Claim = e.Claim is { } claim ? new StoredLease(claim.Holder, UnixMilliseconds.From(claim.Until)) : null,
-        AwaitingConnectionVersion = e.AwaitingConnectionVersion,
-        CreatedAt = UnixMilliseconds.From(e.CreatedAt),
-        UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
-    };
-
-    public PostEntry ToEntry(string postId, string connectionId, PostState state, long version) => new()
-    {
-        PostId = postId,
-        ConnectionId = connectionId,
-        Content = Content,
-        State = state,
-        Attempts = Attempts,
-        Urn = Urn,
-        LastError = LastError is { } error ? new PostError(error.Class, error.Message, UnixMilliseconds.ToDate(error.At)) : null,
-        Claim = Claim is { } claim ? new Lease(claim.Holder, UnixMilliseconds.ToDate(claim.Until)) : null,
-        AwaitingConnectionVersion = AwaitingConnectionVersion,
-        Version = version,
-        CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
-        UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
-    };
-}
-
-internal sealed record StoredPostError(FailureClass Class, string Message, long At);
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UseStringEnumConverter = true)]
-[JsonSerializable(typeof(StoredPost))]
-internal sealed partial class StoredPostJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 
 namespace TokenWorkers.Tests.Storage.Mongo;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 using TokenWorkers.Storage.Mongo;
 using static TokenWorkers.Tests.Storage.Mongo.MongoTestData;
 

@@ -1,3 +1,4 @@
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Storage.Mongo;
 

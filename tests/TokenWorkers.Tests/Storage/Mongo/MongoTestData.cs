@@ -1,4 +1,5 @@
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 using TokenWorkers.Contracts;
 
 namespace TokenWorkers.Tests.Storage.Mongo;

@@ -3,6 +3,7 @@ using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Storage.Mongo;
 
@@ -35,6 +36,7 @@ public class PostLedgerRenderingTests
         Version = 3,
         CreatedAt = At,
         UpdatedAt = At.AddSeconds(1),
+        PendingEvents = [TestSupport.Some.PendingEvent(At, "PostFailed")],
     };
 
     [Fact]
@@ -79,12 +81,24 @@ public class PostLedgerRenderingTests
     [Fact]
     public void An_entry_survives_a_BSON_round_trip()
     {
-        var bson = PostDocument.From(Entry(), 3).ToBsonDocument();
+        var entry = Entry();
+        var bson = PostDocument.From(entry, 3).ToBsonDocument();
 
         var back = BsonSerializer.Deserialize<PostDocument>(bson).ToEntry();
 
-        Assert.Equal(Entry(), back);
+        Assert.Equal(TestSupport.Snapshot.Of(entry), TestSupport.Snapshot.Of(back));
         Assert.Equal("p-1", bson["_id"].AsString);
         Assert.Equal(new BsonInt64(3), bson["version"]);
+    }
+
+    [Fact]
+    public void The_outbox_is_found_by_its_oldest_event_and_cleared_without_touching_the_version()
+    {
+        MongoAssert.Bson(
+            """{ "oldestPendingAt" : { "$type" : 9, "$lte" : ISODate("2026-03-01T10:00:00Z") } }""",
+            PostLedgerQueries.PendingAtOrBefore(new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero)).Render(_args));
+        MongoAssert.Bson(
+            """{ "$set" : { "pendingEvents" : [], "oldestPendingAt" : null } }""",
+            PostLedgerQueries.ClearPendingEvents.Render(_args));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Storage.Sqlite;
 

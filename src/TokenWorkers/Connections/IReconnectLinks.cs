@@ -1,4 +1,4 @@
-namespace TokenWorkers.Refresh;
+namespace TokenWorkers.Connections;
 
 /// <summary>
 /// The link that starts the connect flow for a connection, carried by ReauthRequired and ReauthSoon.

@@ -1,22 +1,20 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
-using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 
-namespace TokenWorkers.Refresh;
+namespace TokenWorkers.Connections;
 
 /// <summary>
 /// The arithmetic of a connection's life: when to refresh, when to warn, when it is dead, and when the
 /// scan must look at it next. Pure functions of the connection and the time.
 /// </summary>
-public sealed class RefreshSchedule(IOptions<RefreshOptions> options)
+public sealed class RefreshSchedule(ScheduleRules rules)
 {
     /// <summary>A refreshed access token ending this close to the refresh token's end cannot be extended further.</summary>
     private static readonly TimeSpan ExtensionTolerance = TimeSpan.FromMinutes(1);
 
-    private readonly RefreshOptions _options = options.Value;
+    private readonly ScheduleRules _options = rules ?? throw new ArgumentNullException(nameof(rules));
 
     /// <summary>
     /// True when a refresh would give a later access-token expiry: there is a refresh token, its hard end
@@ -70,7 +68,7 @@ public sealed class RefreshSchedule(IOptions<RefreshOptions> options)
         }
 
         var sent = WarningsSentFor(connection, deadline.At);
-        var crossed = _options.EffectiveWarningDays.Where(d => now >= deadline.At - TimeSpan.FromDays(d)).ToArray();
+        var crossed = _options.WarningDays.Where(d => now >= deadline.At - TimeSpan.FromDays(d)).ToArray();
         var unsent = crossed.Except(sent).ToArray();
         if (unsent.Length == 0)
         {
@@ -89,7 +87,7 @@ public sealed class RefreshSchedule(IOptions<RefreshOptions> options)
         }
 
         var sent = WarningsSentFor(connection, deadline.At);
-        return _options.EffectiveWarningDays
+        return _options.WarningDays
             .Where(d => !sent.Contains(d))
             .Select(d => deadline.At - TimeSpan.FromDays(d))
             .Where(at => at > now)

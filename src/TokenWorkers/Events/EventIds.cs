@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace TokenWorkers.Outbox;
+namespace TokenWorkers.Events;
 
 /// <summary>
 /// Event ids derived from (connection, version, kind), so the same decision always yields the same id

@@ -1,14 +1,15 @@
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 
-namespace TokenWorkers.Publishing;
+namespace TokenWorkers.Posts;
 
 /// <summary>
 /// One post in the posting ledger, keyed by the sender's PostId. Every write replaces it conditionally on
 /// <see cref="Version"/>; see <see cref="IPostLedger"/>. It holds the command's content, so a post can be
 /// resumed (after a rate limit or a reconnect) without the original message.
 /// </summary>
-public sealed record PostEntry
+public sealed record PostEntry : IVersionedAggregate<PostEntry>
 {
     public required string PostId { get; init; }
 
@@ -47,7 +48,14 @@ public sealed record PostEntry
 
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The outbox: the outcome events decided with a state change, published after the write and then removed.</summary>
+    public IReadOnlyList<PendingEvent> PendingEvents { get; init; } = [];
+
     public bool IsFinished => State is PostState.Published or PostState.Failed;
+
+    string IVersionedAggregate<PostEntry>.Id => PostId;
+
+    public PostEntry WithPendingEvents(IReadOnlyList<PendingEvent> events) => this with { PendingEvents = events };
 }
 
 /// <summary>The content of a <see cref="PublishPost"/>, as the ledger keeps it.</summary>

@@ -1,4 +1,4 @@
-namespace TokenWorkers.Refresh;
+namespace TokenWorkers.Connections;
 
 /// <summary>What one attempt to refresh a connection came to.</summary>
 public enum RefreshOutcome

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace TokenWorkers.Hosting;
+namespace TokenWorkers.Runtime;
 
 /// <summary>Names this worker process in leases, so an operator can tell which instance holds a connection.</summary>
 public sealed class WorkerIdentity

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace TokenWorkers.Hosting;
+namespace TokenWorkers.Runtime;
 
 public static class OptionsRegistration
 {

@@ -1,8 +1,7 @@
-using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Outbox;
+using TokenWorkers.Events;
 
-namespace TokenWorkers.Refresh;
+namespace TokenWorkers.Connections;
 
 /// <summary>
 /// Builds the events of a state change. <paramref name="version"/> is the version the write will produce,
@@ -74,5 +73,30 @@ public static class ConnectionEvents
         PreviousFailureClass = before.LastFailure?.Class ?? FailureClass.Transient,
         ProblemSince = before.ProblemSince,
         FailedAttempts = before.FailureCount,
+    };
+
+    public static ConnectionAuthorized Authorized(Connection c, long version, DateTimeOffset now, bool reconnected) => new()
+    {
+        EventId = EventIds.For(c.ConnectionId, version, nameof(Contracts.ConnectionAuthorized)),
+        ConnectionId = c.ConnectionId,
+        TenantId = c.TenantId,
+        Version = version,
+        OccurredAt = now,
+        MemberUrn = c.MemberUrn!,
+        Reconnected = reconnected,
+        AccessTokenExpiresAt = c.AccessTokenExpiresAt,
+        RefreshTokenExpiresAt = c.RefreshTokenExpiresAt,
+        Scopes = c.Scopes,
+    };
+
+    public static ConnectionDisconnected Disconnected(Connection c, long version, DateTimeOffset now, string? reason, Uri? reconnectUrl) => new()
+    {
+        EventId = EventIds.For(c.ConnectionId, version, nameof(Contracts.ConnectionDisconnected)),
+        ConnectionId = c.ConnectionId,
+        TenantId = c.TenantId,
+        Version = version,
+        OccurredAt = now,
+        Reason = reason,
+        ReconnectUrl = reconnectUrl,
     };
 }

@@ -1,7 +1,7 @@
 using TokenWorkers.Contracts;
-using TokenWorkers.Outbox;
+using TokenWorkers.Events;
 
-namespace TokenWorkers.Publishing;
+namespace TokenWorkers.Posts;
 
 /// <summary>
 /// The posting events of a finished entry. A finished entry is never written again, so its events keep their

@@ -1,0 +1,85 @@
+using TokenWorkers.Events;
+
+namespace TokenWorkers.Connections;
+
+public static partial class ConnectionTransitions
+{
+    /// <summary>
+    /// The member authorized the app: a new connection (version 1), or new tokens for an existing one of the same
+    /// tenant, which keeps its id, creation time, timeline and unsent events. Null with a <paramref name="problem"/>
+    /// when the connection belongs to another tenant.
+    /// </summary>
+    public static Change<Connection>? Authorize(
+        Connection? existing, ConnectRequestFacts request, TokenGrant grant, DateTimeOffset now, RefreshSchedule schedule, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var fresh = NewConnections.FromGrant(request.ConnectionId, request.TenantId, grant, schedule, now, request.MemberUrn);
+        problem = null;
+        if (existing is null)
+        {
+            return new(fresh.WithAttempt(Connected(now, 1)), ConnectionEvents.Authorized(fresh, 1, now, reconnected: false));
+        }
+
+        if (existing.TenantId != request.TenantId)
+        {
+            problem = "This connection belongs to another tenant. Nothing was changed.";
+            return null;
+        }
+
+        var version = existing.Version + 1;
+        var reconnected = fresh with
+        {
+            CreatedAt = existing.CreatedAt,
+            PendingEvents = existing.PendingEvents,
+            Attempts = existing.Attempts,
+            Version = existing.Version,
+        };
+        return new(reconnected.WithAttempt(Connected(now, version)), ConnectionEvents.Authorized(reconnected, version, now, reconnected: true));
+    }
+
+    /// <summary>
+    /// The tokens were revoked at LinkedIn under <paramref name="holder"/>'s lease: wipe them, stop refreshing and
+    /// announce ConnectionDisconnected. Null when the lease is no longer the holder's.
+    /// </summary>
+    public static Change<Connection>? Disconnected(Connection c, DateTimeOffset now, string holder, string? reason, Uri? reconnectLink)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        if (c.Lease?.Holder != holder)
+        {
+            return null;
+        }
+
+        var version = c.Version + 1;
+        var disconnected = c with
+        {
+            Status = ConnectionStatus.Disconnected,
+            AccessToken = null,
+            RefreshToken = null,
+            AccessTokenExpiresAt = null,
+            RefreshTokenExpiresAt = null,
+            NextRefreshAt = null,
+            Lease = null,
+            FailureCount = 0,
+            LastFailure = null,
+            ProblemSince = null,
+            ReauthWarningsSent = [],
+            WarningDeadline = null,
+        };
+        return new(
+            disconnected.WithAttempt(new RefreshAttempt(now, AttemptTrigger.Disconnect, AttemptOutcome.Disconnected, null, version)),
+            ConnectionEvents.Disconnected(c, version, now, reason, reconnectLink));
+    }
+
+    /// <summary>Records the author learnt from LinkedIn, once; null when it is already known.</summary>
+    public static Change<Connection>? LearnMember(Connection c, string memberUrn)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.MemberUrn is null ? new(c with { MemberUrn = memberUrn }) : null;
+    }
+
+    private static RefreshAttempt Connected(DateTimeOffset now, long version) =>
+        new(now, AttemptTrigger.Connect, AttemptOutcome.Authorized, null, version);
+}
+
+/// <summary>Who authorized what: the connection the member consented for, and the member LinkedIn said signed in.</summary>
+public sealed record ConnectRequestFacts(string ConnectionId, string TenantId, string MemberUrn);

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TokenWorkers.Runtime;
+
+namespace TokenWorkers.LinkedIn;
+
+public static class LinkedInRegistration
+{
+    /// <summary>LinkedIn's OAuth and API clients, each watched by the reachability handler that feeds the health check.</summary>
+    public static IServiceCollection AddLinkedIn(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<LinkedInOptions>(LinkedInOptions.SectionName);
+        // The clients enforce LinkedIn:RequestTimeout themselves, so a timeout is told apart from a shutdown.
+        services.AddHttpClient<LinkedInOAuthClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<LinkedInReachabilityHandler>();
+        services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<LinkedInReachabilityHandler>();
+        services.TryAddSingleton<LinkedInReachability>();
+        services.TryAddTransient<LinkedInReachabilityHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,132 @@
+using MassTransit;
+using ConcurrencyException = TokenWorkers.Events.ConcurrencyException;
+using TokenWorkers.Contracts;
+using TokenWorkers.Events;
+
+namespace TokenWorkers.Outbox;
+
+/// <summary>
+/// The one writer of aggregates (connections and post entries): read, decide, write conditionally on the version read,
+/// and on a conflict read again and decide again; never an unconditional overwrite. After a winning write it publishes
+/// the document's pending events and removes them with one version-checked statement. It is the only code that publishes
+/// from an outbox, so a new capability cannot forget to: it returns its events from a transition and they go out.
+/// A crash or a failed publish after the write leaves the events in the document, and the sweep publishes them later
+/// with the same ids.
+/// </summary>
+public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoint publisher, TimeProvider time, ILogger<AggregateWriter<T>> logger)
+    where T : class, IVersionedAggregate<T>
+{
+    private const int MaxAttempts = 16;
+
+    /// <summary>
+    /// Applies <paramref name="decide"/> to the latest stored aggregate until a write wins, or until it decides that
+    /// nothing should change. <paramref name="alreadyRead"/> saves the first read when the caller has just read (or
+    /// written) the document; a conflict always reads again. <c>Current</c> is null when the aggregate does not exist.
+    /// </summary>
+    public Task<Written<T>> UpdateAsync(
+        string id, Func<T, DateTimeOffset, Change<T>?> decide, CancellationToken cancellationToken, T? alreadyRead = null)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        return UpsertAsync(id, (current, now) => current is null ? null : decide(current, now), cancellationToken, alreadyRead);
+    }
+
+    /// <summary>As <see cref="UpdateAsync"/>, but <paramref name="decide"/> also sees a missing aggregate (null) and may create it.</summary>
+    public async Task<Written<T>> UpsertAsync(
+        string id, Func<T?, DateTimeOffset, Change<T>?> decide, CancellationToken cancellationToken, T? alreadyRead = null)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var current = attempt == 1 && alreadyRead is not null ? alreadyRead : await store.FindAsync(id, cancellationToken);
+            if (decide(current, time.GetUtcNow()) is not { } change)
+            {
+                return new Written<T>(current, Changed: false);
+            }
+
+            var next = change.Next.WithEvents([.. change.Events]);
+            var stored = current is null
+                ? await store.TryInsertAsync(next, cancellationToken)
+                : await store.TryUpdateAsync(next, current.Version, cancellationToken);
+            if (stored is not null)
+            {
+                return new Written<T>(await PublishAsync(stored, change.Notices, cancellationToken), Changed: true);
+            }
+        }
+
+        throw new ConcurrencyException($"'{id}' kept changing under {MaxAttempts} consecutive writes; giving up this attempt.");
+    }
+
+    /// <summary>Publishes what a crash or a failed publish left in <paramref name="aggregate"/>'s outbox (the sweep).</summary>
+    public Task<T> FlushAsync(T aggregate, CancellationToken cancellationToken) => PublishAsync(aggregate, [], cancellationToken);
+
+    /// <summary>
+    /// Announces an outcome again, with its original id, for a resent command whose work is already done (a finished post).
+    /// Nothing is written: the outcome itself is in the store.
+    /// </summary>
+    public Task AnnounceAgainAsync(object message, CancellationToken cancellationToken) =>
+        SendOneAsync(message, message.GetType(), cancellationToken);
+
+    private async Task<T> PublishAsync(T stored, IReadOnlyList<object> notices, CancellationToken cancellationToken)
+    {
+        if (stored.PendingEvents.Count == 0 && notices.Count == 0)
+        {
+            return stored;
+        }
+
+        try
+        {
+            foreach (var pending in stored.PendingEvents)
+            {
+                var (message, type) = EventCodec.FromPending(pending);
+                await SendOneAsync(message, type, cancellationToken);
+            }
+
+            foreach (var notice in notices)
+            {
+                await SendOneAsync(notice, notice.GetType(), cancellationToken);
+            }
+
+            if (stored.PendingEvents.Count > 0 &&
+                await store.TryClearPendingEventsAsync(stored.Id, stored.Version, cancellationToken))
+            {
+                return stored.WithPendingEvents([]);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The state is stored; its events stay in the document and the sweep publishes them (same ids).
+            OutboxLog.LeftForSweep(logger, stored.Id, stored.Version, ex.GetType().Name);
+        }
+
+        return stored;
+    }
+
+    private async Task SendOneAsync(object message, Type type, CancellationToken cancellationToken)
+    {
+        var id = message switch
+        {
+            IConnectionEvent e => e.EventId,
+            IPostEvent e => e.EventId,
+            _ => throw new ArgumentException($"{type.Name} is not an event of TokenWorkers.", nameof(message)),
+        };
+        await publisher.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = id), cancellationToken);
+        OutboxLog.Published(logger, type.Name, id);
+    }
+}
+
+/// <summary>What <see cref="AggregateWriter{T}"/> came to: the latest known state (null when missing), and whether this call changed it.</summary>
+public sealed record Written<T>(T? Current, bool Changed)
+    where T : class;
+
+internal static partial class OutboxLog
+{
+    [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Published {Kind} {EventId}")]
+    public static partial void Published(ILogger logger, string kind, Guid eventId);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning,
+        Message = "Events of {AggregateId} (version {Version}) were stored but not published ({Error}); the outbox sweep publishes them")]
+    public static partial void LeftForSweep(ILogger logger, string aggregateId, long version, string error);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Outbox sweep published the pending events of {Count} documents")]
+    public static partial void Swept(ILogger logger, int count);
+}

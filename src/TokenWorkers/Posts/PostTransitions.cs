@@ -1,0 +1,155 @@
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Events;
+
+namespace TokenWorkers.Posts;
+
+/// <summary>
+/// Every state change of a post entry, as pure functions of the entry, the time and the inputs, returning the next
+/// entry and its events (null when nothing should change). Terminal outcomes raise PostPublished or PostFailed into the
+/// entry's own outbox, in the same write, so an outcome is never stored without its event.
+/// </summary>
+public static class PostTransitions
+{
+    /// <summary>The first state of a post: received and waiting for its dispatch, or failed at once when <paramref name="invalid"/>.</summary>
+    public static Change<PostEntry> Record(
+        string postId, string connectionId, PostContent content, DateTimeOffset now, TimeSpan redispatchAfter, string? invalid)
+    {
+        var entry = new PostEntry
+        {
+            PostId = postId,
+            ConnectionId = connectionId,
+            Content = content,
+            State = invalid is null ? PostState.Received : PostState.Failed,
+            LastError = invalid is null ? null : new PostError(FailureClass.Invalid, invalid, now),
+            NotBefore = invalid is null ? now + redispatchAfter : null,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 0,
+        };
+        return invalid is null ? new(entry) : new(entry, PostEvents.Failed(entry with { Version = 1 }));
+    }
+
+    /// <summary>An earlier call may have reached LinkedIn: a dropped answer, a claim that ran out, a 5xx.</summary>
+    public static bool MayHaveReachedLinkedIn(PostEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.State is PostState.Unknown or PostState.Publishing || e.Attempts > 0;
+    }
+
+    /// <summary>
+    /// Claims the post for one call to LinkedIn. Null when it is finished, claimed by a live holder, or waiting for a
+    /// re-authorization that has not happened (<paramref name="connection"/> not active at a newer version).
+    /// </summary>
+    public static Change<PostEntry>? Claim(
+        PostEntry e, DateTimeOffset now, string holder, TimeSpan claimFor, TimeSpan redispatchAfter, Connection? connection)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        switch (e.State)
+        {
+            case PostState.Published or PostState.Failed:
+                return null;
+            case PostState.Publishing when e.Claim is { } claim && claim.Until > now:
+                return null;
+            case PostState.AwaitingReauth when connection is not { Status: ConnectionStatus.Active } c || c.Version <= e.AwaitingConnectionVersion:
+                return null;
+        }
+
+        return new(e with
+        {
+            State = PostState.Publishing,
+            Claim = new Lease(holder, now + claimFor),
+            Attempts = e.Attempts + 1,
+            AwaitingConnectionVersion = null,
+            NotBefore = now + redispatchAfter,
+            UpdatedAt = now,
+        });
+    }
+
+    /// <summary>On LinkedIn as <paramref name="urn"/> (created now, or found to be an earlier call's post).</summary>
+    public static Change<PostEntry>? Publish(PostEntry e, DateTimeOffset now, string holder, string urn) =>
+        Finish(e, now, holder, PostState.Published, urn, null);
+
+    /// <summary>Refused for good: PostFailed with <paramref name="error"/>.</summary>
+    public static Change<PostEntry>? Fail(PostEntry e, DateTimeOffset now, string holder, PostError error) =>
+        Finish(e, now, holder, PostState.Failed, null, error);
+
+    /// <summary>The connection needs the member to log in again: wait for a newer active version of it.</summary>
+    public static Change<PostEntry>? AwaitReauth(PostEntry e, DateTimeOffset now, string holder, long connectionVersion)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Claim?.Holder != holder
+            ? null
+            : new(e with
+            {
+                State = PostState.AwaitingReauth,
+                AwaitingConnectionVersion = connectionVersion,
+                LastError = new PostError(FailureClass.Reauth, "The connection needs the member to log in again.", now),
+                Claim = null,
+                NotBefore = null,
+                UpdatedAt = now,
+            });
+    }
+
+    /// <summary>
+    /// Gives the claim back for a later attempt at <paramref name="notBefore"/>: Unknown when any call may have reached
+    /// LinkedIn (<paramref name="uncertain"/>), Received otherwise.
+    /// </summary>
+    public static Change<PostEntry>? Release(PostEntry e, DateTimeOffset now, string holder, bool uncertain, PostError? error, DateTimeOffset notBefore)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Claim?.Holder != holder
+            ? null
+            : new(e with
+            {
+                State = uncertain ? PostState.Unknown : PostState.Received,
+                Claim = null,
+                LastError = error ?? e.LastError,
+                NotBefore = notBefore,
+                UpdatedAt = now,
+            });
+    }
+
+    /// <summary>The resumption scan dispatches a post whose NotBefore passed, and moves NotBefore on so it is dispatched once.</summary>
+    public static Change<PostEntry>? Redispatch(PostEntry e, DateTimeOffset now, TimeSpan redispatchAfter)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.IsFinished || e.NotBefore is not { } at || at > now
+            ? null
+            : new(e with { NotBefore = now + redispatchAfter, UpdatedAt = now });
+    }
+
+    /// <summary>A post waiting since connection version <paramref name="waitedFor"/> resumes once the connection is active again.</summary>
+    public static Change<PostEntry>? Resume(PostEntry e, DateTimeOffset now, long? waitedFor, TimeSpan redispatchAfter)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.State != PostState.AwaitingReauth || e.AwaitingConnectionVersion != waitedFor
+            ? null
+            : new(e with { State = PostState.Received, NotBefore = now + redispatchAfter, UpdatedAt = now });
+    }
+
+    /// <summary>The terminal event of a finished entry, with the id it was first announced with; null while unfinished.</summary>
+    public static object? Outcome(PostEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.State switch
+        {
+            PostState.Published => PostEvents.Published(e),
+            PostState.Failed => PostEvents.Failed(e),
+            _ => null,
+        };
+    }
+
+    private static Change<PostEntry>? Finish(PostEntry e, DateTimeOffset now, string holder, PostState state, string? urn, PostError? error)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Claim?.Holder != holder)
+        {
+            return null;
+        }
+
+        var finished = e with { State = state, Urn = urn, LastError = error ?? e.LastError, Claim = null, NotBefore = null, UpdatedAt = now };
+        // Events carry the version the write produces, as every announcement of this outcome will.
+        return new(finished, Outcome(finished with { Version = e.Version + 1 })!);
+    }
+}

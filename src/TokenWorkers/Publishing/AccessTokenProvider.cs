@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.LinkedIn;
+using TokenWorkers.Refresh;
+
+namespace TokenWorkers.Publishing;
+
+/// <summary>
+/// A fresh access token for a call to LinkedIn's API: refreshed inline (through the refresher's lease) when it expires
+/// within the margin, waiting for another holder's lease rather than refreshing twice, and refreshed once more when
+/// LinkedIn answers 401 to the call (unless someone already replaced that token), then the call is made once more.
+/// </summary>
+public sealed partial class AccessTokenProvider(
+    IConnectionStore store,
+    ConnectionRefresher refresher,
+    TimeProvider time,
+    IOptions<PublishingOptions> options,
+    ILogger<AccessTokenProvider> logger)
+{
+    private static readonly TimeSpan LeasePoll = TimeSpan.FromMilliseconds(50);
+    private readonly PublishingOptions _options = options.Value;
+
+    /// <summary>The connection with an access token valid beyond the margin, refreshed inline if needed; null if it is gone.</summary>
+    public async Task<Connection?> GetFreshAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var margin = _options.TokenExpiryMargin;
+        var connection = await store.FindAsync(connectionId, cancellationToken);
+        if (connection is not { Status: ConnectionStatus.Active } || !Expiring(connection, time.GetUtcNow(), margin))
+        {
+            return connection;
+        }
+
+        var (outcome, _) = await refresher.RefreshBeforeUseAsync(connectionId, (c, now) => Expiring(c, now, margin), cancellationToken);
+        LogInlineRefresh(logger, connectionId, outcome);
+        return await AfterRefreshAsync(connectionId, outcome, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="call"/> with the connection's token; on a 401, refreshes once and calls once more. The
+    /// connection returned is the latest known, so a caller can tell a dead grant (not active) from a transient failure.
+    /// </summary>
+    public async Task<(ApiResult Result, Connection Connection)> CallAsync(
+        Connection connection, Func<SecretToken, Task<ApiResult>> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(call);
+        var used = connection.AccessToken!;
+        var result = await call(used);
+        if (result is not ApiRejected { Class: FailureClass.Reauth } unauthorized)
+        {
+            return (result, connection);
+        }
+
+        var (outcome, _) = await refresher.RefreshBeforeUseAsync(connection.ConnectionId, (c, _) => Equals(c.AccessToken, used), cancellationToken);
+        LogRefreshAfterUnauthorized(logger, connection.ConnectionId, unauthorized.Status, unauthorized.Code, outcome);
+        var after = await AfterRefreshAsync(connection.ConnectionId, outcome, cancellationToken);
+        if (after is not { Status: ConnectionStatus.Active, AccessToken: { } token } || Equals(token, used))
+        {
+            // Re-authorization needed, or the refresh failed transiently: the caller decides from the connection.
+            return (result, after ?? connection);
+        }
+
+        return (await call(token), after);
+    }
+
+    private async Task<Connection?> AfterRefreshAsync(string connectionId, RefreshOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome == RefreshOutcome.Leased)
+        {
+            // Another instance is refreshing right now: wait briefly for it rather than refresh twice.
+            var deadline = time.GetUtcNow() + _options.LeaseWait;
+            while (time.GetUtcNow() < deadline)
+            {
+                var current = await store.FindAsync(connectionId, cancellationToken);
+                if (current?.Lease is not { } lease || lease.Until <= time.GetUtcNow())
+                {
+                    return current;
+                }
+
+                await Task.Delay(LeasePoll, time, cancellationToken);
+            }
+        }
+
+        return await store.FindAsync(connectionId, cancellationToken);
+    }
+
+    private static bool Expiring(Connection c, DateTimeOffset now, TimeSpan margin) =>
+        c.AccessTokenExpiresAt is not { } expiry || expiry <= now + margin;
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Inline refresh of {ConnectionId} before posting (its access token expires within the margin): {Outcome}")]
+    private static partial void LogInlineRefresh(ILogger logger, string connectionId, RefreshOutcome outcome);
+
+    [LoggerMessage(EventId = 509, Level = LogLevel.Information, Message = "Inline refresh of {ConnectionId} after LinkedIn answered {Status} {ErrorCode} to a posting call: {Outcome}")]
+    private static partial void LogRefreshAfterUnauthorized(ILogger logger, string connectionId, int status, string? errorCode, RefreshOutcome outcome);
+}

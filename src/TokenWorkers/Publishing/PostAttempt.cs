@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Events;
+using TokenWorkers.LinkedIn;
+using TokenWorkers.Outbox;
+using TokenWorkers.Posts;
+
+namespace TokenWorkers.Publishing;
+
+/// <summary>
+/// One call to LinkedIn for a claimed post: a fresh token, the author (learnt once), the post, and the answer mapped to
+/// one transition of the entry. A post whose earlier call may have reached LinkedIn is settled by sending identical
+/// content, which LinkedIn refuses as a duplicate naming the earlier post: never a second post.
+/// </summary>
+public sealed partial class PostAttempt(
+    AggregateWriter<PostEntry> posts,
+    AggregateWriter<Connection> connections,
+    AccessTokenProvider tokens,
+    LinkedInApiClient linkedIn,
+    TimeProvider time,
+    IOptions<PublishingOptions> options,
+    ILogger<PostAttempt> logger)
+{
+    private readonly PublishingOptions _options = options.Value;
+
+    public async Task<PublishOutcome> RunAsync(PostEntry claimed, string holder, bool uncertain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        ApiResult result;
+        Connection? connection;
+        try
+        {
+            connection = await tokens.GetFreshAsync(claimed.ConnectionId, cancellationToken);
+            if (connection is null)
+            {
+                var gone = new PostError(FailureClass.Invalid, $"Connection '{claimed.ConnectionId}' no longer exists.", time.GetUtcNow());
+                return await FinishAsync(claimed, (e, now) => PostTransitions.Fail(e, now, holder, gone), PublishOutcome.Failed, cancellationToken);
+            }
+
+            if (connection.Status != ConnectionStatus.Active)
+            {
+                return await AwaitReauthAsync(claimed, holder, connection, cancellationToken);
+            }
+
+            var author = connection.MemberUrn;
+            if (author is null)
+            {
+                (var member, connection) = await tokens.CallAsync(connection, token => linkedIn.GetMemberAsync(token, cancellationToken), cancellationToken);
+                if (member is not MemberFound found)
+                {
+                    return await SettleAsync(claimed, holder, uncertain, member, connection, cancellationToken);
+                }
+
+                author = found.MemberUrn;
+                connection = (await connections.UpdateAsync(connection.ConnectionId, (c, _) => ConnectionTransitions.LearnMember(c, found.MemberUrn),
+                    cancellationToken)).Current ?? connection;
+            }
+
+            (result, connection) = await tokens.CallAsync(
+                connection, token => linkedIn.CreatePostAsync(token, author, claimed.Content, cancellationToken), cancellationToken);
+        }
+        catch (LinkedInTransportException ex)
+        {
+            // Nothing reached LinkedIn on this call; an earlier call may have, which the state keeps.
+            await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.Transient, ex.Message, time.GetUtcNow()), null, CancellationToken.None);
+            LogRetryLater(logger, claimed.PostId, ex.Message);
+            return PublishOutcome.RetryLater;
+        }
+        catch (OperationCanceledException)
+        {
+            await ReleaseAsync(claimed, holder, uncertain: true, null, null, CancellationToken.None);
+            throw;
+        }
+
+        return await SettleAsync(claimed, holder, uncertain, result, connection, cancellationToken);
+    }
+
+    private async Task<PublishOutcome> SettleAsync(
+        PostEntry claimed, string holder, bool uncertain, ApiResult result, Connection connection, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        switch (result)
+        {
+            case PostCreated created:
+                return await FinishAsync(claimed, (e, at) => PostTransitions.Publish(e, at, holder, created.Urn), PublishOutcome.Published, cancellationToken);
+            case PostDuplicate duplicate when uncertain:
+                LogSettled(logger, claimed.PostId, duplicate.EarlierUrn);
+                return await FinishAsync(claimed, (e, at) => PostTransitions.Publish(e, at, holder, duplicate.EarlierUrn), PublishOutcome.Published, cancellationToken);
+            case PostDuplicate duplicate:
+                var refusedAsDuplicate = new PostError(FailureClass.Invalid, $"LinkedIn refuses the content as a duplicate of {duplicate.EarlierUrn}.", now);
+                return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, refusedAsDuplicate), PublishOutcome.Failed, cancellationToken);
+            case ApiRejected { Class: FailureClass.Reauth } when connection.Status != ConnectionStatus.Active:
+                return await AwaitReauthAsync(claimed, holder, connection, cancellationToken);
+            case ApiRejected { Class: FailureClass.Permission or FailureClass.Invalid or FailureClass.Configuration } refused:
+                var error = new PostError(refused.Class == FailureClass.Configuration ? FailureClass.Invalid : refused.Class, refused.Message, now);
+                return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, error), PublishOutcome.Failed, cancellationToken);
+            case ApiRejected { Class: FailureClass.RateLimited } limited:
+                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.RateLimited, limited.Message, now), limited.RetryAt, cancellationToken);
+                LogRateLimited(logger, claimed.PostId, limited.RetryAt);
+                return PublishOutcome.Waiting;
+            case PostOutcomeUnknown unknown:
+                await ReleaseAsync(claimed, holder, uncertain: true, new PostError(FailureClass.Transient, unknown.Reason, now), null, cancellationToken);
+                LogUnknown(logger, claimed.PostId, unknown.Reason);
+
+                // No quick retry: LinkedIn may still be processing the first call, and the duplicate check that makes
+                // the settling call safe only sees posts it has finished. The scan settles it after RedispatchAfter.
+                return PublishOutcome.Waiting;
+            case ApiRejected transient:
+                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.Transient, transient.Message, now), null, cancellationToken);
+                LogRetryLater(logger, claimed.PostId, transient.Message);
+                return PublishOutcome.RetryLater;
+            default:
+                throw new InvalidOperationException($"Unexpected LinkedIn result {result.GetType().Name}");
+        }
+    }
+
+    private async Task<PublishOutcome> FinishAsync(
+        PostEntry claimed, Func<PostEntry, DateTimeOffset, Change<PostEntry>?> finish, PublishOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (!(await posts.UpdateAsync(claimed.PostId, finish, cancellationToken, claimed)).Changed)
+        {
+            // Our claim ran out and someone else took the post over; it will announce the outcome it reaches.
+            LogClaimLost(logger, claimed.PostId);
+            return PublishOutcome.NothingToDo;
+        }
+
+        return outcome;
+    }
+
+    private async Task<PublishOutcome> AwaitReauthAsync(PostEntry claimed, string holder, Connection connection, CancellationToken cancellationToken)
+    {
+        await posts.UpdateAsync(claimed.PostId, (e, now) => PostTransitions.AwaitReauth(e, now, holder, connection.Version), cancellationToken, claimed);
+        LogAwaitingReauth(logger, claimed.PostId, claimed.ConnectionId, connection.Version);
+        return PublishOutcome.Waiting;
+    }
+
+    /// <summary>Gives the claim back for the scan to dispatch at <paramref name="notBefore"/> (default: after RedispatchAfter).</summary>
+    private async Task ReleaseAsync(
+        PostEntry claimed, string holder, bool uncertain, PostError? error, DateTimeOffset? notBefore, CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await posts.UpdateAsync(claimed.PostId, (e, now) =>
+                PostTransitions.Release(e, now, holder, uncertain, error, notBefore ?? now + _options.RedispatchAfter), bounded.Token, claimed);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ConcurrencyException)
+        {
+            // The claim runs out by itself and then counts as an unknown outcome: nothing is lost.
+        }
+    }
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Information, Message = "Post {PostId} was already on LinkedIn as {Urn}: settled without posting again")]
+    private static partial void LogSettled(ILogger logger, string postId, string urn);
+
+    [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "Post {PostId} was rate limited by LinkedIn; it waits until {NotBefore:o}")]
+    private static partial void LogRateLimited(ILogger logger, string postId, DateTimeOffset? notBefore);
+
+    [LoggerMessage(EventId = 505, Level = LogLevel.Warning, Message = "Post {PostId} was sent and no answer came back ({Reason}); it is settled later without posting twice")]
+    private static partial void LogUnknown(ILogger logger, string postId, string reason);
+
+    [LoggerMessage(EventId = 506, Level = LogLevel.Warning, Message = "Post {PostId} failed transiently: {Reason}; retrying later")]
+    private static partial void LogRetryLater(ILogger logger, string postId, string reason);
+
+    [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "Post {PostId} waits for connection {ConnectionId} to be re-authorized (version {Version})")]
+    private static partial void LogAwaitingReauth(ILogger logger, string postId, string connectionId, long? version);
+
+    [LoggerMessage(EventId = 508, Level = LogLevel.Warning, Message = "Claim on post {PostId} ran out while LinkedIn answered; the new holder settles it")]
+    private static partial void LogClaimLost(ILogger logger, string postId);
+}

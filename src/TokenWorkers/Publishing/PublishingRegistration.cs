@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TokenWorkers.Runtime;
+
+namespace TokenWorkers.Publishing;
+
+public static class PublishingRegistration
+{
+    /// <summary>The publishing capability: its settings, the token provider, the post orchestrator and the resumption scan.</summary>
+    public static IServiceCollection AddPublishing(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
+        services.TryAddScoped<AccessTokenProvider>();
+        services.TryAddScoped<PostAttempt>();
+        services.TryAddScoped<PostPublisher>();
+        services.TryAddScoped<PostResumer>();
+        return services;
+    }
+}

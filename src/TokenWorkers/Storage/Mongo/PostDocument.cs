@@ -1,0 +1,180 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Serializers;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Events;
+using TokenWorkers.Posts;
+
+namespace TokenWorkers.Storage.Mongo;
+
+/// <summary>The persisted shape of a <see cref="PostEntry"/>; element names and BSON types are fixed in <see cref="PostDocumentMaps"/>.</summary>
+internal sealed class PostDocument
+{
+    public string Id { get; set; } = "";
+
+    public string ConnectionId { get; set; } = "";
+
+    public string Text { get; set; } = "";
+
+    public PostVisibility Visibility { get; set; }
+
+    public string? ArticleUrl { get; set; }
+
+    public string? ArticleTitle { get; set; }
+
+    public string? ArticleDescription { get; set; }
+
+    public PostState State { get; set; }
+
+    public int Attempts { get; set; }
+
+    public string? Urn { get; set; }
+
+    public PostErrorDocument? LastError { get; set; }
+
+    public DateTime? NotBefore { get; set; }
+
+    public LeaseDocument? Claim { get; set; }
+
+    public long? AwaitingConnectionVersion { get; set; }
+
+    public long Version { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public List<PendingEventDocument> PendingEvents { get; set; } = [];
+
+    /// <summary>The earliest pending event's time; null when the outbox is empty. Indexed for the sweep.</summary>
+    public DateTime? OldestPendingAt { get; set; }
+
+    public static PostDocument From(PostEntry e, long version)
+    {
+        var pending = e.PendingEvents.Select(p => new PendingEventDocument
+        {
+            EventId = p.EventId,
+            Kind = p.Kind,
+            Payload = p.Payload,
+            CreatedAt = BsonTime.ToBson(p.CreatedAt),
+        }).ToList();
+        return new PostDocument
+        {
+            Id = e.PostId,
+            ConnectionId = e.ConnectionId,
+            Text = e.Content.Text,
+            Visibility = e.Content.Visibility,
+            ArticleUrl = e.Content.ArticleUrl,
+            ArticleTitle = e.Content.ArticleTitle,
+            ArticleDescription = e.Content.ArticleDescription,
+            State = e.State,
+            Attempts = e.Attempts,
+            Urn = e.Urn,
+            LastError = e.LastError is { } error ? new PostErrorDocument { Class = error.Class, Message = error.Message, At = BsonTime.ToBson(error.At) } : null,
+            NotBefore = e.NotBefore is { } notBefore ? BsonTime.ToBson(notBefore) : null,
+            Claim = e.Claim is { } claim ? new LeaseDocument { Holder = claim.Holder, Until = BsonTime.ToBson(claim.Until) } : null,
+            AwaitingConnectionVersion = e.AwaitingConnectionVersion,
+            Version = version,
+            CreatedAt = BsonTime.ToBson(e.CreatedAt),
+            UpdatedAt = BsonTime.ToBson(e.UpdatedAt),
+            PendingEvents = pending,
+            OldestPendingAt = pending.Count == 0 ? null : pending.Min(p => p.CreatedAt),
+        };
+    }
+
+    public PostEntry ToEntry() => new()
+    {
+        PostId = Id,
+        ConnectionId = ConnectionId,
+        Content = new PostContent(Text, Visibility, ArticleUrl, ArticleTitle, ArticleDescription),
+        State = State,
+        Attempts = Attempts,
+        Urn = Urn,
+        LastError = LastError is { } error ? new PostError(error.Class, error.Message, BsonTime.FromBson(error.At)) : null,
+        NotBefore = NotBefore is { } notBefore ? BsonTime.FromBson(notBefore) : null,
+        Claim = Claim is { } claim ? new Lease(claim.Holder, BsonTime.FromBson(claim.Until)) : null,
+        AwaitingConnectionVersion = AwaitingConnectionVersion,
+        Version = Version,
+        CreatedAt = BsonTime.FromBson(CreatedAt),
+        UpdatedAt = BsonTime.FromBson(UpdatedAt),
+        PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, BsonTime.FromBson(p.CreatedAt)))],
+    };
+}
+
+internal sealed class PostErrorDocument
+{
+    public FailureClass Class { get; set; }
+
+    public string Message { get; set; } = "";
+
+    public DateTime At { get; set; }
+}
+
+/// <summary>Explicit class maps for the ledger's documents, in the style of <see cref="ConnectionDocumentMaps"/>.</summary>
+internal static class PostDocumentMaps
+{
+    private static readonly Lock Gate = new();
+    private static bool _registered;
+
+    private static readonly IBsonSerializer<DateTime> UtcDate = new DateTimeSerializer(DateTimeKind.Utc, BsonType.DateTime);
+    private static readonly IBsonSerializer<DateTime?> OptionalUtcDate = new NullableSerializer<DateTime>(UtcDate);
+
+    public static void EnsureRegistered()
+    {
+        lock (Gate)
+        {
+            if (_registered)
+            {
+                return;
+            }
+
+            // The lease document's map is the connection store's.
+            ConnectionDocumentMaps.EnsureRegistered();
+            Register<PostErrorDocument>(cm =>
+            {
+                cm.MapMember(e => e.Class).SetElementName("class").SetIsRequired(true).SetSerializer(new EnumSerializer<FailureClass>(BsonType.String));
+                cm.MapMember(e => e.Message).SetElementName("message").SetIsRequired(true);
+                cm.MapMember(e => e.At).SetElementName("at").SetIsRequired(true).SetSerializer(UtcDate);
+            });
+            Register<PostDocument>(cm =>
+            {
+                cm.MapIdMember(p => p.Id).SetSerializer(new StringSerializer(BsonType.String));
+                cm.MapMember(p => p.ConnectionId).SetElementName("connectionId").SetIsRequired(true);
+                cm.MapMember(p => p.Text).SetElementName("text").SetIsRequired(true);
+                cm.MapMember(p => p.Visibility).SetElementName("visibility").SetIsRequired(true)
+                    .SetSerializer(new EnumSerializer<PostVisibility>(BsonType.String));
+                cm.MapMember(p => p.ArticleUrl).SetElementName("articleUrl");
+                cm.MapMember(p => p.ArticleTitle).SetElementName("articleTitle");
+                cm.MapMember(p => p.ArticleDescription).SetElementName("articleDescription");
+                cm.MapMember(p => p.State).SetElementName("state").SetIsRequired(true).SetSerializer(new EnumSerializer<PostState>(BsonType.String));
+                cm.MapMember(p => p.Attempts).SetElementName("attempts");
+                cm.MapMember(p => p.Urn).SetElementName("urn");
+                cm.MapMember(p => p.LastError).SetElementName("lastError");
+                cm.MapMember(p => p.NotBefore).SetElementName("notBefore").SetSerializer(OptionalUtcDate);
+                cm.MapMember(p => p.Claim).SetElementName("claim");
+                cm.MapMember(p => p.AwaitingConnectionVersion).SetElementName("awaitingConnectionVersion")
+                    .SetSerializer(new NullableSerializer<long>(new Int64Serializer(BsonType.Int64)));
+                cm.MapMember(p => p.Version).SetElementName("version").SetIsRequired(true).SetSerializer(new Int64Serializer(BsonType.Int64));
+                cm.MapMember(p => p.CreatedAt).SetElementName("createdAt").SetIsRequired(true).SetSerializer(UtcDate);
+                cm.MapMember(p => p.UpdatedAt).SetElementName("updatedAt").SetIsRequired(true).SetSerializer(UtcDate);
+                cm.MapMember(p => p.PendingEvents).SetElementName("pendingEvents").SetDefaultValue(() => new List<PendingEventDocument>());
+                cm.MapMember(p => p.OldestPendingAt).SetElementName("oldestPendingAt").SetSerializer(OptionalUtcDate);
+            });
+            _registered = true;
+        }
+    }
+
+    private static void Register<T>(Action<BsonClassMap<T>> map)
+    {
+        if (!BsonClassMap.TryRegisterClassMap<T>(cm =>
+            {
+                cm.SetIgnoreExtraElements(true);
+                cm.SetDiscriminatorIsRequired(false);
+                map(cm);
+            }))
+        {
+            throw new InvalidOperationException($"A BSON class map for {typeof(T).Name} was registered before the ledger's own.");
+        }
+    }
+}

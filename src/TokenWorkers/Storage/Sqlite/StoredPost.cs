@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Events;
+using TokenWorkers.Posts;
+
+namespace TokenWorkers.Storage.Sqlite;
+
+/// <summary>The JSON document of a ledger row: a storage format, separate from <see cref="PostEntry"/>; dates in unix milliseconds.</summary>
+internal sealed record StoredPost
+{
+    public required PostContent Content { get; init; }
+
+    public int Attempts { get; init; }
+
+    public string? Urn { get; init; }
+
+    public StoredPostError? LastError { get; init; }
+
+    public StoredLease? Claim { get; init; }
+
+    public long? AwaitingConnectionVersion { get; init; }
+
+    public long CreatedAt { get; init; }
+
+    public long UpdatedAt { get; init; }
+
+    public IReadOnlyList<StoredEvent> PendingEvents { get; init; } = [];
+
+    public static StoredPost From(PostEntry e) => new()
+    {
+        Content = e.Content,
+        Attempts = e.Attempts,
+        Urn = e.Urn,
+        LastError = e.LastError is { } error ? new StoredPostError(error.Class, error.Message, UnixMilliseconds.From(error.At)) : null,
+        Claim = e.Claim is { } claim ? new StoredLease(claim.Holder, UnixMilliseconds.From(claim.Until)) : null,
+        AwaitingConnectionVersion = e.AwaitingConnectionVersion,
+        CreatedAt = UnixMilliseconds.From(e.CreatedAt),
+        UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
+        PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt)))],
+    };
+
+    public PostEntry ToEntry(string postId, string connectionId, PostState state, long version) => new()
+    {
+        PostId = postId,
+        ConnectionId = connectionId,
+        Content = Content,
+        State = state,
+        Attempts = Attempts,
+        Urn = Urn,
+        LastError = LastError is { } error ? new PostError(error.Class, error.Message, UnixMilliseconds.ToDate(error.At)) : null,
+        Claim = Claim is { } claim ? new Lease(claim.Holder, UnixMilliseconds.ToDate(claim.Until)) : null,
+        AwaitingConnectionVersion = AwaitingConnectionVersion,
+        Version = version,
+        CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
+        UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
+        PendingEvents = [.. PendingEvents.Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt)))],
+    };
+}
+
+internal sealed record StoredPostError(FailureClass Class, string Message, long At);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(StoredPost))]
+internal sealed partial class StoredPostJsonContext : JsonSerializerContext;
