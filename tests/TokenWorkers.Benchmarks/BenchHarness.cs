@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Storage.Sqlite;
 using TokenWorkers.Tests.RabbitMq;
 
 namespace TokenWorkers.Benchmarks;
@@ -35,6 +37,9 @@ public sealed class BenchHarness : IAsyncDisposable
     }
 
     public RabbitMqWorkerEnvironment Environment { get; }
+
+    /// <summary>The worker's SQLite file, shared by its connection store and posting ledger; it counts their writes.</summary>
+    public SqliteDatabase Database => Environment.Worker.Services.GetRequiredService<SqliteDatabase>();
 
     /// <summary>The worker's own concurrency per endpoint (its default), the C of the latency-bound case.</summary>
     public const int Concurrency = 64;

@@ -11,18 +11,23 @@ public static class PostingCase
 {
     private static int _run;
 
-    /// <summary>PublishPost sent for <paramref name="count"/> connections at once; posts per second until the last PostPublished.</summary>
-    public static async Task<double> PostsPerSecondAsync(BenchHarness harness, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// PublishPost sent for <paramref name="count"/> connections at once; posts per second until the last PostPublished,
+    /// and the CPU and store writes of the sends and posts (the seeding before them is not counted).
+    /// </summary>
+    public static async Task<(double PostsPerSecond, RunCost Cost)> PostsPerSecondAsync(BenchHarness harness, int count, CancellationToken cancellationToken)
     {
         var run = Interlocked.Increment(ref _run);
         var connections = await harness.SeedAsync(count);
         var endpoint = await harness.Environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:publish-post"));
         var postIds = connections.Select((c, i) => $"bench-post-{run}-{i}").ToArray();
+        var meter = await CostMeter.StartAsync(harness.Database);
         var start = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
             await endpoint.Send(new PublishPost { PostId = postIds[i], ConnectionId = connections[i].ConnectionId, Text = $"Benchmark post {postIds[i]}" }, token));
         await harness.WaitForPostsAsync(postIds, TimeSpan.FromMinutes(5));
-        return count / Stopwatch.GetElapsedTime(start, harness.LatestArrivalOfPosts(postIds)).TotalSeconds;
+        var rate = count / Stopwatch.GetElapsedTime(start, harness.LatestArrivalOfPosts(postIds)).TotalSeconds;
+        return (rate, await meter.StopAsync());
     }
 
     /// <summary>Median of one post at a time end to end, minus the median of one bare ugcPosts call; milliseconds.</summary>

@@ -23,6 +23,10 @@ public sealed class SqliteDatabase : IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentQueue<PendingWrite> _pending = new();
 
+    // Durable writes since this instance was created; read by the benchmark, which reports writes per refresh.
+    private long _writeStatements;
+    private long _commits;
+
     public SqliteDatabase(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
@@ -37,6 +41,20 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>
+    /// Write statements committed through <see cref="ExecuteWriteAsync"/> (one per statement, whether it changed a row
+    /// or not), plus one per <see cref="WriteAsync{T}"/> call, whose statements the adapter cannot see. Diagnostics
+    /// only: <c>make bench</c> reads the difference around a run to report writes per refresh and per post.
+    /// </summary>
+    public long WriteStatements => Interlocked.Read(ref _writeStatements);
+
+    /// <summary>
+    /// Transactions committed: one per group commit of <see cref="ExecuteWriteAsync"/> (one per statement when a batch
+    /// falls back to running its statements alone), plus one per <see cref="WriteAsync{T}"/> call. Each waits for the
+    /// disk (synchronous = FULL), which is why <c>make bench</c> reports commits per refresh beside statements.
+    /// </summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>A pooled connection for reading; writes go through <see cref="WriteAsync{T}"/>.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -68,7 +86,10 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             await using var connection = await OpenAsync(cancellationToken);
-            return await write(connection);
+            var result = await write(connection);
+            Interlocked.Increment(ref _writeStatements);
+            Interlocked.Increment(ref _commits);
+            return result;
         }
         finally
         {
@@ -130,6 +151,8 @@ public sealed class SqliteDatabase : IDisposable
                 await transaction.CommitAsync(CancellationToken.None);
             }
 
+            Interlocked.Add(ref _writeStatements, batch.Count);
+            Interlocked.Increment(ref _commits);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(changed[i]);
@@ -143,7 +166,11 @@ public sealed class SqliteDatabase : IDisposable
             {
                 try
                 {
-                    write.Completion.TrySetResult(await ExecuteAsync(connection, write));
+                    // Outside a transaction, each statement commits on its own.
+                    var changed = await ExecuteAsync(connection, write);
+                    Interlocked.Increment(ref _writeStatements);
+                    Interlocked.Increment(ref _commits);
+                    write.Completion.TrySetResult(changed);
                 }
                 catch (SqliteException ex)
                 {
