@@ -226,9 +226,16 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            var isDuplicate = root.TryGetProperty("errorDetails", out var details) &&
+            // Every step checks the element's kind: a 422 in another shape is an invalid request, not a crash.
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var isDuplicate = root.TryGetProperty("errorDetails", out var details) && details.ValueKind == JsonValueKind.Object &&
                               details.TryGetProperty("inputErrors", out var inputs) && inputs.ValueKind == JsonValueKind.Array &&
-                              inputs.EnumerateArray().Any(e => e.TryGetProperty("code", out var c) && c.ValueEquals("DUPLICATE_POST"));
+                              inputs.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) &&
+                                                               c.ValueKind == JsonValueKind.String && c.ValueEquals("DUPLICATE_POST"));
             var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             return isDuplicate && message is not null && DuplicateUrn().Match(message) is { Success: true } match ? match.Value : null;
         }
