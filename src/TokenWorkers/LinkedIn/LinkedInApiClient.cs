@@ -15,14 +15,13 @@ namespace TokenWorkers.LinkedIn;
 /// (<c>POST /v2/ugcPosts</c>, or <c>POST /rest/posts</c> with a pinned <c>LinkedIn-Version</c>).
 /// Protocol answers come back as <see cref="ApiResult"/> values; a transport fault before the request was
 /// sent throws <see cref="LinkedInTransportException"/>; a fault after it was sent is <see cref="PostOutcomeUnknown"/>.
-/// All knowledge of LinkedIn's error bodies lives here.
+/// Error answers are read by <see cref="LinkedInErrorReader"/>.
 /// </summary>
 public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedInOptions> linkedIn, IOptions<PublishingOptions> publishing, TimeProvider time)
 {
     public const string UserInfoPath = "v2/userinfo";
     public const string UgcPostsPath = "v2/ugcPosts";
     public const string PostsPath = "rest/posts";
-    private const int MaxMessageLength = 300;
 
     private readonly LinkedInOptions _linkedIn = linkedIn.Value;
     private readonly PublishingOptions _publishing = publishing.Value;
@@ -38,7 +37,7 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
             return new MemberFound($"urn:li:person:{sub}");
         }
 
-        return Reject(status, body);
+        return LinkedInErrorReader.ApiFailure(status, body, time.GetUtcNow());
     }
 
     /// <summary>Creates the post as <paramref name="authorUrn"/>.</summary>
@@ -70,12 +69,12 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
                 : new ApiRejected(FailureClass.Transient, 201, null, "LinkedIn answered 201 without the post's id");
         }
 
-        if ((int)status == 422 && DuplicateOf(text) is { } earlier)
+        if ((int)status == 422 && LinkedInErrorReader.DuplicateOf(text) is { } earlier)
         {
             return new PostDuplicate(earlier);
         }
 
-        return Reject(status, text);
+        return LinkedInErrorReader.ApiFailure(status, text, time.GetUtcNow());
     }
 
     /// <summary>The documented ugcPosts share: text, or an ARTICLE with one READY media entry.</summary>
@@ -184,67 +183,6 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
         }
     }
 
-    private ApiRejected Reject(HttpStatusCode status, string body)
-    {
-        var code = (int)status;
-        var (errorCode, message) = ReadError(body);
-        var text = (errorCode, message) switch
-        {
-            (null, null) => $"LinkedIn answered HTTP {code}",
-            (_, null) => $"LinkedIn answered HTTP {code} {errorCode}",
-            _ => $"LinkedIn answered HTTP {code} {errorCode}: {message}".Replace(" : ", ": ", StringComparison.Ordinal),
-        };
-        text = text.Trim();
-        if (text.Length > MaxMessageLength)
-        {
-            text = text[..MaxMessageLength];
-        }
-
-        var failure = code switch
-        {
-            401 => FailureClass.Reauth,
-            403 => FailureClass.Permission,
-            429 => FailureClass.RateLimited,
-            >= 500 or 408 or 409 => FailureClass.Transient,
-            >= 400 => FailureClass.Invalid,
-            _ => FailureClass.Transient,
-        };
-        return new ApiRejected(failure, code, errorCode, text,
-            failure == FailureClass.RateLimited ? TokenResponseReader.NextUtcMidnight(time.GetUtcNow()) : null);
-    }
-
-    private static (string? Code, string? Message) ReadError(string body)
-    {
-        var code = ReadString(body, "code");
-        var message = ReadString(body, "message");
-        return (code, message);
-    }
-
-    private static string? DuplicateOf(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            // Every step checks the element's kind: a 422 in another shape is an invalid request, not a crash.
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            var isDuplicate = root.TryGetProperty("errorDetails", out var details) && details.ValueKind == JsonValueKind.Object &&
-                              details.TryGetProperty("inputErrors", out var inputs) && inputs.ValueKind == JsonValueKind.Array &&
-                              inputs.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) &&
-                                                               c.ValueKind == JsonValueKind.String && c.ValueEquals("DUPLICATE_POST"));
-            var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            return isDuplicate && message is not null && DuplicateUrn().Match(message) is { Success: true } match ? match.Value : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static string? ReadString(string body, string name)
     {
         try
@@ -260,9 +198,6 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
             return null;
         }
     }
-
-    [GeneratedRegex(@"urn:li:(share|ugcPost):\d+")]
-    private static partial Regex DuplicateUrn();
 
     [GeneratedRegex(@"[\\|{}@\[\]()<>#*_~]")]
     private static partial Regex LittleReserved();

@@ -49,8 +49,7 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
                 new("client_id", _options.ClientId),
                 new("client_secret", _options.ClientSecret),
             ],
-            // Any answer but a success is an error answer, which the reader always reads as TokenFailed.
-            (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : (TokenFailed)TokenResponseReader.Read(status, body, requestedAt),
+            (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : LinkedInErrorReader.OAuthFailure(status, body, requestedAt),
             cancellationToken);
         return result;
     }
