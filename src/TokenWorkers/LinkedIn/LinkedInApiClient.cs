@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -25,6 +26,7 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
 
     private readonly LinkedInOptions _linkedIn = linkedIn.Value;
     private readonly PublishingOptions _publishing = publishing.Value;
+    private readonly LinkedInSend _send = new(http, linkedIn.Value.RequestTimeout);
 
     public async Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken)
     {
@@ -54,8 +56,7 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
             request.Headers.Add("LinkedIn-Version", _publishing.LinkedInVersion);
         }
 
-        var answer = await SendAsync(request, accessToken, "posting", cancellationToken);
-        if (answer is not var (status, headers, text))
+        if (await SendAsync(request, accessToken, "posting", cancellationToken) is not (var status, var headers, var text))
         {
             return new PostOutcomeUnknown($"LinkedIn's posting endpoint did not answer within {_linkedIn.RequestTimeout.TotalSeconds:0.#} s after the post was sent");
         }
@@ -151,36 +152,24 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
 
     private static string Visibility(PostVisibility visibility) => visibility == PostVisibility.Connections ? "CONNECTIONS" : "PUBLIC";
 
-    private async Task<(HttpStatusCode Status, System.Net.Http.Headers.HttpResponseHeaders Headers, string Body)?> SendAsync(
+    /// <summary>LinkedIn's answer, or null when the request was sent and no whole answer came back; throws when it was never sent.</summary>
+    private async Task<LinkedInAnswered?> SendAsync(
         HttpRequestMessage request, SecretToken accessToken, string endpoint, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken.Reveal());
         request.Headers.Add("X-Restli-Protocol-Version", "2.0.0");
         request.Headers.Accept.ParseAdd("application/json");
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_linkedIn.RequestTimeout);
-        try
+        return await _send.SendAsync(request, cancellationToken) switch
         {
-            using var response = await http.SendAsync(request, timeout.Token);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            return (response.StatusCode, response.Headers, body);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-                                                  or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
-        {
+            LinkedInAnswered answer => answer,
             // No connection was made, so nothing was sent: a retry is safe.
-            throw new LinkedInTransportException($"LinkedIn's {endpoint} endpoint could not be reached: {ex.HttpRequestError}", ex);
-        }
-        catch (HttpRequestException)
-        {
-            // The request went out and the answer did not come back whole.
-            return null;
-        }
+            LinkedInNotSent notSent => throw new LinkedInTransportException(
+                $"LinkedIn's {endpoint} endpoint could not be reached: {notSent.Cause.HttpRequestError}", notSent.Cause),
+            // The request went out and the answer did not come back whole: what it did is up to the caller to find out.
+            LinkedInUnanswered => null,
+            _ => throw new UnreachableException(),
+        };
     }
 
     private static string? ReadString(string body, string name)
