@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -16,17 +17,17 @@ namespace TokenWorkers.LinkedIn;
 /// (<c>POST /v2/ugcPosts</c>, or <c>POST /rest/posts</c> with a pinned <c>LinkedIn-Version</c>).
 /// Protocol answers come back as <see cref="ApiResult"/> values; a transport fault before the request was
 /// sent throws <see cref="LinkedInTransportException"/>; a fault after it was sent is <see cref="PostOutcomeUnknown"/>.
-/// All knowledge of LinkedIn's error bodies lives here.
+/// Error answers are read by <see cref="LinkedInErrorReader"/>.
 /// </summary>
 public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedInOptions> linkedIn, IOptions<PublishingOptions> publishing, TimeProvider time)
 {
     public const string UserInfoPath = "v2/userinfo";
     public const string UgcPostsPath = "v2/ugcPosts";
     public const string PostsPath = "rest/posts";
-    private const int MaxMessageLength = 300;
 
     private readonly LinkedInOptions _linkedIn = linkedIn.Value;
     private readonly PublishingOptions _publishing = publishing.Value;
+    private readonly LinkedInSend _send = new(http, linkedIn.Value.RequestTimeout);
 
     public async Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken)
     {
@@ -39,7 +40,7 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
             return new MemberFound($"urn:li:person:{sub}");
         }
 
-        return Reject(status, body);
+        return LinkedInErrorReader.ApiFailure(status, body, time.GetUtcNow());
     }
 
     /// <summary>Creates the post as <paramref name="authorUrn"/>.</summary>
@@ -56,8 +57,7 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
             request.Headers.Add("LinkedIn-Version", _publishing.LinkedInVersion);
         }
 
-        var answer = await SendAsync(request, accessToken, "posting", cancellationToken);
-        if (answer is not var (status, headers, text))
+        if (await SendAsync(request, accessToken, "posting", cancellationToken) is not (var status, var headers, var text))
         {
             return new PostOutcomeUnknown($"LinkedIn's posting endpoint did not answer within {_linkedIn.RequestTimeout.TotalSeconds:0.#} s after the post was sent");
         }
@@ -71,12 +71,12 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
                 : new ApiRejected(FailureClass.Transient, 201, null, "LinkedIn answered 201 without the post's id");
         }
 
-        if ((int)status == 422 && DuplicateOf(text) is { } earlier)
+        if ((int)status == 422 && LinkedInErrorReader.DuplicateOf(text) is { } earlier)
         {
             return new PostDuplicate(earlier);
         }
 
-        return Reject(status, text);
+        return LinkedInErrorReader.ApiFailure(status, text, time.GetUtcNow());
     }
 
     /// <summary>The documented ugcPosts share: text, or an ARTICLE with one READY media entry.</summary>
@@ -153,90 +153,24 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
 
     private static string Visibility(PostVisibility visibility) => visibility == PostVisibility.Connections ? "CONNECTIONS" : "PUBLIC";
 
-    private async Task<(HttpStatusCode Status, System.Net.Http.Headers.HttpResponseHeaders Headers, string Body)?> SendAsync(
+    /// <summary>LinkedIn's answer, or null when the request was sent and no whole answer came back; throws when it was never sent.</summary>
+    private async Task<LinkedInAnswered?> SendAsync(
         HttpRequestMessage request, SecretToken accessToken, string endpoint, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken.Reveal());
         request.Headers.Add("X-Restli-Protocol-Version", "2.0.0");
         request.Headers.Accept.ParseAdd("application/json");
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_linkedIn.RequestTimeout);
-        try
+        return await _send.SendAsync(request, cancellationToken) switch
         {
-            using var response = await http.SendAsync(request, timeout.Token);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            return (response.StatusCode, response.Headers, body);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-                                                  or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
-        {
+            LinkedInAnswered answer => answer,
             // No connection was made, so nothing was sent: a retry is safe.
-            throw new LinkedInTransportException($"LinkedIn's {endpoint} endpoint could not be reached: {ex.HttpRequestError}", ex);
-        }
-        catch (HttpRequestException)
-        {
-            // The request went out and the answer did not come back whole.
-            return null;
-        }
-    }
-
-    private ApiRejected Reject(HttpStatusCode status, string body)
-    {
-        var code = (int)status;
-        var (errorCode, message) = ReadError(body);
-        var text = (errorCode, message) switch
-        {
-            (null, null) => $"LinkedIn answered HTTP {code}",
-            (_, null) => $"LinkedIn answered HTTP {code} {errorCode}",
-            _ => $"LinkedIn answered HTTP {code} {errorCode}: {message}".Replace(" : ", ": ", StringComparison.Ordinal),
+            LinkedInNotSent notSent => throw new LinkedInTransportException(
+                $"LinkedIn's {endpoint} endpoint could not be reached: {notSent.Cause.HttpRequestError}", notSent.Cause),
+            // The request went out and the answer did not come back whole: what it did is up to the caller to find out.
+            LinkedInUnanswered => null,
+            _ => throw new UnreachableException(),
         };
-        text = text.Trim();
-        if (text.Length > MaxMessageLength)
-        {
-            text = text[..MaxMessageLength];
-        }
-
-        var failure = code switch
-        {
-            401 => FailureClass.Reauth,
-            403 => FailureClass.Permission,
-            429 => FailureClass.RateLimited,
-            >= 500 or 408 or 409 => FailureClass.Transient,
-            >= 400 => FailureClass.Invalid,
-            _ => FailureClass.Transient,
-        };
-        return new ApiRejected(failure, code, errorCode, text,
-            failure == FailureClass.RateLimited ? TokenResponseReader.NextUtcMidnight(time.GetUtcNow()) : null);
-    }
-
-    private static (string? Code, string? Message) ReadError(string body)
-    {
-        var code = ReadString(body, "code");
-        var message = ReadString(body, "message");
-        return (code, message);
-    }
-
-    private static string? DuplicateOf(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var isDuplicate = root.TryGetProperty("errorDetails", out var details) &&
-                              details.TryGetProperty("inputErrors", out var inputs) && inputs.ValueKind == JsonValueKind.Array &&
-                              inputs.EnumerateArray().Any(e => e.TryGetProperty("code", out var c) && c.ValueEquals("DUPLICATE_POST"));
-            var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            return isDuplicate && message is not null && DuplicateUrn().Match(message) is { Success: true } match ? match.Value : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static string? ReadString(string body, string name)
@@ -254,9 +188,6 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
             return null;
         }
     }
-
-    [GeneratedRegex(@"urn:li:(share|ugcPost):\d+")]
-    private static partial Regex DuplicateUrn();
 
     [GeneratedRegex(@"[\\|{}@\[\]()<>#*_~]")]
     private static partial Regex LittleReserved();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 
@@ -14,6 +15,7 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
     public const string RevokePath = "oauth/v2/revoke";
 
     private readonly LinkedInOptions _options = options.Value;
+    private readonly LinkedInSend _send = new(http, options.Value.RequestTimeout);
 
     public Task<TokenResult> RefreshAsync(SecretToken refreshToken, CancellationToken cancellationToken) =>
         SendAsync(
@@ -49,8 +51,7 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
                 new("client_id", _options.ClientId),
                 new("client_secret", _options.ClientSecret),
             ],
-            // Any answer but a success is an error answer, which the reader always reads as TokenFailed.
-            (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : (TokenFailed)TokenResponseReader.Read(status, body, requestedAt),
+            (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : LinkedInErrorReader.OAuthFailure(status, body, requestedAt),
             cancellationToken);
         return result;
     }
@@ -71,23 +72,19 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
         };
         request.Headers.Accept.ParseAdd("application/json");
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
-        try
+        // Sent or not, a failed exchange may be retried: the caller's lease keeps a refresh from running twice at once.
+        return await _send.SendAsync(request, cancellationToken) switch
         {
-            using var response = await http.SendAsync(request, timeout.Token);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            return read(response.StatusCode, body, requestedAt);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new LinkedInTransportException(
-                $"LinkedIn's {path} did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s");
-        }
-        catch (HttpRequestException ex)
-        {
-            // HttpRequestException messages name the host, never the form; keep it as the cause.
-            throw new LinkedInTransportException($"LinkedIn's {path} could not be reached: {ex.HttpRequestError}", ex);
-        }
+            LinkedInAnswered answer => read(answer.Status, answer.Body, requestedAt),
+            LinkedInUnanswered { Cause: null } => throw new LinkedInTransportException(
+                $"LinkedIn's {path} did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s"),
+            LinkedInUnanswered { Cause: { } cause } => throw CouldNotReach(path, cause),
+            LinkedInNotSent notSent => throw CouldNotReach(path, notSent.Cause),
+            _ => throw new UnreachableException(),
+        };
     }
+
+    // HttpRequestException messages name the host, never the form; keep it as the cause.
+    private static LinkedInTransportException CouldNotReach(string path, HttpRequestException cause) =>
+        new($"LinkedIn's {path} could not be reached: {cause.HttpRequestError}", cause);
 }
