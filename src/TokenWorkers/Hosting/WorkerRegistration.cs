@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Admin;
@@ -30,7 +31,7 @@ public static class WorkerRegistration
         }
 
         builder.Services
-            .AddTokenWorkersMessaging(builder.Configuration, demo)
+            .AddTokenWorkersMessaging(builder.Configuration, demo ? bus => bus.AddConsumer<DemoSubscriber>() : null)
             .AddTokenWorkersScheduling(builder.Configuration)
             .AddTokenWorkersTelemetry(builder.Configuration);
         var mongo = StorageProviders.Is(builder.Configuration[$"{StorageOptions.SectionName}:Provider"] ?? StorageProviders.Sqlite, StorageProviders.Mongo);
