@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the LinkedIn sandbox and the worker on embedded defaults (SQLite in .data/demo, in-memory
-# bus), with a seeded demo fleet. Ctrl-C stops both.
+# bus), with a seeded demo fleet. The worker runs inside the demo host (src/TokenWorkers.Demo), which
+# composes it exactly as its own Program.cs does and adds the demo. Ctrl-C stops both.
 set -euo pipefail
 configuration=${1:-Release}
 sandbox_url=${2:-http://127.0.0.1:5080}
@@ -35,7 +36,6 @@ cat <<TXT
 TXT
 ASPNETCORE_ENVIRONMENT=Development \
 Urls="$worker_url" \
-Demo__Enabled=true \
 Connect__Enabled=true \
 Admin__Enabled=true \
 Connect__PublicBaseUrl="$worker_url/" \
@@ -44,4 +44,4 @@ LinkedIn__OAuthBaseUrl="$sandbox_url/" \
 LinkedIn__ApiBaseUrl="$sandbox_url/" \
 Storage__DataDirectory="$data_dir" \
 Refresh__ScanInterval=00:00:05 \
-  dotnet run --project src/TokenWorkers -c "$configuration" --no-build
+  dotnet run --project src/TokenWorkers.Demo -c "$configuration" --no-build

@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Runtime;
-using TokenWorkers.Demo;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 
@@ -22,7 +21,13 @@ public static class MessagingRegistration
     /// so another service subscribes with nothing but the contracts and its own queue. The transport is
     /// <c>Transport:Kind</c>: in-memory (the embedded default) or RabbitMQ.
     /// </summary>
-    public static IServiceCollection AddTokenWorkersMessaging(this IServiceCollection services, IConfiguration configuration, bool demoSubscriber = false)
+    /// <param name="configureBus">
+    /// Runs after the worker's consumers are added. MassTransit allows one <c>AddMassTransit</c> per container,
+    /// so a host that composes the worker (the demo behind <c>make run</c>) adds its own consumers here to
+    /// share the worker's bus, transport and endpoint conventions.
+    /// </param>
+    public static IServiceCollection AddTokenWorkersMessaging(
+        this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         services.AddValidatedOptions<TransportOptions>(TransportOptions.SectionName);
         services.AddSingleton<IValidateOptions<TransportOptions>, TransportOptionsValidator>();
@@ -33,10 +38,7 @@ public static class MessagingRegistration
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.ConfigureDeadLetter(pipe => pipe.UseFilter(new UnknownMessageTypeFilter())));
             bus.AddTokenWorkersConsumers();
-            if (demoSubscriber)
-            {
-                bus.AddConsumer<DemoSubscriber>();
-            }
+            configureBus?.Invoke(bus);
 
             if (TransportKinds.Is(transport.Kind, TransportKinds.RabbitMq))
             {

@@ -1,9 +1,9 @@
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Runtime;
 using TokenWorkers.Admin;
 using TokenWorkers.Connect;
-using TokenWorkers.Demo;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
 using TokenWorkers.Publishing;
@@ -17,21 +17,16 @@ namespace TokenWorkers.Hosting;
 public static class WorkerRegistration
 {
     /// <summary>Everything the worker runs, in start-up order: store, LinkedIn, refresh, bus, then the scheduler.</summary>
-    public static IHostApplicationBuilder AddTokenWorkers(this IHostApplicationBuilder builder)
+    /// <param name="configureBus">
+    /// Consumers of a host that composes the worker, added to the worker's bus after its own
+    /// (see <see cref="MessagingRegistration.AddTokenWorkersMessaging"/>). The worker itself passes none.
+    /// </param>
+    public static IHostApplicationBuilder AddTokenWorkers(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         builder.AddTokenWorkersLogging();
-        var demo = builder.Configuration.GetSection(DemoOptions.SectionName).Get<DemoOptions>()?.Enabled == true;
         builder.Services.AddTokenWorkersCore(builder.Configuration);
-        if (demo)
-        {
-            builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
-            builder.Services.AddHttpClient(nameof(DemoSeeder));
-            builder.Services.AddHostedService<DemoSeeder>();
-            builder.Services.AddHostedService<DemoPoster>();
-        }
-
         builder.Services
-            .AddTokenWorkersMessaging(builder.Configuration, demo)
+            .AddTokenWorkersMessaging(builder.Configuration, configureBus)
             .AddTokenWorkersScheduling(builder.Configuration)
             .AddTokenWorkersTelemetry(builder.Configuration);
         var mongo = StorageProviders.Is(builder.Configuration[$"{StorageOptions.SectionName}:Provider"] ?? StorageProviders.Sqlite, StorageProviders.Mongo);

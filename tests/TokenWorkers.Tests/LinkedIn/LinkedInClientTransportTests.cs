@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TokenWorkers.Posts;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using TokenWorkers.Posts;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;

@@ -132,7 +132,7 @@ public sealed class LinkedInSendTests : IAsyncLifetime
     private HttpRequestMessage Post(Uri baseAddress)
     {
         var body = LinkedInApiClient.UgcPostsBody("urn:li:person:" + _sandbox.Control.Members.Single().Sub,
-            new TokenWorkers.Publishing.PostContent("Sent once", TokenWorkers.Contracts.PostVisibility.Public));
+            new TokenWorkers.Posts.PostContent("Sent once", TokenWorkers.Contracts.PostVisibility.Public));
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, LinkedInApiClient.UgcPostsPath))
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TokenWorkers.Contracts;
+using TokenWorkers.Demo;
+using TokenWorkers.Hosting;
+using TokenWorkers.Sandbox;
+
+namespace TokenWorkers.Tests.Demo;
+
+/// <summary>
+/// The demo host as its Program.cs composes it (the demo, then the worker with the demo's consumer on its
+/// bus), on the real clock, against the sandbox over HTTP: what `make run` shows, checked without a terminal.
+/// </summary>
+public sealed class DemoHostTests : IAsyncLifetime
+{
+    private const string ClientId = "tw-demo-host";
+    private const string ClientSecret = "tw-demo-host-secret";
+    private static readonly string SubscriberQueue = KebabCaseEndpointNameFormatter.Instance.Consumer<DemoSubscriber>();
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("tokenworkers-demo-").FullName;
+    private readonly ConsumedMessages _consumed = new();
+    private LinkedInSandbox _sandbox = null!;
+    private WebApplication _app = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _sandbox = await LinkedInSandbox.StartAsync(cancellationToken: Cancel);
+        _sandbox.Control.CreateApp(ClientId, ClientSecret, programmaticRefresh: true);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Demo:SandboxUrl"] = _sandbox.BaseAddress.ToString(),
+            ["LinkedIn:OAuthBaseUrl"] = _sandbox.BaseAddress.ToString(),
+            ["LinkedIn:ApiBaseUrl"] = _sandbox.BaseAddress.ToString(),
+            ["LinkedIn:ClientId"] = ClientId,
+            ["LinkedIn:ClientSecret"] = ClientSecret,
+            ["Storage:DataDirectory"] = _dataDirectory,
+            ["Encryption:ActiveKeyId"] = "demo-1",
+            ["Encryption:Keys:demo-1"] = Convert.ToBase64String(new byte[32]),
+            ["Refresh:ScanInterval"] = "00:00:01",
+            ["Refresh:QuickRetryInterval"] = "00:00:00.050",
+        });
+        builder.AddTokenWorkersDemo();
+        builder.AddTokenWorkers(configureBus: bus => bus.AddTokenWorkersDemoConsumers());
+        // Observed on the bus rather than in the log: Serilog's static logger is shared by every host in this test process.
+        builder.Services.AddConsumeObserver(_ => _consumed);
+        _app = builder.Build();
+        _app.MapTokenWorkersEndpoints();
+        await _app.StartAsync(Cancel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public void The_demo_is_seeded_before_the_bus_and_the_scheduler_start()
+    {
+        var started = _app.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
+        var seeder = started.IndexOf(typeof(DemoSeeder));
+
+        Assert.NotEqual(-1, seeder);
+        Assert.Contains(typeof(DemoPoster), started);
+        Assert.All(started.Where(t => t.Namespace?.Split('.')[0] is "MassTransit" or "Quartz"),
+            t => Assert.True(started.IndexOf(t) > seeder, $"{t.Name} starts before the demo fleet is seeded"));
+        Assert.Contains(started, t => t.Namespace?.StartsWith("Quartz", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task The_demo_subscriber_shares_the_workers_bus_and_gets_its_events_for_the_seeded_fleet_and_posts()
+    {
+        (string Message, string? ConnectionId)[] expected =
+        [
+            (nameof(ReauthRequired), "demo-carol"), (nameof(TokenRefreshed), "demo-frank"), (nameof(ReauthSoon), "demo-dave"),
+            (nameof(PostPublished), "demo-alice"), (nameof(PostFailed), "demo-alice"),
+        ];
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (expected.Except(_consumed.On(SubscriberQueue)).ToList() is { Count: > 0 } missing)
+        {
+            Assert.True(DateTime.UtcNow < deadline,
+                $"Within 30 s {SubscriberQueue} did not consume {string.Join(", ", missing)}; it consumed {string.Join(", ", _consumed.On(SubscriberQueue))}");
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.DoesNotContain((nameof(TokenRefreshed), (string?)"demo-carol"), _consumed.On(SubscriberQueue));
+    }
+
+    /// <summary>Every message consumed on the host's bus, with the queue that consumed it.</summary>
+    private sealed class ConsumedMessages : IConsumeObserver
+    {
+        private readonly ConcurrentQueue<(string Queue, string Message, string? ConnectionId)> _consumed = new();
+
+        public IReadOnlyList<(string Message, string? ConnectionId)> On(string queue) =>
+            [.. _consumed.Where(c => c.Queue == queue).Select(c => (c.Message, c.ConnectionId))];
+
+        public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+        {
+            var connectionId = context.Message switch
+            {
+                IConnectionEvent e => e.ConnectionId,
+                IPostEvent e => e.ConnectionId,
+                _ => null,
+            };
+            _consumed.Enqueue((context.ReceiveContext.InputAddress.AbsolutePath.Split('/')[^1], typeof(T).Name, connectionId));
+            return Task.CompletedTask;
+        }
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+}
