@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 
 namespace TokenWorkers.Benchmarks;
 

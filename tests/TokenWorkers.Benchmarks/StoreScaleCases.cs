@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Runtime;
-using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
 using TokenWorkers.Refresh;
 
@@ -29,7 +29,7 @@ public sealed record DisconnectResult(DisconnectOutcome Outcome, Connection? Con
 /// A token is wiped only after LinkedIn confirmed its revocation: a failed call leaves everything as it was.
 /// </summary>
 public sealed partial class ConnectionDisconnector(
-    LinkedInOAuthClient linkedIn,
+    ILinkedInOAuth linkedIn,
     WorkerIdentity identity,
     IReconnectLinks reconnectLinks,
     AggregateWriter<Connection> writer,

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Events;
 using TokenWorkers.Outbox;
 
@@ -17,12 +17,11 @@ public sealed record ConnectOutcome(Connection? Connection, ConnectRequest? Requ
 /// </summary>
 public sealed partial class ConnectFlow(
     ConnectState state,
-    LinkedInOAuthClient oauth,
-    LinkedInApiClient api,
+    ILinkedInOAuth oauth,
+    ILinkedInApi api,
     RefreshSchedule schedule,
     AggregateWriter<Connection> writer,
     IOptions<ConnectOptions> connectOptions,
-    IOptions<LinkedInOptions> linkedInOptions,
     ILogger<ConnectFlow> logger)
 {
     private const int MaxIdLength = 200;
@@ -47,11 +46,7 @@ public sealed partial class ConnectFlow(
         }
 
         var options = connectOptions.Value;
-        var query = $"response_type=code&client_id={Uri.EscapeDataString(linkedInOptions.Value.ClientId)}" +
-                    $"&redirect_uri={Uri.EscapeDataString(options.CallbackUri.ToString())}" +
-                    $"&state={Uri.EscapeDataString(state.Issue(connectionId, tenantId, back))}" +
-                    $"&scope={Uri.EscapeDataString(options.Scopes)}";
-        return (new Uri(linkedInOptions.Value.OAuthBaseUrl, "oauth/v2/authorization?" + query), null);
+        return (oauth.AuthorizationUrl(options.CallbackUri, state.Issue(connectionId, tenantId, back), options.Scopes), null);
     }
 
     public async Task<ConnectOutcome> CompleteAsync(string? code, string? stateValue, string? error, string? errorDescription, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using TokenWorkers.Runtime;
 using TokenWorkers.Admin;
 using TokenWorkers.Connect;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;

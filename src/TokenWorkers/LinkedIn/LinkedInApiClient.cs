@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Posts;
-using TokenWorkers.Publishing;
+using TokenWorkers.Ports;
 
 namespace TokenWorkers.LinkedIn;
 
@@ -19,14 +19,14 @@ namespace TokenWorkers.LinkedIn;
 /// sent throws <see cref="LinkedInTransportException"/>; a fault after it was sent is <see cref="PostOutcomeUnknown"/>.
 /// Error answers are read by <see cref="LinkedInErrorReader"/>.
 /// </summary>
-public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedInOptions> linkedIn, IOptions<PublishingOptions> publishing, TimeProvider time)
+public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedInOptions> linkedIn, IOptions<LinkedInPostingOptions> publishing, TimeProvider time) : ILinkedInApi
 {
     public const string UserInfoPath = "v2/userinfo";
     public const string UgcPostsPath = "v2/ugcPosts";
     public const string PostsPath = "rest/posts";
 
     private readonly LinkedInOptions _linkedIn = linkedIn.Value;
-    private readonly PublishingOptions _publishing = publishing.Value;
+    private readonly LinkedInPostingOptions _publishing = publishing.Value;
     private readonly LinkedInSend _send = new(http, linkedIn.Value.RequestTimeout);
 
     public async Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Ports;
 
 namespace TokenWorkers.LinkedIn;
 
@@ -9,13 +10,23 @@ namespace TokenWorkers.LinkedIn;
 /// client credentials in the body (LinkedIn does not accept HTTP Basic client auth).
 /// Protocol answers come back as <see cref="TokenResult"/> values; only transport faults throw.
 /// </summary>
-public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOptions> options, TimeProvider time)
+public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOptions> options, TimeProvider time) : ILinkedInOAuth
 {
     public const string TokenPath = "oauth/v2/accessToken";
     public const string RevokePath = "oauth/v2/revoke";
 
     private readonly LinkedInOptions _options = options.Value;
     private readonly LinkedInSend _send = new(http, options.Value.RequestTimeout);
+
+    public Uri AuthorizationUrl(Uri redirectUri, string state, string scopes)
+    {
+        ArgumentNullException.ThrowIfNull(redirectUri);
+        var query = $"response_type=code&client_id={Uri.EscapeDataString(_options.ClientId)}" +
+                    $"&redirect_uri={Uri.EscapeDataString(redirectUri.ToString())}" +
+                    $"&state={Uri.EscapeDataString(state)}" +
+                    $"&scope={Uri.EscapeDataString(scopes)}";
+        return new Uri(_options.OAuthBaseUrl, "oauth/v2/authorization?" + query);
+    }
 
     public Task<TokenResult> RefreshAsync(SecretToken refreshToken, CancellationToken cancellationToken) =>
         SendAsync(

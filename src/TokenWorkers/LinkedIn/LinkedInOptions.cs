@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TokenWorkers.Ports;
 
 namespace TokenWorkers.LinkedIn;
 

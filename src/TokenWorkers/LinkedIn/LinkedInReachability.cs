@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TokenWorkers.Ports;
 
 namespace TokenWorkers.LinkedIn;
 

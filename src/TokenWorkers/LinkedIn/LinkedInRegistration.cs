@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TokenWorkers.Ports;
 using TokenWorkers.Runtime;
 
 namespace TokenWorkers.LinkedIn;
@@ -9,11 +10,15 @@ public static class LinkedInRegistration
     public static IServiceCollection AddLinkedIn(this IServiceCollection services)
     {
         services.AddValidatedOptions<LinkedInOptions>(LinkedInOptions.SectionName);
+        services.AddValidatedOptions<LinkedInPostingOptions>(LinkedInPostingOptions.SectionName);
         // The clients enforce LinkedIn:RequestTimeout themselves, so a timeout is told apart from a shutdown.
         services.AddHttpClient<LinkedInOAuthClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<LinkedInReachabilityHandler>();
         services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<LinkedInReachabilityHandler>();
+        // The core's ports, served by the typed clients.
+        services.TryAddTransient<ILinkedInOAuth>(sp => sp.GetRequiredService<LinkedInOAuthClient>());
+        services.TryAddTransient<ILinkedInApi>(sp => sp.GetRequiredService<LinkedInApiClient>());
         services.TryAddSingleton<LinkedInReachability>();
         services.TryAddTransient<LinkedInReachabilityHandler>();
         return services;

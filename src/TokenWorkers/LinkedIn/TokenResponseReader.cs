@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Ports;
 
 namespace TokenWorkers.LinkedIn;
 

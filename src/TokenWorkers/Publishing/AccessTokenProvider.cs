@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Publishing;

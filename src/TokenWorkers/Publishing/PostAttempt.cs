@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Events;
-using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
 using TokenWorkers.Posts;
 
@@ -17,7 +17,7 @@ public sealed partial class PostAttempt(
     AggregateWriter<PostEntry> posts,
     AggregateWriter<Connection> connections,
     AccessTokenProvider tokens,
-    LinkedInApiClient linkedIn,
+    ILinkedInApi linkedIn,
     TimeProvider time,
     IOptions<PublishingOptions> options,
     ILogger<PostAttempt> logger)

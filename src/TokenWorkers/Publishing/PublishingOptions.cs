@@ -2,17 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace TokenWorkers.Publishing;
 
-/// <summary>How the worker publishes posts (section <c>Publishing</c>).</summary>
+/// <summary>
+/// How the worker publishes posts (section <c>Publishing</c>). Which LinkedIn endpoint creates them
+/// (<c>Publishing:Api</c>, <c>Publishing:LinkedInVersion</c>) is read by the LinkedIn adapter, <see cref="LinkedIn.LinkedInPostingOptions"/>.
+/// </summary>
 public sealed class PublishingOptions
 {
     public const string SectionName = "Publishing";
-
-    /// <summary>Which LinkedIn endpoint creates posts: <c>UgcPosts</c> (<c>/v2/ugcPosts</c>, the documented member path) or <c>Posts</c> (<c>/rest/posts</c>).</summary>
-    public PostingApi Api { get; set; } = PostingApi.UgcPosts;
-
-    /// <summary>The <c>LinkedIn-Version</c> (YYYYMM) pinned for <c>/rest/posts</c>; unused with <c>UgcPosts</c>.</summary>
-    [RegularExpression(@"^\d{6}(\.\d{2})?$")]
-    public string LinkedInVersion { get; set; } = "202501";
 
     /// <summary>An access token expiring within this margin is refreshed before posting.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
@@ -49,14 +45,4 @@ public sealed class PublishingOptions
     /// <summary>The interval between quick retries (growing by this much each time).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan QuickRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
-}
-
-/// <summary>LinkedIn's post-creation endpoints.</summary>
-public enum PostingApi
-{
-    /// <summary><c>POST /v2/ugcPosts</c>.</summary>
-    UgcPosts = 1,
-
-    /// <summary><c>POST /rest/posts</c> with <see cref="PublishingOptions.LinkedInVersion"/>.</summary>
-    Posts = 2,
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Runtime;
-using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
 using TokenWorkers.Telemetry;
 
@@ -15,7 +15,7 @@ namespace TokenWorkers.Refresh;
 /// </summary>
 public sealed partial class ConnectionRefresher(
     AggregateWriter<Connection> writer,
-    LinkedInOAuthClient linkedIn,
+    ILinkedInOAuth linkedIn,
     RefreshSchedule schedule,
     WorkerIdentity identity,
     IReconnectLinks reconnectLinks,

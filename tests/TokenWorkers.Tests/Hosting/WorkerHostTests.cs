@@ -12,6 +12,7 @@ using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Telemetry;

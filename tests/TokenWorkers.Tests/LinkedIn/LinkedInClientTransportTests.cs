@@ -3,6 +3,7 @@ using TokenWorkers.Posts;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Publishing;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.TestSupport;
@@ -181,7 +182,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
 
     private LinkedInApiClient Api(Uri? baseUrl = null, TimeSpan? timeout = null) =>
         new(_http, Options.Create(Settings(baseUrl, timeout)),
-            Options.Create(new PublishingOptions()), TimeProvider.System);
+            Options.Create(new LinkedInPostingOptions()), TimeProvider.System);
 
     private void AssertNoSecretIn(Exception fault)
     {

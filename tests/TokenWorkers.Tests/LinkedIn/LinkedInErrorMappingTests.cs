@@ -5,6 +5,7 @@ using TokenWorkers.Posts;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Publishing;
 
 namespace TokenWorkers.Tests.LinkedIn;
@@ -118,5 +119,5 @@ public sealed class LinkedInErrorMappingTests
     };
 
     private static LinkedInApiClient ApiClient(HttpMessageHandler handler) =>
-        new(new HttpClient(handler), Options.Create(LinkedIn()), Options.Create(new PublishingOptions()), new FakeTimeProvider(Sent));
+        new(new HttpClient(handler), Options.Create(LinkedIn()), Options.Create(new LinkedInPostingOptions()), new FakeTimeProvider(Sent));
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.Pipeline;
 using TokenWorkers.Tests.TestSupport;

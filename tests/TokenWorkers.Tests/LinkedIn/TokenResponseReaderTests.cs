@@ -1,6 +1,7 @@
 using System.Net;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 
 namespace TokenWorkers.Tests.LinkedIn;
 

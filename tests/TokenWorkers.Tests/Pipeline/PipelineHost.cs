@@ -7,6 +7,7 @@ using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Events;
 using TokenWorkers.Outbox;
 using TokenWorkers.Posts;

@@ -277,7 +277,7 @@ public sealed class RefreshPipelineTests : IAsyncLifetime
             ["client_secret"] = PipelineHost.ClientSecret,
         }));
         response.EnsureSuccessStatusCode();
-        var granted = Assert.IsType<TokenWorkers.LinkedIn.TokenGranted>(TokenWorkers.LinkedIn.TokenResponseReader.Read(
+        var granted = Assert.IsType<TokenWorkers.Ports.TokenGranted>(TokenWorkers.LinkedIn.TokenResponseReader.Read(
             response.StatusCode, await response.Content.ReadAsStringAsync(), _host.Now));
         await _host.WriteAsync(connection.ConnectionId, c => c with
         {

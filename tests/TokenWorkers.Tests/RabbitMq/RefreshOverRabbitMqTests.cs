@@ -7,6 +7,7 @@ using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.Pipeline;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Ports;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Storage.Encryption;

@@ -53,7 +53,7 @@ public sealed partial class MongoStoreContext : IDisposable
     public async Task EnsureReachableAsync(CancellationToken cancellationToken)
     {
         var timeout = Options.ServerSelectionTimeout;
-        var started = Stopwatch.GetTimestamp();
+        var started = TimeProvider.System.GetTimestamp();
         try
         {
             // Server selection gives up after the timeout; the extra margin bounds a server that accepts
@@ -71,7 +71,7 @@ public sealed partial class MongoStoreContext : IDisposable
             throw failure;
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var elapsed = TimeProvider.System.GetElapsedTime(started);
         LogReachable(_logger, Hosts, Options.Database, elapsed.TotalMilliseconds);
     }
 

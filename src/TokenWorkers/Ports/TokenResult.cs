@@ -1,7 +1,7 @@
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 
-namespace TokenWorkers.LinkedIn;
+namespace TokenWorkers.Ports;
 
 /// <summary>What LinkedIn's token endpoint answered, as a value: granted, or failed with a class.</summary>
 public abstract record TokenResult;

@@ -1,6 +1,6 @@
 using TokenWorkers.Contracts;
 
-namespace TokenWorkers.LinkedIn;
+namespace TokenWorkers.Ports;
 
 /// <summary>A protocol answer of LinkedIn's REST API (posting, userinfo), as a value; transport faults before sending throw instead.</summary>
 public abstract record ApiResult;

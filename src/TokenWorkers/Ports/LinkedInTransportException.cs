@@ -1,4 +1,4 @@
-namespace TokenWorkers.LinkedIn;
+namespace TokenWorkers.Ports;
 
 /// <summary>
 /// The request to LinkedIn failed below the protocol (connection refused or reset, timeout): a retry may cure it.

@@ -1,0 +1,33 @@
+using TokenWorkers.Connections;
+
+namespace TokenWorkers.Ports;
+
+/// <summary>
+/// LinkedIn's token endpoints, as the core sees them: protocol answers come back as <see cref="TokenResult"/> values and
+/// only transport faults that a retry may cure throw (<see cref="LinkedInTransportException"/>).
+/// </summary>
+public interface ILinkedInOAuth
+{
+    /// <summary>Where to send a member's browser to authorize the app: LinkedIn's authorization page for this request.</summary>
+    Uri AuthorizationUrl(Uri redirectUri, string state, string scopes);
+
+    /// <summary>The refresh-token grant.</summary>
+    Task<TokenResult> RefreshAsync(SecretToken refreshToken, CancellationToken cancellationToken);
+
+    /// <summary>The authorization-code grant of the connect flow.</summary>
+    Task<TokenResult> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a token (and with it the member's grant); null when LinkedIn accepted it, otherwise why not.</summary>
+    Task<TokenFailed?> RevokeAsync(SecretToken token, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// LinkedIn's REST API as the member: who signed in, and creating a post. Protocol answers are <see cref="ApiResult"/>
+/// values; a fault before the request was sent throws; a fault after it was sent is <see cref="PostOutcomeUnknown"/>.
+/// </summary>
+public interface ILinkedInApi
+{
+    Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken);
+
+    Task<ApiResult> CreatePostAsync(SecretToken accessToken, string authorUrn, Posts.PostContent content, CancellationToken cancellationToken);
+}
