@@ -69,9 +69,12 @@ public sealed partial class AccessTokenProvider(
     {
         if (outcome == RefreshOutcome.Leased)
         {
-            // Another instance is refreshing right now: wait briefly for it rather than refresh twice.
+            // Another instance is refreshing right now: wait briefly for it rather than refresh twice. The lease lapses on
+            // the worker's clock (TimeProvider); the holder works in real time, so the polls are a real-time interval,
+            // bounded in number too, so a clock that stands still (a test's) cannot make the wait endless.
             var deadline = time.GetUtcNow() + _options.LeaseWait;
-            while (time.GetUtcNow() < deadline)
+            var polls = (int)Math.Ceiling(_options.LeaseWait / LeasePoll);
+            for (var poll = 0; poll < polls && time.GetUtcNow() < deadline; poll++)
             {
                 var current = await store.FindAsync(connectionId, cancellationToken);
                 if (current?.Lease is not { } lease || lease.Until <= time.GetUtcNow())
@@ -79,7 +82,7 @@ public sealed partial class AccessTokenProvider(
                     return current;
                 }
 
-                await Task.Delay(LeasePoll, time, cancellationToken);
+                await Task.Delay(LeasePoll, cancellationToken);
             }
         }
 
