@@ -1,3 +1,5 @@
+using TokenWorkers.Sandbox.State;
+
 namespace TokenWorkers.Sandbox;
 
 /// <summary>
@@ -112,7 +114,7 @@ public sealed class SandboxMemberSettings
 
     public string Language { get; set; } = "en";
 
-    internal SandboxMember ToMember() => SandboxControl.NewMember(Sub, Name, Email, GivenName, FamilyName, Country, Language);
+    internal SandboxMember ToMember() => SandboxMembers.New(Sub, Name, Email, GivenName, FamilyName, Country, Language);
 }
 
 /// <summary>Which error code an invalid, expired or revoked refresh token gets.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Xml;
 using TokenWorkers.Sandbox.Hosting;
 using TokenWorkers.Sandbox.Oauth;
+using TokenWorkers.Sandbox.State;
 
 namespace TokenWorkers.Sandbox.Control;
 
@@ -39,7 +40,7 @@ internal static class ControlEndpoints
         api.MapPost("/members", Guard(async http =>
         {
             var body = await ReadAsync<SandboxMemberSettings>(http);
-            var member = SandboxControl.NewMember(body.Sub, body.Name, body.Email, body.GivenName, body.FamilyName, body.Country, body.Language);
+            var member = SandboxMembers.New(body.Sub, body.Name, body.Email, body.GivenName, body.FamilyName, body.Country, body.Language);
             return Json(control.CreateMember(member), StatusCodes.Status201Created);
         }));
         api.MapPost("/members/{sub}/revoke-app", Guard(async http =>

@@ -6,13 +6,13 @@ namespace TokenWorkers.Sandbox;
 
 /// <summary>
 /// Everything a test or a demo may do to the sandbox besides calling LinkedIn's endpoints: the
-/// in-process twin of the <c>/_sandbox/...</c> HTTP surface. Thread-safe.
+/// in-process twin of the <c>/_sandbox/...</c> HTTP surface. Thread-safe. The work lives in the parts it delegates
+/// to, so this class stays the one list of what may be done.
 /// </summary>
 public sealed class SandboxControl
 {
     private readonly Registrations _registrations;
-    private readonly TokenStore _tokens;
-    private readonly TokenIssuer _issuer;
+    private readonly Control.GrantControl _grants;
     private readonly Control.FaultInjector _faults;
     private readonly RuntimeKnobs _knobs;
     private readonly Control.RequestLog _requests;
@@ -22,8 +22,7 @@ public sealed class SandboxControl
 
     internal SandboxControl(
         Registrations registrations,
-        TokenStore tokens,
-        TokenIssuer issuer,
+        Control.GrantControl grants,
         Control.FaultInjector faults,
         RuntimeKnobs knobs,
         Control.RequestLog requests,
@@ -32,8 +31,7 @@ public sealed class SandboxControl
         ConsentScreen consent)
     {
         _registrations = registrations;
-        _tokens = tokens;
-        _issuer = issuer;
+        _grants = grants;
         _faults = faults;
         _knobs = knobs;
         _requests = requests;
@@ -87,86 +85,30 @@ public sealed class SandboxControl
 
     /// <summary>Registers a member; a missing sub is generated (10 URL-safe characters, as LinkedIn's are).</summary>
     public SandboxMember CreateMember(string? sub = null, string? name = null, string? email = null) =>
-        CreateMember(NewMember(sub, name, email));
+        CreateMember(SandboxMembers.New(sub, name, email));
 
     /// <summary>Creates a grant as if the member had consented and the app had exchanged the code just now.</summary>
-    public SeededGrant SeedGrant(string clientId, string memberSub, params IEnumerable<string> scopes)
-    {
-        ArgumentNullException.ThrowIfNull(scopes);
-        var app = _registrations.FindApp(clientId) ?? throw new KeyNotFoundException($"No app has client id \"{clientId}\".");
-        var member = _registrations.FindMember(memberSub) ?? throw new KeyNotFoundException($"No member has sub \"{memberSub}\".");
-        var granted = scopes.SelectMany(s => Scopes.Parse(s)).Distinct(StringComparer.Ordinal).ToArray();
-        if (granted.Length == 0)
-        {
-            throw new ArgumentException("A grant needs at least one scope.", nameof(scopes));
-        }
+    public SeededGrant SeedGrant(string clientId, string memberSub, params IEnumerable<string> scopes) =>
+        _grants.Seed(clientId, memberSub, scopes);
 
-        if (granted.FirstOrDefault(s => !Scopes.Known.Contains(s)) is { } unknown)
-        {
-            throw new ArgumentException($"Unknown scope \"{unknown}\".", nameof(scopes));
-        }
+    public IReadOnlyList<SandboxGrant> Grants => _grants.All;
 
-        if (granted.FirstOrDefault(s => !app.AllowedScopes.Contains(s, StringComparer.Ordinal)) is { } unauthorized)
-        {
-            throw new ArgumentException($"Scope \"{unauthorized}\" is not authorized for app \"{clientId}\".", nameof(scopes));
-        }
-
-        var issued = _issuer.IssueGrant(app, member, granted);
-        return new SeededGrant(issued.Grant.Id, issued.AccessToken, issued.ExpiresIn, issued.RefreshToken, issued.RefreshTokenExpiresIn, issued.Grant.ScopeText, "Bearer", issued.IdToken);
-    }
-
-    public IReadOnlyList<SandboxGrant> Grants =>
-        [.. _tokens.Grants.OrderBy(g => g.Id, StringComparer.Ordinal).Select(View)];
-
-    public SandboxGrant? FindGrant(string grantId) => _tokens.FindGrant(grantId) is { } grant ? View(grant) : null;
+    public SandboxGrant? FindGrant(string grantId) => _grants.Find(grantId);
 
     /// <summary>LinkedIn revokes the grant: its access and refresh tokens stop working.</summary>
-    public void RevokeGrant(string grantId) => RequireGrant(grantId).Revoke();
+    public void RevokeGrant(string grantId) => _grants.Revoke(grantId);
 
     /// <summary>The member removes the app in their privacy settings: every grant of that member to that app is revoked. Returns how many.</summary>
-    public int RevokeApp(string memberSub, string clientId)
-    {
-        var revoked = 0;
-        foreach (var grant in _tokens.Grants)
-        {
-            if (grant.MemberSub == memberSub && grant.ClientId == clientId && !grant.IsRevoked)
-            {
-                grant.Revoke();
-                revoked++;
-            }
-        }
-
-        return revoked;
-    }
+    public int RevokeApp(string memberSub, string clientId) => _grants.RevokeApp(memberSub, clientId);
 
     /// <summary>Makes the grant's tokens expire now, as if its year had run out.</summary>
-    public void ExpireGrant(string grantId) => RequireGrant(grantId).ForceExpiry(_clock.UtcNow);
+    public void ExpireGrant(string grantId) => _grants.Expire(grantId);
 
     /// <summary>The next refresh (of this grant, or of any grant when null) returns a new refresh token value; the old one stops working.</summary>
-    public void RotateNextRefreshToken(string? grantId = null)
-    {
-        if (grantId is null)
-        {
-            _issuer.RotateNextRefreshToken();
-        }
-        else
-        {
-            RequireGrant(grantId).RequestRotation();
-        }
-    }
+    public void RotateNextRefreshToken(string? grantId = null) => _grants.RotateNextRefreshToken(grantId);
 
     /// <summary>The next refresh (of this grant, or of any grant when null) answers without <c>refresh_token</c> fields.</summary>
-    public void OmitNextRefreshToken(string? grantId = null)
-    {
-        if (grantId is null)
-        {
-            _issuer.OmitNextRefreshToken();
-        }
-        else
-        {
-            RequireGrant(grantId).RequestOmission();
-        }
-    }
+    public void OmitNextRefreshToken(string? grantId = null) => _grants.OmitNextRefreshToken(grantId);
 
     /// <summary>The next <paramref name="count"/> calls to <paramref name="endpoint"/> suffer <paramref name="fault"/>.</summary>
     public void InjectFault(SandboxEndpoint endpoint, SandboxFault fault, int count = 1) => _faults.Inject(endpoint, fault, count);
@@ -206,7 +148,7 @@ public sealed class SandboxControl
     public AuthorizationDecision AuthorizationDecision => _consent.Current.Decision;
 
     /// <summary>The member who signs in at the authorization endpoint.</summary>
-    public string? AuthorizingMember => _registrations.FindMember(_consent.Current.Member)?.Sub ?? FirstMember(_registrations)?.Sub;
+    public string? AuthorizingMember => _registrations.FindMember(_consent.Current.Member)?.Sub ?? _registrations.FirstMember?.Sub;
 
     /// <summary>Every recorded request, oldest first.</summary>
     public IReadOnlyList<SandboxRequest> Requests => _requests.Snapshot();
@@ -215,56 +157,4 @@ public sealed class SandboxControl
 
     /// <summary>Every post created, oldest first.</summary>
     public IReadOnlyList<SandboxPost> Posts => _posts.All;
-
-    internal static SandboxMember? FirstMember(Registrations registrations) =>
-        registrations.Members is [var first, ..] ? first : null;
-
-    internal static SandboxMember NewMember(
-        string? sub, string? name, string? email, string? givenName = null, string? familyName = null, string country = "US", string language = "en")
-    {
-        sub = string.IsNullOrEmpty(sub) ? NewSub() : sub;
-        name = string.IsNullOrWhiteSpace(name) ? "Member " + sub : name.Trim();
-        var space = name.IndexOf(' ', StringComparison.Ordinal);
-        return new SandboxMember(
-            sub,
-            name,
-            givenName ?? (space < 0 ? name : name[..space]),
-            familyName ?? (space < 0 ? "" : name[(space + 1)..]),
-            email,
-            country,
-            language);
-    }
-
-    private static string NewSub()
-    {
-        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        return string.Create(10, 0, static (span, _) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = Alphabet[System.Security.Cryptography.RandomNumberGenerator.GetInt32(Alphabet.Length)];
-            }
-        });
-    }
-
-    private Grant RequireGrant(string grantId) =>
-        _tokens.FindGrant(grantId) ?? throw new KeyNotFoundException($"No grant has id \"{grantId}\".");
-
-    private static SandboxGrant View(Grant grant)
-    {
-        lock (grant.Sync)
-        {
-            return new SandboxGrant(
-                grant.Id,
-                grant.ClientId,
-                grant.MemberSub,
-                grant.Scopes,
-                grant.AuthorizedAt,
-                grant.EffectiveRefreshExpiry,
-                grant.IsRevoked,
-                grant.Access?.Fingerprint,
-                grant.Access?.EffectiveExpiry,
-                grant.Refresh?.Fingerprint);
-        }
-    }
 }

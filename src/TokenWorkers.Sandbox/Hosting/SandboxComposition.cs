@@ -19,6 +19,7 @@ internal static class SandboxComposition
         services.AddSingleton<TokenStore>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<FaultInjector>();
+        services.AddSingleton<GrantControl>();
         services.AddSingleton<PostStore>();
         services.AddSingleton<PostRules>();
         services.AddSingleton<DailyLimits>();
@@ -33,8 +34,7 @@ internal static class SandboxComposition
         services.AddSingleton<PostsEndpoint>();
         services.AddSingleton(sp => new SandboxControl(
             sp.GetRequiredService<Registrations>(),
-            sp.GetRequiredService<TokenStore>(),
-            sp.GetRequiredService<TokenIssuer>(),
+            sp.GetRequiredService<GrantControl>(),
             sp.GetRequiredService<FaultInjector>(),
             sp.GetRequiredService<RuntimeKnobs>(),
             sp.GetRequiredService<RequestLog>(),

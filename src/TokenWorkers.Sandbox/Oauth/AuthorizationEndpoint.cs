@@ -58,7 +58,7 @@ internal sealed class AuthorizationEndpoint(Registrations registrations, TokenSt
         }
 
         var choice = consent.Current;
-        var member = registrations.FindMember(Single(MemberParameter) ?? choice.Member) ?? SandboxControl.FirstMember(registrations);
+        var member = registrations.FindMember(Single(MemberParameter) ?? choice.Member) ?? registrations.FirstMember;
         if (member is null)
         {
             return Page(call, "no_member", "No member is signed in to the sandbox");

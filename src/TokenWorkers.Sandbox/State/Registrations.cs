@@ -21,4 +21,7 @@ internal sealed class Registrations
     public IReadOnlyList<SandboxApp> Apps => [.. _apps.Values.OrderBy(a => a.ClientId, StringComparer.Ordinal)];
 
     public IReadOnlyList<SandboxMember> Members => [.. _members.Values.OrderBy(m => m.Sub, StringComparer.Ordinal)];
+
+    /// <summary>Who signs in at the authorization endpoint when nobody was chosen.</summary>
+    public SandboxMember? FirstMember => Members is [var first, ..] ? first : null;
 }

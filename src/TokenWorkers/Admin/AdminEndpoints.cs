@@ -71,7 +71,7 @@ public static class AdminEndpoints
         var admin = app.MapGroup(Prefix);
         admin.MapGet("/", () => Results.Redirect($"{Prefix}/status"));
         admin.MapGet("/status", StatusPage.RenderAsync);
-        admin.MapGet("/status/connections/{connectionId}", StatusPage.RenderConnectionAsync);
+        admin.MapGet("/status/connections/{connectionId}", ConnectionStatusPage.RenderAsync);
         admin.MapGet("/fleet", async (FleetMonitor fleet, CancellationToken cancellationToken) =>
             Results.Ok(FleetView.Of(await fleet.GetAsync(TimeSpan.FromSeconds(5), cancellationToken))));
         admin.MapGet("/connections", ListAsync);

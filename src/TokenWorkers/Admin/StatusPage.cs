@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
-using TokenWorkers.Refresh;
 using TokenWorkers.Telemetry;
+using static TokenWorkers.Admin.StatusHtml;
 
 namespace TokenWorkers.Admin;
 
@@ -22,28 +21,6 @@ public static class StatusPage
     /// <summary>... to just past a refresh token's whole life after now.</summary>
     private static readonly TimeSpan AxisFuture = TimeSpan.FromDays(370);
 
-    private const string Styles = """
-        <style>
-        body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1d2329}
-        h1{font-size:1.4rem;margin:0 0 .25rem} .muted{color:#66707a;font-size:.85rem} td code{white-space:nowrap}
-        .deadlines{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}
-        .card{border:1px solid #d5dae0;border-radius:6px;padding:.6rem .9rem;min-width:12rem}
-        .card b{display:block;font-size:1.15rem}
-        table{border-collapse:collapse;width:100%;font-size:.85rem} th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eceff2;vertical-align:middle}
-        .bar{position:relative;height:22px;min-width:320px;background:#f4f6f8;border-radius:3px}
-        .seg{position:absolute;border-radius:2px} .refresh{top:3px;height:6px;opacity:.45} .access{top:11px;height:8px}
-        .now{position:absolute;top:0;bottom:0;width:2px;background:#1d2329}
-        .Healthy .seg{background:#2e9d57} .ExpiringSoon .seg{background:#d99a00} .Failing .seg{background:#e0701a}
-        .Dead .seg{background:#c9302c} .Disconnected .seg{background:#9aa3ab}
-        .pill{display:inline-block;border-radius:9px;padding:0 .5rem;color:#fff;font-size:.75rem}
-        .pill.Healthy{background:#2e9d57} .pill.ExpiringSoon{background:#d99a00} .pill.Failing{background:#e0701a}
-        .pill.Dead{background:#c9302c} .pill.Disconnected{background:#9aa3ab}
-        dl{display:grid;grid-template-columns:max-content auto;gap:.3rem 1.2rem;font-size:.9rem} dt{color:#66707a}
-        .outcome.Refreshed,.outcome.Authorized{color:#2e9d57} .outcome.Reauth{color:#c9302c} .outcome.Disconnected{color:#66707a}
-        .outcome.Transient,.outcome.RateLimited,.outcome.Configuration,.outcome.Permission,.outcome.Superseded{color:#e0701a}
-        </style>
-        """;
-
     public static async Task<IResult> RenderAsync(
         string? after,
         IConnectionStore store,
@@ -58,85 +35,8 @@ public static class StatusPage
         var page = await store.ListAsync(string.IsNullOrEmpty(after) ? null : after, size, cancellationToken);
         var now = time.GetUtcNow();
         var html = Render(summary, page, page.Count == size ? page[^1].ConnectionId : null, links, now);
-        return Results.Content(html, "text/html; charset=utf-8");
+        return Results.Content(html, ContentType);
     }
-
-    /// <summary><c>GET /admin/status/connections/{id}</c>: one connection's state and its timeline, newest attempt first.</summary>
-    public static async Task<IResult> RenderConnectionAsync(
-        string connectionId, IConnectionStore store, IReconnectLinks links, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var connection = await store.FindAsync(connectionId, cancellationToken);
-        var html = new StringBuilder(8192);
-        Head(html, $"TokenWorkers: {connectionId}");
-        if (connection is null)
-        {
-            html.Append("<p><a href=\"../../status\">All connections</a></p><h1>Unknown connection</h1><p>No connection <code>")
-                .Append(Encode(connectionId)).Append("</code> is stored.</p></body></html>");
-            return Results.Content(html.ToString(), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
-        }
-
-        RenderConnection(html, connection, links, time.GetUtcNow());
-        return Results.Content(html.ToString(), "text/html; charset=utf-8");
-    }
-
-    private static void RenderConnection(StringBuilder html, Connection c, IReconnectLinks links, DateTimeOffset now)
-    {
-        var health = ConnectionHealths.Of(c, now);
-        html.Append("<p><a href=\"../../status\">All connections</a></p><h1><code>").Append(Encode(c.ConnectionId))
-            .Append("</code> <span class=\"pill ").Append(health).Append("\" id=\"health\">").Append(health).Append("</span></h1>");
-        html.Append("<dl id=\"connection\">");
-        Field(html, "Tenant", Encode(c.TenantId));
-        Field(html, "Member", c.MemberUrn is null ? "—" : $"<code>{Encode(c.MemberUrn)}</code>");
-        Field(html, "Status", $"{c.Status} (version {c.Version.ToString(CultureInfo.InvariantCulture)})");
-        Field(html, "Scopes", c.Scopes.Count == 0 ? "—" : Encode(string.Join(", ", c.Scopes)));
-        Field(html, "Access token expires", When(c.AccessTokenExpiresAt, now) + Absolute(c.AccessTokenExpiresAt));
-        Field(html, "Refresh token ends", When(c.RefreshTokenExpiresAt, now) + Absolute(c.RefreshTokenExpiresAt));
-        Field(html, "Next check", When(c.NextRefreshAt, now) + Absolute(c.NextRefreshAt));
-        Field(html, "Last refreshed", When(c.LastRefreshedAt, now));
-        Field(html, "Connected", $"{Date(c.CreatedAt)}");
-        Field(html, "Failures in a row", c.FailureCount.ToString(CultureInfo.InvariantCulture));
-        if (c.LastFailure is { } failure)
-        {
-            Field(html, "Last failure", $"{failure.Class} {(failure.ErrorCode is null ? "" : $"<code>{Encode(failure.ErrorCode)}</code> ")}{Encode(failure.Message)} <span class=\"muted\">{Relative(failure.At, now)}</span>");
-        }
-
-        if (c.Lease is { } lease && lease.Until > now)
-        {
-            Field(html, "Leased by", $"<code>{Encode(lease.Holder)}</code> until {Date(lease.Until)}");
-        }
-
-        if (c.Status != ConnectionStatus.Active && links.LinkFor(c.ConnectionId, c.TenantId) is { } link)
-        {
-            Field(html, "Reconnect", $"<a href=\"{Encode(link.AbsoluteUri)}\">{Encode(link.AbsoluteUri)}</a>");
-        }
-
-        html.Append("</dl><h2>Timeline</h2>");
-        if (c.Attempts.Count == 0)
-        {
-            html.Append("<p class=\"muted\" id=\"no-attempts\">No attempt recorded yet.</p>");
-        }
-        else
-        {
-            html.Append("<table id=\"timeline\"><thead><tr><th>When</th><th>Trigger</th><th>Outcome</th><th>LinkedIn code</th><th>Version</th></tr></thead><tbody>");
-            foreach (var attempt in c.Attempts.Reverse())
-            {
-                html.Append("<tr class=\"attempt\" data-trigger=\"").Append(attempt.Trigger).Append("\" data-outcome=\"").Append(attempt.Outcome)
-                    .Append("\"><td>").Append(Date(attempt.At)).Append(" <span class=\"muted\">").Append(Relative(attempt.At, now))
-                    .Append("</span></td><td>").Append(attempt.Trigger).Append("</td><td class=\"outcome ").Append(attempt.Outcome).Append("\">")
-                    .Append(attempt.Outcome).Append("</td><td>").Append(attempt.ErrorCode is null ? "" : $"<code>{Encode(attempt.ErrorCode)}</code>")
-                    .Append("</td><td>").Append(attempt.Version.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>");
-            }
-
-            html.Append("</tbody></table>");
-        }
-
-        html.Append("</body></html>");
-    }
-
-    private static void Field(StringBuilder html, string label, string valueHtml) =>
-        html.Append("<dt>").Append(label).Append("</dt><dd>").Append(valueHtml).Append("</dd>");
-
-    private static string Absolute(DateTimeOffset? at) => at is { } date ? $" <span class=\"muted\">{Date(date)}</span>" : "";
 
     internal static string Render(FleetSummary summary, IReadOnlyList<Connection> connections, string? next, IReconnectLinks links, DateTimeOffset now)
     {
@@ -176,12 +76,6 @@ public static class StatusPage
 
         html.Append("</body></html>");
         return html.ToString();
-    }
-
-    private static void Head(StringBuilder html, string title)
-    {
-        html.Append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>").Append(Encode(title)).Append("</title>").Append(Styles).Append("</head><body>");
     }
 
     private static void Card(StringBuilder html, string id, string label, DateTimeOffset? at, DateTimeOffset now)
@@ -257,22 +151,4 @@ public static class StatusPage
 
     private static double Percent(DateTimeOffset at, DateTimeOffset start) =>
         Math.Round(Math.Clamp((at - start) / (AxisPast + AxisFuture), 0, 1) * 100, 2);
-
-    private static string When(DateTimeOffset? at, DateTimeOffset now) =>
-        at is { } date ? $"<span title=\"{Date(date)}\">{Relative(date, now)}</span>" : "<span class=\"muted\">—</span>";
-
-    private static string Relative(DateTimeOffset at, DateTimeOffset now)
-    {
-        var span = at - now;
-        var magnitude = span.Duration();
-        var text = magnitude.TotalDays >= 2 ? $"{magnitude.TotalDays:0} days"
-            : magnitude.TotalHours >= 2 ? $"{magnitude.TotalHours:0} hours"
-            : magnitude.TotalMinutes >= 1.5 ? $"{magnitude.TotalMinutes:0} minutes"
-            : "1 minute";
-        return span >= TimeSpan.Zero ? $"in {text}" : $"{text} ago";
-    }
-
-    private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
-    private static string Encode(string value) => WebUtility.HtmlEncode(value);
 }
