@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Runtime;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
+using TokenWorkers.Runtime;
 using TokenWorkers.Telemetry;
 
 namespace TokenWorkers.Admin;

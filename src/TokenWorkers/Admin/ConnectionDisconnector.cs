@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Runtime;
-using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
+using TokenWorkers.Ports;
 using TokenWorkers.Refresh;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Admin;
 

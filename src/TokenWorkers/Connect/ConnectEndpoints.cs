@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using TokenWorkers.Runtime;
 using TokenWorkers.Connections;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Connect;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Ports;
 using TokenWorkers.Events;
 using TokenWorkers.Outbox;
+using TokenWorkers.Ports;
 
 namespace TokenWorkers.Connect;
 

@@ -1,8 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using TokenWorkers.Runtime;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Hosting;
 

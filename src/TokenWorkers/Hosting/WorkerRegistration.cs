@@ -1,14 +1,14 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using TokenWorkers.Runtime;
 using TokenWorkers.Admin;
 using TokenWorkers.Connect;
 using TokenWorkers.LinkedIn;
-using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
+using TokenWorkers.Ports;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
+using TokenWorkers.Runtime;
 using TokenWorkers.Storage;
 using TokenWorkers.Storage.Mongo;
 using TokenWorkers.Telemetry;

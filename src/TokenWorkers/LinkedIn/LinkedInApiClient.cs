@@ -7,8 +7,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Posts;
 using TokenWorkers.Ports;
+using TokenWorkers.Posts;
 
 namespace TokenWorkers.LinkedIn;
 

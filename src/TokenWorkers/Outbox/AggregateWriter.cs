@@ -1,7 +1,7 @@
 using MassTransit;
-using ConcurrencyException = TokenWorkers.Events.ConcurrencyException;
 using TokenWorkers.Contracts;
 using TokenWorkers.Events;
+using ConcurrencyException = TokenWorkers.Events.ConcurrencyException;
 
 namespace TokenWorkers.Outbox;
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Events;
-using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
+using TokenWorkers.Ports;
 using TokenWorkers.Posts;
 
 namespace TokenWorkers.Publishing;

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Runtime;
 using TokenWorkers.Messaging;
 using TokenWorkers.Outbox;
 using TokenWorkers.Posts;
+using TokenWorkers.Runtime;
 using TokenWorkers.Telemetry;
 
 namespace TokenWorkers.Publishing;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Runtime;
-using TokenWorkers.Ports;
 using TokenWorkers.Outbox;
+using TokenWorkers.Ports;
+using TokenWorkers.Runtime;
 using TokenWorkers.Telemetry;
 
 namespace TokenWorkers.Refresh;

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Connections;
 using TokenWorkers.Hosting;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Ports;
-using TokenWorkers.Connections;
 using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Tests.Hosting;

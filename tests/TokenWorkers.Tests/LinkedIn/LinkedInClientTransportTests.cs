@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
-using TokenWorkers.Posts;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Ports;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.TestSupport;

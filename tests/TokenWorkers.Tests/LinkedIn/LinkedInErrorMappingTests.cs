@@ -1,11 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using TokenWorkers.Posts;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Ports;
+using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 
 namespace TokenWorkers.Tests.LinkedIn;

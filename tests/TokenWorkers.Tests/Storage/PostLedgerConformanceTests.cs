@@ -1,7 +1,7 @@
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
-using TokenWorkers.Posts;
 using TokenWorkers.Events;
+using TokenWorkers.Posts;
 using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Storage;

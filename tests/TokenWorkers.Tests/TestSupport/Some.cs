@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
-using TokenWorkers.Events;
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 using TokenWorkers.Storage.Encryption;
 
 namespace TokenWorkers.Tests.TestSupport;

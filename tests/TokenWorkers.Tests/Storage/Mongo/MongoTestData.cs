@@ -1,6 +1,6 @@
 using TokenWorkers.Connections;
-using TokenWorkers.Events;
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 
 namespace TokenWorkers.Tests.Storage.Mongo;
 
