@@ -33,33 +33,7 @@ public static class MessagingRegistration
         services.AddSingleton<IValidateOptions<TransportOptions>, TransportOptionsValidator>();
         var transport = configuration.GetSection(TransportOptions.SectionName).Get<TransportOptions>() ?? new TransportOptions();
 
-        services.AddMassTransit(bus =>
-        {
-            bus.SetKebabCaseEndpointNameFormatter();
-            bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.ConfigureDeadLetter(pipe => pipe.UseFilter(new UnknownMessageTypeFilter())));
-            bus.AddTokenWorkersConsumers();
-            configureBus?.Invoke(bus);
-
-            if (TransportKinds.Is(transport.Kind, TransportKinds.RabbitMq))
-            {
-                var rabbit = transport.RabbitMq;
-                bus.UsingRabbitMq((context, broker) =>
-                {
-                    broker.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, host =>
-                    {
-                        host.Username(rabbit.Username);
-                        host.Password(rabbit.ResolvePassword());
-                    });
-                    broker.PrefetchCount = rabbit.PrefetchCount;
-                    broker.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
-                    broker.ConfigureEndpoints(context);
-                });
-            }
-            else
-            {
-                bus.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
-            }
-        });
+        services.AddMassTransit(bus => bus.AddTokenWorkersBus(transport, configureBus));
         services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {
             // Otherwise the host reports started before the bus is connected, and the first scan publishes into nothing.
@@ -68,5 +42,51 @@ public static class MessagingRegistration
             options.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return services;
+    }
+
+    /// <summary>
+    /// The worker's bus on a registration configurator: conventions, consumers with their definitions, the dead-letter
+    /// filter and the transport. <see cref="AddTokenWorkersMessaging"/> calls it inside <c>AddMassTransit</c>; tests call
+    /// it inside <c>AddMassTransitTestHarness</c>, so what they test is this registration, not a copy of it.
+    /// </summary>
+    /// <param name="configureTransport">Runs on the in-memory transport before its endpoints are configured (tests inject faults there).</param>
+    public static IBusRegistrationConfigurator AddTokenWorkersBus(
+        this IBusRegistrationConfigurator bus,
+        TransportOptions transport,
+        Action<IBusRegistrationConfigurator>? configureBus = null,
+        Action<IBusRegistrationContext, IInMemoryBusFactoryConfigurator>? configureTransport = null)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(transport);
+        bus.SetKebabCaseEndpointNameFormatter();
+        bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.ConfigureDeadLetter(pipe => pipe.UseFilter(new UnknownMessageTypeFilter())));
+        bus.AddTokenWorkersConsumers();
+        configureBus?.Invoke(bus);
+
+        if (TransportKinds.Is(transport.Kind, TransportKinds.RabbitMq))
+        {
+            var rabbit = transport.RabbitMq;
+            bus.UsingRabbitMq((context, broker) =>
+            {
+                broker.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, host =>
+                {
+                    host.Username(rabbit.Username);
+                    host.Password(rabbit.ResolvePassword());
+                });
+                broker.PrefetchCount = rabbit.PrefetchCount;
+                broker.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
+                broker.ConfigureEndpoints(context);
+            });
+        }
+        else
+        {
+            bus.UsingInMemory((context, memory) =>
+            {
+                configureTransport?.Invoke(context, memory);
+                memory.ConfigureEndpoints(context);
+            });
+        }
+
+        return bus;
     }
 }

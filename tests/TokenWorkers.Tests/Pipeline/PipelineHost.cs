@@ -107,18 +107,15 @@ public sealed class PipelineHost : IAsyncDisposable
             .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         services.AddTokenWorkersCore(configuration);
         services.AddHttpClient<LinkedInApiClient>().AddHttpMessageHandler(sp => new RecordingHandler(sp.GetRequiredService<ApiTraffic>()));
-        services.AddMassTransit(bus =>
-        {
-            bus.SetKebabCaseEndpointNameFormatter();
-            bus.AddTokenWorkersConsumers();
-            bus.AddConsumer<EventRecorderConsumer>();
-            bus.UsingInMemory((context, transport) =>
+        // The worker's own bus registration (consumers, definitions, filters), under MassTransit's test harness.
+        services.AddMassTransitTestHarness(bus => bus.AddTokenWorkersBus(
+            new TokenWorkers.Hosting.TransportOptions(),
+            configureBus: extra => extra.AddConsumer<EventRecorderConsumer>(),
+            configureTransport: (context, memory) =>
             {
                 var faults = context.GetRequiredService<PublishFaults>();
-                transport.ConfigurePublish(publish => publish.UseExecute(faults.Check));
-                transport.ConfigureEndpoints(context);
-            });
-        });
+                memory.ConfigurePublish(publish => publish.UseExecute(faults.Check));
+            }));
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var host = new PipelineHost(time, sandbox, provider, dataDirectory, logs);
