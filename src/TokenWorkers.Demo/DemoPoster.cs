@@ -1,5 +1,6 @@
 using MassTransit;
 using TokenWorkers.Contracts;
+using TokenWorkers.Publishing;
 
 namespace TokenWorkers.Demo;
 
@@ -31,9 +32,12 @@ public sealed partial class DemoPoster(IBus bus, IHostApplicationLifetime lifeti
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await started.Task.WaitAsync(stoppingToken);
 
+        // A command is sent to the worker's queue, as another service would (publishing it would reach every
+        // consumer bound to the PublishPost exchange).
+        var endpoint = await bus.GetSendEndpoint(PublishPostConsumer.Queue);
         foreach (var post in Posts)
         {
-            await bus.Publish(post, stoppingToken);
+            await endpoint.Send(post, stoppingToken);
             LogSent(logger, post.PostId, post.ConnectionId);
         }
     }
