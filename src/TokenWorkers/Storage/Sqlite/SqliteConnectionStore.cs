@@ -112,19 +112,8 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
         return changed == 1 ? row.ToConnection(updated.AccessToken, updated.RefreshToken) : null;
     }
 
-    public async Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        var changed = await _database.ExecuteWriteAsync(
-            SqliteSql.ClearPendingEvents,
-            parameters =>
-            {
-                parameters.AddWithValue("@id", id);
-                parameters.AddWithValue("@expected_version", expectedVersion);
-            },
-            cancellationToken);
-        return changed == 1;
-    }
+    public Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
+        _database.TryClearPendingEventsAsync("connections", id, expectedVersion, cancellationToken);
 
     public Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {

@@ -123,22 +123,8 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
         return changed == 1 ? stored : null;
     }
 
-    public async Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        var changed = await _database.ExecuteWriteAsync(
-            """
-            UPDATE posts SET document = json_set(document, '$.pendingEvents', json('[]')), oldest_pending_at = NULL
-            WHERE id = @id AND version = @expected_version
-            """,
-            p =>
-            {
-                p.AddWithValue("@id", id);
-                p.AddWithValue("@expected_version", expectedVersion);
-            },
-            cancellationToken);
-        return changed == 1;
-    }
+    public Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
+        _database.TryClearPendingEventsAsync("posts", id, expectedVersion, cancellationToken);
 
     public Task<IReadOnlyList<PostEntry>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken)
     {

@@ -87,13 +87,6 @@ internal static class SqliteSql
         LIMIT @limit
         """;
 
-    // The outbox removal: one statement, no read of the document; the version stays (see IAggregateStore).
-    public const string ClearPendingEvents = """
-        UPDATE connections
-        SET document = json_set(document, '$.pendingEvents', json('[]')), oldest_pending_at = NULL
-        WHERE id = @id AND version = @expected_version
-        """;
-
     public const string ListFirst = $"SELECT {Columns} FROM connections ORDER BY id LIMIT @limit";
 
     public const string ListAfter = $"SELECT {Columns} FROM connections WHERE id > @after ORDER BY id LIMIT @limit";
