@@ -68,11 +68,28 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
 
     private async Task<T> PublishAsync(T stored, IReadOnlyList<object> notices, CancellationToken cancellationToken)
     {
-        if (stored.PendingEvents.Count == 0 && notices.Count == 0)
+        var result = stored.PendingEvents.Count == 0 ? stored : await PublishPendingAsync(stored, cancellationToken);
+
+        // Notices go out after the outbox is cleared: a notice starts the next writer (a RefreshDue's consumer takes the
+        // lease at once), and a writer that reads the document before the clear would publish its events a second time.
+        try
         {
-            return stored;
+            foreach (var notice in notices)
+            {
+                await SendOneAsync(notice, notice.GetType(), cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A notice is not stored; whatever it announces is repaired by its owner (a RefreshDue by the lapsing claim).
+            OutboxLog.NoticeLost(logger, stored.Id, stored.Version, ex.GetType().Name);
         }
 
+        return result;
+    }
+
+    private async Task<T> PublishPendingAsync(T stored, CancellationToken cancellationToken)
+    {
         try
         {
             foreach (var pending in stored.PendingEvents)
@@ -81,13 +98,7 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
                 await SendOneAsync(message, type, cancellationToken);
             }
 
-            foreach (var notice in notices)
-            {
-                await SendOneAsync(notice, notice.GetType(), cancellationToken);
-            }
-
-            if (stored.PendingEvents.Count > 0 &&
-                await store.TryClearPendingEventsAsync(stored.Id, stored.Version, cancellationToken))
+            if (await store.TryClearPendingEventsAsync(stored.Id, stored.Version, cancellationToken))
             {
                 return stored.WithPendingEvents([]);
             }
@@ -126,6 +137,10 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning,
         Message = "Events of {AggregateId} (version {Version}) were stored but not published ({Error}); the outbox sweep publishes them")]
     public static partial void LeftForSweep(ILogger logger, string aggregateId, long version, string error);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning,
+        Message = "A notice of {AggregateId} (version {Version}) was not published ({Error}); what it announces is dispatched again later")]
+    public static partial void NoticeLost(ILogger logger, string aggregateId, long version, string error);
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Outbox sweep published the pending events of {Count} documents")]
     public static partial void Swept(ILogger logger, int count);

@@ -68,7 +68,8 @@ public sealed class PipelineHost : IAsyncDisposable
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
-    public static async Task<PipelineHost> StartAsync(IDictionary<string, string?>? overrides = null, SandboxSettings? sandboxSettings = null)
+    public static async Task<PipelineHost> StartAsync(
+        IDictionary<string, string?>? overrides = null, SandboxSettings? sandboxSettings = null, Action<IServiceCollection>? configureServices = null)
     {
         var time = new FakeTimeProvider(Start);
         var sandbox = await LinkedInSandbox.StartAsync(sandboxSettings, time);
@@ -105,6 +106,8 @@ public sealed class PipelineHost : IAsyncDisposable
             .AddSingleton<ApiTraffic>()
             .AddSingleton<PublishFaults>()
             .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        // Before the worker's own registrations, which only add what is missing: a test may stand in for one.
+        configureServices?.Invoke(services);
         services.AddTokenWorkersCore(configuration);
         services.AddHttpClient<LinkedInApiClient>().AddHttpMessageHandler(sp => new RecordingHandler(sp.GetRequiredService<ApiTraffic>()));
         // The worker's own bus registration (consumers, definitions, filters), under MassTransit's test harness.
