@@ -48,6 +48,28 @@ public sealed class PublishPostFailureTests
     }
 
     [Fact]
+    public async Task Once_the_quick_retries_are_spent_the_message_completes_and_the_ledger_holds_the_next_dispatch()
+    {
+        await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Publishing:QuickRetryCount"] = "2",
+            ["Publishing:QuickRetryInterval"] = "00:00:00.020",
+        });
+        await host.ConnectAsync("c-down");
+        host.Sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.ServiceUnavailable, count: 10);
+
+        await host.PublishAsync(new PublishPost { PostId = "p-down", ConnectionId = "c-down", Text = "LinkedIn is down" });
+
+        // One first attempt and two quick retries, then no fault and no error queue: the ledger takes over.
+        Assert.Equal(3, host.Sandbox.Control.Requests.Count(r => r.Endpoint == SandboxEndpoint.UgcPosts));
+        Assert.Equal(0, host.Activity.Faults);
+        var entry = await host.PostAsync("p-down");
+        Assert.Equal(PostState.Unknown, entry.State);
+        Assert.Equal(host.Now.AddMinutes(10), entry.NotBefore!.Value, TimeSpan.FromMilliseconds(1));
+        Assert.Empty(host.Events.Posts<PostFailed>("p-down"));
+    }
+
+    [Fact]
     public async Task An_unknown_outcome_is_not_retried_quickly_but_left_to_the_scan()
     {
         await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
