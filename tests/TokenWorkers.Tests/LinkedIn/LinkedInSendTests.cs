@@ -91,7 +91,8 @@ public sealed class LinkedInSendTests : IAsyncLifetime
 
         var reply = await new LinkedInSend(_http, Timeout).SendAsync(request, Cancel);
 
-        Assert.NotNull(Assert.IsType<LinkedInUnanswered>(reply).Cause);
+        // A reset or a body cut short, or on a loaded machine the timeout first: unanswered either way, never "not sent".
+        Assert.IsType<LinkedInUnanswered>(reply);
         Assert.Single(_sandbox.Control.Posts);
         Assert.Equal("drop", Assert.Single(_sandbox.Control.Requests).Fault);
     }
