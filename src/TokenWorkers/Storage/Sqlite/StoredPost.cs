@@ -54,7 +54,8 @@ internal sealed record StoredPost
         Version = version,
         CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
         UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
-        PendingEvents = [.. PendingEvents.Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt)))],
+        // Rows written before posts had an outbox have no pendingEvents, and the generated reader leaves it null.
+        PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt)))],
     };
 }
 

@@ -101,4 +101,17 @@ public class PostLedgerRenderingTests
             """{ "$set" : { "pendingEvents" : [], "oldestPendingAt" : null } }""",
             PostLedgerQueries.ClearPendingEvents.Render(_args));
     }
+
+    [Fact]
+    public void An_entry_stored_before_posts_had_an_outbox_reads_back_with_an_empty_one()
+    {
+        var bson = PostDocument.From(Entry() with { PendingEvents = [] }, 3).ToBsonDocument();
+        bson.Remove("pendingEvents");
+        bson.Remove("oldestPendingAt");
+
+        var back = BsonSerializer.Deserialize<PostDocument>(bson).ToEntry();
+
+        Assert.Empty(back.PendingEvents);
+        Assert.Equal("p-1", back.PostId);
+    }
 }
