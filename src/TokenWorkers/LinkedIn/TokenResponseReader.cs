@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using TokenWorkers.Connections;
@@ -12,6 +13,12 @@ namespace TokenWorkers.LinkedIn;
 /// </summary>
 public static class TokenResponseReader
 {
+    /// <summary>"All access tokens are issued with a 60-day lifespan" (LinkedIn's OAuth documentation).</summary>
+    public static readonly TimeSpan MaxAccessLifetime = TimeSpan.FromDays(60);
+
+    /// <summary>Refresh tokens live 365 days (answers show up to 31,556,951 s, a year and six hours); a day of slack.</summary>
+    public static readonly TimeSpan MaxRefreshLifetime = TimeSpan.FromDays(366);
+
     public static TokenResult Read(HttpStatusCode status, string body, DateTimeOffset requestedAt)
     {
         var code = (int)status;
@@ -33,17 +40,20 @@ public static class TokenResponseReader
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
+            var clamped = new List<string>(2);
             if (root.ValueKind != JsonValueKind.Object ||
                 !TryGetString(root, "access_token", out var accessToken) ||
-                !TryGetSeconds(root, "expires_in", out var expiresIn))
+                !TryGetSeconds(root, "expires_in", MaxAccessLifetime, clamped, out var expiresIn))
             {
                 return null;
             }
 
             SecretToken? refreshToken = TryGetString(root, "refresh_token", out var refresh) ? new SecretToken(refresh) : null;
-            TimeSpan? refreshExpiresIn = TryGetSeconds(root, "refresh_token_expires_in", out var r) ? r : null;
+            TimeSpan? refreshExpiresIn = TryGetSeconds(root, "refresh_token_expires_in", MaxRefreshLifetime, clamped, out var r) ? r : null;
             var scopes = TryGetString(root, "scope", out var scope) ? SplitScopes(scope) : [];
-            return new TokenGranted(new SecretToken(accessToken), expiresIn, refreshToken, refreshExpiresIn, scopes, requestedAt);
+            return new TokenGranted(
+                new SecretToken(accessToken), expiresIn, refreshToken, refreshExpiresIn, scopes, requestedAt,
+                clamped.Count == 0 ? null : string.Join("; ", clamped));
         }
         catch (JsonException)
         {
@@ -70,7 +80,11 @@ public static class TokenResponseReader
         return false;
     }
 
-    private static bool TryGetSeconds(JsonElement root, string name, out TimeSpan value)
+    /// <summary>
+    /// A lifetime in seconds, cut to <paramref name="max"/>: an absurd value in an answer that carries tokens (one that would
+    /// overflow a date) must not make us drop tokens LinkedIn already rotated.
+    /// </summary>
+    private static bool TryGetSeconds(JsonElement root, string name, TimeSpan max, List<string> clamped, out TimeSpan value)
     {
         value = default;
         if (!root.TryGetProperty(name, out var element))
@@ -78,12 +92,13 @@ public static class TokenResponseReader
             return false;
         }
 
-        long seconds;
-        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out var number))
+        double seconds;
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var number))
         {
             seconds = number;
         }
-        else if (element.ValueKind == JsonValueKind.String && long.TryParse(element.GetString(), out var parsed))
+        else if (element.ValueKind == JsonValueKind.String &&
+                 double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
         {
             seconds = parsed;
         }
@@ -92,12 +107,19 @@ public static class TokenResponseReader
             return false;
         }
 
-        if (seconds <= 0)
+        if (double.IsNaN(seconds) || seconds <= 0)
         {
             return false;
         }
 
-        value = TimeSpan.FromSeconds(seconds);
+        if (seconds > max.TotalSeconds)
+        {
+            clamped.Add($"{name} {seconds.ToString("G6", CultureInfo.InvariantCulture)} s, cut to {max.TotalDays:0} days");
+            value = max;
+            return true;
+        }
+
+        value = TimeSpan.FromSeconds(Math.Floor(seconds));
         return true;
     }
 }

@@ -6,14 +6,18 @@ namespace TokenWorkers.Ports;
 /// <summary>What LinkedIn's token endpoint answered, as a value: granted, or failed with a class.</summary>
 public abstract record TokenResult;
 
-/// <summary>LinkedIn issued tokens. Lifetimes are relative to <see cref="RequestedAt"/>, the moment the request left.</summary>
+/// <summary>
+/// LinkedIn issued tokens. Lifetimes are relative to <see cref="RequestedAt"/>, the moment the request left.
+/// <see cref="Clamped"/> names the lifetimes LinkedIn gave beyond their documented maximum, which were cut to it.
+/// </summary>
 public sealed record TokenGranted(
     SecretToken AccessToken,
     TimeSpan ExpiresIn,
     SecretToken? RefreshToken,
     TimeSpan? RefreshTokenExpiresIn,
     IReadOnlyList<string> Scopes,
-    DateTimeOffset RequestedAt) : TokenResult
+    DateTimeOffset RequestedAt,
+    string? Clamped = null) : TokenResult
 {
     /// <summary>Measured from the request's start, so clock drift during the call only makes us refresh earlier.</summary>
     public DateTimeOffset AccessTokenExpiresAt => RequestedAt + ExpiresIn;

@@ -15,6 +15,7 @@ namespace TokenWorkers.Refresh;
 /// </summary>
 public sealed partial class ConnectionRefresher(
     AggregateWriter<Connection> writer,
+    AnswerWriter answers,
     ILinkedInOAuth linkedIn,
     RefreshSchedule schedule,
     WorkerIdentity identity,
@@ -91,22 +92,28 @@ public sealed partial class ConnectionRefresher(
             throw;
         }
 
+        // LinkedIn has answered: from here on the caller's cancellation no longer applies (see AnswerWriter).
         return result switch
         {
-            TokenGranted granted => await CommitAsync(leased, attempt, granted, cancellationToken),
-            TokenFailed { Class: FailureClass.Reauth } failed => await RejectAsync(leased, attempt, failed, cancellationToken),
-            TokenFailed failed => await RecordFailureAsync(leased, attempt, failed, cancellationToken),
+            TokenGranted granted => await CommitAsync(leased, attempt, granted),
+            TokenFailed { Class: FailureClass.Reauth } failed => await RejectAsync(leased, attempt, failed),
+            TokenFailed failed => await RecordFailureAsync(leased, attempt, failed),
             _ => throw new InvalidOperationException($"Unexpected token result {result.GetType().Name}"),
         };
     }
 
-    private async Task<(RefreshOutcome, Connection?)> CommitAsync(
-        Connection leased, RefreshAttemptContext attempt, TokenGranted granted, CancellationToken cancellationToken)
+    private async Task<(RefreshOutcome, Connection?)> CommitAsync(Connection leased, RefreshAttemptContext attempt, TokenGranted granted)
     {
+        if (granted.Clamped is { } clamped)
+        {
+            LogLifetimeClamped(logger, leased.ConnectionId, clamped);
+        }
+
         var grant = granted.ToGrant();
         // Continues from the document the lease wrote: no read unless someone wrote meanwhile.
-        var outcome = await writer.UpdateAsync(
-            leased.ConnectionId, (c, now) => ConnectionTransitions.Refreshed(c, now, attempt, grant, schedule), cancellationToken, leased);
+        var outcome = await answers.WriteAsync(
+            leased, (c, now) => ConnectionTransitions.Refreshed(c, now, attempt, grant, schedule),
+            AnswerFingerprints.Of(attempt.UsedRefreshToken, granted.AccessToken, granted.RefreshToken));
         if (!outcome.Changed)
         {
             LogLeaseLost(logger, leased.ConnectionId);
@@ -119,16 +126,14 @@ public sealed partial class ConnectionRefresher(
         return (RefreshOutcome.Refreshed, stored);
     }
 
-    private async Task<(RefreshOutcome, Connection?)> RejectAsync(
-        Connection leased, RefreshAttemptContext attempt, TokenFailed failed, CancellationToken cancellationToken)
+    private async Task<(RefreshOutcome, Connection?)> RejectAsync(Connection leased, RefreshAttemptContext attempt, TokenFailed failed)
     {
         var lostRace = false;
         var link = reconnectLinks.LinkFor(leased.ConnectionId, leased.TenantId);
-        var outcome = await writer.UpdateAsync(
-            leased.ConnectionId,
+        var outcome = await answers.WriteAsync(
+            leased,
             (c, now) => ConnectionTransitions.Rejected(c, now, attempt, failed.ErrorCode, failed.Description, link, out lostRace),
-            cancellationToken,
-            leased);
+            AnswerFingerprints.Of(attempt.UsedRefreshToken));
         if (lostRace)
         {
             LogLostRace(logger, leased.ConnectionId, failed.ErrorCode);
@@ -139,15 +144,13 @@ public sealed partial class ConnectionRefresher(
         return (RefreshOutcome.ReauthRequired, outcome.Current);
     }
 
-    private async Task<(RefreshOutcome, Connection?)> RecordFailureAsync(
-        Connection leased, RefreshAttemptContext attempt, TokenFailed failed, CancellationToken cancellationToken)
+    private async Task<(RefreshOutcome, Connection?)> RecordFailureAsync(Connection leased, RefreshAttemptContext attempt, TokenFailed failed)
     {
         var failure = new RefreshFailure(failed.Class, failed.ErrorCode, failed.Description);
-        var outcome = await writer.UpdateAsync(
-            leased.ConnectionId,
+        var outcome = await answers.WriteAsync(
+            leased,
             (c, now) => ConnectionTransitions.Failed(c, now, attempt, failure, RetryAt(failed, c.FailureCount + 1, now), schedule),
-            cancellationToken,
-            leased);
+            AnswerFingerprints.Of(attempt.UsedRefreshToken));
 
         var stored = outcome.Current;
         switch (failed.Class)
@@ -192,6 +195,10 @@ public sealed partial class ConnectionRefresher(
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "LinkedIn rejected the application itself while refreshing {ConnectionId} ({ErrorCode}): {Reason}. Check LinkedIn:ClientId and LinkedIn:ClientSecret; members are not asked to log in again")]
     private static partial void LogConfigurationFailure(ILogger logger, string connectionId, string? errorCode, string reason);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning,
+        Message = "LinkedIn's answer for {ConnectionId} gave a lifetime beyond the documented maximum ({Clamped}); stored with the maximum instead")]
+    private static partial void LogLifetimeClamped(ILogger logger, string connectionId, string clamped);
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Lease on {ConnectionId} was lost while LinkedIn answered and newer tokens were stored meanwhile; this attempt's tokens were not stored")]
     private static partial void LogLeaseLost(ILogger logger, string connectionId);

@@ -15,6 +15,7 @@ public static class RefreshRegistration
         services.TryAddSingleton<IReconnectLinks, NoReconnectLinks>();
         services.TryAddSingleton(sp => new RefreshSchedule(sp.GetRequiredService<IOptions<RefreshOptions>>().Value.ToScheduleRules()));
         services.TryAddScoped<ConnectionRefresher>();
+        services.TryAddScoped<AnswerWriter>();
         services.TryAddScoped<RefreshScanner>();
         return services;
     }
