@@ -61,6 +61,8 @@ public static class WorkerRegistration
         services.AddRefresh();
         services.AddPublishing();
         services.AddAdmin(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RefreshOptions>, LeaseCoverageValidator.ForRefresh>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PublishingOptions>, LeaseCoverageValidator>());
         return services;
     }
 }

@@ -29,6 +29,8 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
     private readonly LinkedInPostingOptions _publishing = publishing.Value;
     private readonly LinkedInSend _send = new(http, linkedIn.Value.RequestTimeout);
 
+    public TimeSpan RequestTimeout => _linkedIn.RequestTimeout;
+
     public async Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_linkedIn.ApiBaseUrl, UserInfoPath));

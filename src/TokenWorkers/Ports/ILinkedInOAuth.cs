@@ -27,6 +27,9 @@ public interface ILinkedInOAuth
 /// </summary>
 public interface ILinkedInApi
 {
+    /// <summary>The longest one call may take before it is given up: what a post claim must cover.</summary>
+    TimeSpan RequestTimeout { get; }
+
     Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken);
 
     Task<ApiResult> CreatePostAsync(SecretToken accessToken, string authorUrn, Posts.PostContent content, CancellationToken cancellationToken);

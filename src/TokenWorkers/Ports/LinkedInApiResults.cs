@@ -5,6 +5,12 @@ namespace TokenWorkers.Ports;
 /// <summary>A protocol answer of LinkedIn's REST API (posting, userinfo), as a value; transport faults before sending throw instead.</summary>
 public abstract record ApiResult;
 
+/// <summary>Not called: the post's claim was taken over before the call (another instance settles the post).</summary>
+public sealed record ClaimLost : ApiResult
+{
+    public static ClaimLost Instance { get; } = new();
+}
+
 /// <summary>201: the post exists with <paramref name="Urn"/> (read from <c>x-restli-id</c>).</summary>
 public sealed record PostCreated(string Urn) : ApiResult;
 

@@ -66,6 +66,18 @@ public static class PostTransitions
         });
     }
 
+    /// <summary>
+    /// Extends <paramref name="holder"/>'s claim to <paramref name="claimFor"/> from now, before a call that must not outlive
+    /// it. Null when the claim is no longer theirs: someone took the post over, and this holder must not call LinkedIn.
+    /// </summary>
+    public static Change<PostEntry>? RenewClaim(PostEntry e, DateTimeOffset now, string holder, TimeSpan claimFor)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.State != PostState.Publishing || e.Claim?.Holder != holder
+            ? null
+            : new(e with { Claim = new Lease(holder, now + claimFor), UpdatedAt = now });
+    }
+
     /// <summary>On LinkedIn as <paramref name="urn"/> (created now, or found to be an earlier call's post).</summary>
     public static Change<PostEntry>? Publish(PostEntry e, DateTimeOffset now, string holder, string urn) =>
         Finish(e, now, holder, PostState.Published, urn, null);

@@ -5,6 +5,7 @@ using TokenWorkers.Events;
 using TokenWorkers.Outbox;
 using TokenWorkers.Ports;
 using TokenWorkers.Posts;
+using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Publishing;
 
@@ -20,9 +21,11 @@ public sealed partial class PostAttempt(
     ILinkedInApi linkedIn,
     TimeProvider time,
     IOptions<PublishingOptions> options,
+    IOptions<RefreshOptions> refresh,
     ILogger<PostAttempt> logger)
 {
     private readonly PublishingOptions _options = options.Value;
+    private readonly TimeSpan _claimMustCover = LeaseRules.Needed(linkedIn.RequestTimeout, refresh.Value.ClockSkewTolerance);
 
     public async Task<PublishOutcome> RunAsync(PostEntry claimed, string holder, bool uncertain, CancellationToken cancellationToken)
     {
@@ -57,8 +60,10 @@ public sealed partial class PostAttempt(
                     cancellationToken)).Current ?? connection;
             }
 
-            (result, connection) = await tokens.CallAsync(
-                connection, token => linkedIn.CreatePostAsync(token, author, claimed.Content, cancellationToken), cancellationToken);
+            (result, connection) = await tokens.CallAsync(connection, async token =>
+                await HoldClaimAsync(claimed, holder, cancellationToken)
+                    ? await linkedIn.CreatePostAsync(token, author, claimed.Content, cancellationToken)
+                    : ClaimLost.Instance, cancellationToken);
         }
         catch (LinkedInTransportException ex)
         {
@@ -82,6 +87,9 @@ public sealed partial class PostAttempt(
         var now = time.GetUtcNow();
         switch (result)
         {
+            case ClaimLost:
+                LogClaimLost(logger, claimed.PostId);
+                return PublishOutcome.NothingToDo;
             case PostCreated created:
                 return await FinishAsync(claimed, (e, at) => PostTransitions.Publish(e, at, holder, created.Urn), PublishOutcome.Published, cancellationToken);
             case PostDuplicate duplicate when uncertain:
@@ -113,6 +121,20 @@ public sealed partial class PostAttempt(
             default:
                 throw new InvalidOperationException($"Unexpected LinkedIn result {result.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// Makes sure the claim outlives the post call about to be made (an inline refresh or a 401 may have used much of it),
+    /// renewing it when less than a call's worth is left; false when someone else holds the post now.
+    /// </summary>
+    private async Task<bool> HoldClaimAsync(PostEntry claimed, string holder, CancellationToken cancellationToken)
+    {
+        // Starts from the claimed entry without reading: while our claim is live nobody else can have taken the post.
+        var held = await posts.UpdateAsync(claimed.PostId, (e, now) =>
+            e.Claim is { } claim && claim.Holder == holder && e.State == PostState.Publishing && claim.Until - now >= _claimMustCover
+                ? null
+                : PostTransitions.RenewClaim(e, now, holder, _options.ClaimDuration), cancellationToken, claimed);
+        return held.Current is { State: PostState.Publishing, Claim: { } current } && current.Holder == holder;
     }
 
     private async Task<PublishOutcome> FinishAsync(

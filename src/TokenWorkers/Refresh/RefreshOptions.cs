@@ -28,9 +28,19 @@ public sealed class RefreshOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan RefreshJitter { get; set; } = TimeSpan.FromHours(12);
 
-    /// <summary>How long a worker may hold a connection while it talks to LinkedIn. Longer than any HTTP timeout.</summary>
+    /// <summary>
+    /// How long a worker may hold a connection while it talks to LinkedIn. Start-up refuses one shorter than
+    /// <c>LinkedIn:RequestTimeout</c> plus the time to store the answer plus <see cref="ClockSkewTolerance"/>.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The most the clocks of two instances may differ. A lease written by one instance's clock is judged by another's, so
+    /// every lease and post claim covers its call plus this much. NTP keeps servers within milliseconds; the default is generous.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ClockSkewTolerance { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A claimed connection whose RefreshDue was lost (a crash) is dispatched again after this long.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]

@@ -92,4 +92,63 @@ public class ConfigurationValidationTests
         Assert.DoesNotContain("SENTINEL-SECRET-456", text, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_lease_or_claim_shorter_than_the_call_it_covers_stops_start_up_naming_both_settings()
+    {
+        var (exitCode, text) = await StartAsync(new Dictionary<string, string?>
+        {
+            ["LinkedIn:ClientId"] = "tw-client",
+            ["LinkedIn:ClientSecret"] = "SENTINEL-SECRET-789",
+            ["LinkedIn:RequestTimeout"] = "00:05:00",
+            ["Refresh:LeaseDuration"] = "00:02:00",
+            ["Publishing:ClaimDuration"] = "00:02:00",
+            ["Encryption:ActiveKeyId"] = "k1",
+            ["Encryption:Keys:k1"] = Convert.ToBase64String(new byte[32]),
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Refresh:LeaseDuration (00:02:00) must be at least 00:05:35", text, StringComparison.Ordinal);
+        Assert.Contains("Publishing:ClaimDuration (00:02:00) must be at least 00:05:35", text, StringComparison.Ordinal);
+        Assert.Contains("LinkedIn:RequestTimeout", text, StringComparison.Ordinal);
+        Assert.Contains("Refresh:ClockSkewTolerance", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SENTINEL-SECRET-789", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_default_lease_and_claim_cover_the_default_request_timeout()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LinkedIn:ClientId"] = "tw-client",
+            ["LinkedIn:ClientSecret"] = "x",
+            ["Encryption:ActiveKeyId"] = "k1",
+            ["Encryption:Keys:k1"] = Convert.ToBase64String(new byte[32]),
+        }).Build();
+        using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging()
+            .AddTokenWorkersCore(configuration).BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromMinutes(2), provider.GetRequiredService<IOptions<RefreshOptions>>().Value.LeaseDuration);
+        Assert.Equal(TimeSpan.FromMinutes(2), provider.GetRequiredService<IOptions<TokenWorkers.Publishing.PublishingOptions>>().Value.ClaimDuration);
+    }
+
+    private static async Task<(int ExitCode, string Errors)> StartAsync(Dictionary<string, string?> settings)
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(
+            new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddTokenWorkers();
+        await using var app = builder.Build();
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return (await app.RunTokenWorkersAsync(), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
 }

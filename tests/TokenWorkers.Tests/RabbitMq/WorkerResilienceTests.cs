@@ -21,8 +21,12 @@ public sealed class WorkerResilienceTests
 
     private static readonly Dictionary<string, string?> FastRecovery = new()
     {
-        ["Refresh:LeaseDuration"] = "00:00:05",
-        ["Refresh:ClaimTimeout"] = "00:00:10",
+        // One machine, one clock: no skew to tolerate, so the shortest lease start-up accepts is the request timeout plus 5 s.
+        ["Refresh:ClockSkewTolerance"] = "00:00:00",
+        ["LinkedIn:RequestTimeout"] = "00:00:03",
+        ["Publishing:ClaimDuration"] = "00:00:10",
+        ["Refresh:LeaseDuration"] = "00:00:08",
+        ["Refresh:ClaimTimeout"] = "00:00:12",
         ["Refresh:RetryBaseDelay"] = "00:00:01",
         ["Refresh:RetryMaxDelay"] = "00:00:05",
         ["Transport:RabbitMq:PrefetchCount"] = InFlightPerInstance.ToString(CultureInfo.InvariantCulture),
