@@ -11,4 +11,10 @@ public enum ReauthReason
 
     /// <summary>The application has no programmatic refresh, so the access token cannot be renewed without the member.</summary>
     NoRefreshToken = 3,
+
+    /// <summary>
+    /// LinkedIn refused the access token (401) and refreshing could not cure it: the connection has no usable refresh token,
+    /// or a freshly refreshed token was refused too. Typically the member revoked the application.
+    /// </summary>
+    AccessTokenRejected = 4,
 }

@@ -85,7 +85,7 @@ internal static class ControlEndpoints
             var endpoint = Endpoint(Required(body.Endpoint, "endpoint"));
             if (!SandboxFault.TryParse(body.Fault, TimeSpan.FromMilliseconds(body.DelayMs ?? 0), out var fault))
             {
-                throw new ArgumentException("fault must be one of 500, 503, 429, delay, drop.");
+                throw new ArgumentException("fault must be one of 500, 503, 429, delay, drop, 504-after.");
             }
 
             var count = body.Count ?? 1;

@@ -17,6 +17,9 @@ public enum SandboxFaultKind
 
     /// <summary>Process the call (the post is created, the token issued), then abort the connection instead of answering.</summary>
     DropAfterProcessing,
+
+    /// <summary>Process the call, then answer 504 as a gateway does when the backend finished after the gateway gave up.</summary>
+    GatewayTimeoutAfterProcessing,
 }
 
 /// <summary>A fault to apply to a call; build one with the static members.</summary>
@@ -32,6 +35,8 @@ public sealed record SandboxFault(SandboxFaultKind Kind, TimeSpan Duration = def
 
     public static SandboxFault DropAfterProcessing { get; } = new(SandboxFaultKind.DropAfterProcessing);
 
+    public static SandboxFault GatewayTimeoutAfterProcessing { get; } = new(SandboxFaultKind.GatewayTimeoutAfterProcessing);
+
     /// <summary>A real delay (never the sandbox clock, which a test may have frozen).</summary>
     public static SandboxFault Delay(TimeSpan duration)
     {
@@ -39,7 +44,7 @@ public sealed record SandboxFault(SandboxFaultKind Kind, TimeSpan Duration = def
         return new(SandboxFaultKind.Delay, duration);
     }
 
-    /// <summary>The short name used in the record and on the control surface: 500, 503, 429, delay, drop.</summary>
+    /// <summary>The short name used in the record and on the control surface: 500, 503, 429, delay, drop, 504-after.</summary>
     public string Name => Kind switch
     {
         SandboxFaultKind.InternalServerError => "500",
@@ -47,10 +52,11 @@ public sealed record SandboxFault(SandboxFaultKind Kind, TimeSpan Duration = def
         SandboxFaultKind.TooManyRequests => "429",
         SandboxFaultKind.Delay => "delay",
         SandboxFaultKind.DropAfterProcessing => "drop",
+        SandboxFaultKind.GatewayTimeoutAfterProcessing => "504-after",
         _ => Kind.ToString(),
     };
 
-    /// <summary>Parses the control surface's names (500, 503, 429, delay, drop).</summary>
+    /// <summary>Parses the control surface's names (500, 503, 429, delay, drop, 504-after).</summary>
     public static bool TryParse(string? name, TimeSpan delay, out SandboxFault? fault)
     {
         fault = name?.Trim().ToUpperInvariant() switch
@@ -60,6 +66,7 @@ public sealed record SandboxFault(SandboxFaultKind Kind, TimeSpan Duration = def
             "429" or "TOOMANYREQUESTS" => TooManyRequests,
             "DELAY" => Delay(delay),
             "DROP" or "DROPAFTERPROCESSING" => DropAfterProcessing,
+            "504-AFTER" or "GATEWAYTIMEOUTAFTERPROCESSING" => GatewayTimeoutAfterProcessing,
             _ => null,
         };
         return fault is not null;

@@ -15,7 +15,7 @@ namespace TokenWorkers.Sandbox;
 /// <param name="IssuedTokenFingerprint">Fingerprint of the access token the call issued, if any.</param>
 /// <param name="Status">The HTTP status the sandbox answered (or would have, for a dropped connection).</param>
 /// <param name="Outcome"><c>ok</c>, LinkedIn's error code (e.g. <c>invalid_request</c>, <c>EXPIRED_ACCESS_TOKEN</c>, <c>DUPLICATE_POST</c>) or <c>fault</c>.</param>
-/// <param name="Fault">The injected fault applied to the call (500, 503, 429, delay, drop), if any.</param>
+/// <param name="Fault">The injected fault applied to the call (500, 503, 429, delay, drop, 504-after), if any.</param>
 /// <param name="PostUrn">The URN of a post the call created.</param>
 public sealed record SandboxRequest(
     long Sequence,

@@ -43,6 +43,11 @@ internal sealed class CallPipeline(
             _ => null,
         };
         result ??= await RunAsync(endpoint, handler, http, call);
+        if (fault?.Kind == SandboxFaultKind.GatewayTimeoutAfterProcessing)
+        {
+            // The work is done (the post exists); the caller only learns that the gateway gave up.
+            result = FaultResponse(endpoint, fault.Kind, call);
+        }
 
         // Recorded before answering: once a client holds a response, the record already shows the call.
         var status = StatusOf(result);
@@ -119,6 +124,7 @@ internal sealed class CallPipeline(
         {
             SandboxFaultKind.ServiceUnavailable => (503, "temporarily_unavailable", "Service Unavailable"),
             SandboxFaultKind.TooManyRequests => (429, "too_many_requests", "Resource level throttle limit for calls to this resource is reached."),
+            SandboxFaultKind.GatewayTimeoutAfterProcessing => (504, "temporarily_unavailable", "Gateway Timeout"),
             _ => (500, "server_error", "Internal Server Error"),
         };
         call.Outcome = "fault";

@@ -80,6 +80,7 @@ public static class AdminEndpoints
         admin.MapPost("/connections/{connectionId}/refresh", RefreshAsync);
         admin.MapPost("/connections/{connectionId}/disconnect", DisconnectAsync);
         admin.MapPost("/connections/{connectionId}/posts", SendPostAsync);
+        admin.MapPostAdmin();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using TokenWorkers.Contracts;
 using TokenWorkers.Events;
 
 namespace TokenWorkers.Connections;
@@ -68,6 +69,32 @@ public static partial class ConnectionTransitions
         return new(
             disconnected.WithAttempt(new RefreshAttempt(now, AttemptTrigger.Disconnect, AttemptOutcome.Disconnected, null, version)),
             ConnectionEvents.Disconnected(c, version, now, reason, reconnectLink));
+    }
+
+    /// <summary>
+    /// LinkedIn answered 401 to <paramref name="refused"/> and the refresh path could not replace it: the member must log in
+    /// again. Null when the connection is no longer active or already holds another token (someone refreshed or reconnected
+    /// meanwhile, and that token deserves its own try).
+    /// </summary>
+    public static Change<Connection>? AccessRejected(Connection c, DateTimeOffset now, SecretToken refused, string? errorCode, Uri? reconnectLink)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(refused);
+        if (c.Status != ConnectionStatus.Active || !refused.Equals(c.AccessToken))
+        {
+            return null;
+        }
+
+        var version = c.Version + 1;
+        var dead = c with
+        {
+            Status = ConnectionStatus.ReauthRequired,
+            NextRefreshAt = null,
+            FailureCount = c.FailureCount + 1,
+            LastFailure = new ConnectionFailure(FailureClass.Reauth, errorCode, "LinkedIn refused the access token and refreshing could not replace it.", now),
+            ProblemSince = c.ProblemSince ?? now,
+        };
+        return new(dead, ConnectionEvents.ReauthRequired(c, version, now, ReauthReason.AccessTokenRejected, errorCode, reconnectLink));
     }
 
     /// <summary>Records the author learnt from LinkedIn, once; null when it is already known.</summary>

@@ -16,7 +16,7 @@ namespace TokenWorkers.LinkedIn;
 /// LinkedIn's REST API as the member: <c>GET /v2/userinfo</c> for the author URN and post creation
 /// (<c>POST /v2/ugcPosts</c>, or <c>POST /rest/posts</c> with a pinned <c>LinkedIn-Version</c>).
 /// Protocol answers come back as <see cref="ApiResult"/> values; a transport fault before the request was
-/// sent throws <see cref="LinkedInTransportException"/>; a fault after it was sent is <see cref="PostOutcomeUnknown"/>.
+/// sent throws <see cref="LinkedInTransportException"/>; a fault after it was sent is <see cref="PostAnswerLost"/>.
 /// Error answers are read by <see cref="LinkedInErrorReader"/>.
 /// </summary>
 public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedInOptions> linkedIn, IOptions<LinkedInPostingOptions> publishing, TimeProvider time) : ILinkedInApi
@@ -61,7 +61,7 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
 
         if (await SendAsync(request, accessToken, "posting", cancellationToken) is not (var status, var headers, var text))
         {
-            return new PostOutcomeUnknown($"LinkedIn's posting endpoint did not answer within {_linkedIn.RequestTimeout.TotalSeconds:0.#} s after the post was sent");
+            return new PostAnswerLost($"LinkedIn's posting endpoint did not answer within {_linkedIn.RequestTimeout.TotalSeconds:0.#} s after the post was sent");
         }
 
         if (status == HttpStatusCode.Created)
@@ -76,6 +76,12 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
         if ((int)status == 422 && LinkedInErrorReader.DuplicateOf(text) is { } earlier)
         {
             return new PostDuplicate(earlier);
+        }
+
+        if ((int)status >= 500)
+        {
+            // A gateway's 502/504 (or a 500/503) may come after the backend created the post: as uncertain as no answer.
+            return new PostAnswerLost($"LinkedIn's posting endpoint answered {(int)status} after the post was sent; it may have been created");
         }
 
         return LinkedInErrorReader.ApiFailure(status, text, time.GetUtcNow());

@@ -23,7 +23,7 @@ public interface ILinkedInOAuth
 
 /// <summary>
 /// LinkedIn's REST API as the member: who signed in, and creating a post. Protocol answers are <see cref="ApiResult"/>
-/// values; a fault before the request was sent throws; a fault after it was sent is <see cref="PostOutcomeUnknown"/>.
+/// values; a fault before the request was sent throws; a fault after it was sent is <see cref="PostAnswerLost"/>.
 /// </summary>
 public interface ILinkedInApi
 {

@@ -28,4 +28,4 @@ public sealed record MemberFound(string MemberUrn) : ApiResult;
 public sealed record ApiRejected(FailureClass Class, int Status, string? Code, string Message, DateTimeOffset? RetryAt = null) : ApiResult;
 
 /// <summary>The request was sent and no answer came back (timeout, connection dropped): LinkedIn may or may not have acted.</summary>
-public sealed record PostOutcomeUnknown(string Reason) : ApiResult;
+public sealed record PostAnswerLost(string Reason) : ApiResult;

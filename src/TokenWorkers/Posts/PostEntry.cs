@@ -38,6 +38,15 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// <summary>Who is calling LinkedIn for this post right now (state <see cref="PostState.Publishing"/>), and until when.</summary>
     public Lease? Claim { get; init; }
 
+    /// <summary>When the current (or last) call's claim was taken: when that call was sent, give or take the token's refresh.</summary>
+    public DateTimeOffset? AttemptStartedAt { get; init; }
+
+    /// <summary>
+    /// When the first call whose answer was lost was sent. A settling resend is only safe within LinkedIn's duplicate
+    /// window measured from then (see <c>Publishing:SettleWithin</c>); null while every call's outcome is known.
+    /// </summary>
+    public DateTimeOffset? UncertainSince { get; init; }
+
     /// <summary>The connection's version when the post began waiting for re-authorization; a newer active version resumes it.</summary>
     public long? AwaitingConnectionVersion { get; init; }
 
@@ -51,7 +60,8 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// <summary>The outbox: the outcome events decided with a state change, published after the write and then removed.</summary>
     public IReadOnlyList<PendingEvent> PendingEvents { get; init; } = [];
 
-    public bool IsFinished => State is PostState.Published or PostState.Failed;
+    /// <summary>No automatic step is left: published, failed, or an outcome only an operator can resolve.</summary>
+    public bool IsFinished => State is PostState.Published or PostState.Failed or PostState.OutcomeUnknown;
 
     string IVersionedAggregate<PostEntry>.Id => PostId;
 
@@ -89,4 +99,10 @@ public enum PostState
 
     /// <summary>Refused (invalid, permission). Final.</summary>
     Failed = 6,
+
+    /// <summary>
+    /// A call's answer was lost and it could not be settled within the safe window: LinkedIn may or may not have posted it.
+    /// Nothing more happens by itself; an operator resolves it through the admin API.
+    /// </summary>
+    OutcomeUnknown = 7,
 }

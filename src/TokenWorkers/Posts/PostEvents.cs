@@ -34,6 +34,17 @@ public static class PostEvents
         CanResend = entry.LastError?.Class is FailureClass.Permission,
     };
 
+    public static PostOutcomeUnknown OutcomeUnknown(PostEntry entry) => new()
+    {
+        EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostOutcomeUnknown)),
+        PostId = entry.PostId,
+        ConnectionId = entry.ConnectionId,
+        Version = entry.Version,
+        OccurredAt = entry.UpdatedAt,
+        FirstUncertainAt = entry.UncertainSince ?? entry.UpdatedAt,
+        Reason = entry.LastError?.Message ?? "The outcome of a call to LinkedIn is unknown.",
+    };
+
     /// <summary>The command again, from the ledger's snapshot, for the resumption scan.</summary>
     public static PublishPost Command(PostEntry entry) => new()
     {

@@ -39,15 +39,18 @@ public static class PostTransitions
 
     /// <summary>
     /// Claims the post for one call to LinkedIn. Null when it is finished, claimed by a live holder, or waiting for a
-    /// re-authorization that has not happened (<paramref name="connection"/> not active at a newer version).
+    /// re-authorization that has not happened (<paramref name="connection"/> not active at a newer version). A post whose
+    /// first unanswered call is older than <paramref name="settleWithin"/> is not claimed but stopped as
+    /// <see cref="PostState.OutcomeUnknown"/>: a settling resend that late could post it twice.
     /// </summary>
     public static Change<PostEntry>? Claim(
-        PostEntry e, DateTimeOffset now, string holder, TimeSpan claimFor, TimeSpan redispatchAfter, Connection? connection)
+        PostEntry e, DateTimeOffset now, string holder, TimeSpan claimFor, TimeSpan redispatchAfter, Connection? connection,
+        TimeSpan settleWithin)
     {
         ArgumentNullException.ThrowIfNull(e);
         switch (e.State)
         {
-            case PostState.Published or PostState.Failed:
+            case PostState.Published or PostState.Failed or PostState.OutcomeUnknown:
                 return null;
             case PostState.Publishing when e.Claim is { } claim && claim.Until > now:
                 return null;
@@ -55,11 +58,20 @@ public static class PostTransitions
                 return null;
         }
 
+        // A claim that lapsed while publishing: its holder died or hung mid-call, so that call's answer is lost.
+        var uncertainSince = e.State == PostState.Publishing ? e.UncertainSince ?? e.AttemptStartedAt ?? e.UpdatedAt : e.UncertainSince;
+        if (uncertainSince is { } since && now - since > settleWithin)
+        {
+            return StopUnresolved(e with { UncertainSince = since }, now, settleWithin);
+        }
+
         return new(e with
         {
             State = PostState.Publishing,
             Claim = new Lease(holder, now + claimFor),
             Attempts = e.Attempts + 1,
+            AttemptStartedAt = now,
+            UncertainSince = uncertainSince,
             AwaitingConnectionVersion = null,
             NotBefore = now + redispatchAfter,
             UpdatedAt = now,
@@ -105,9 +117,11 @@ public static class PostTransitions
 
     /// <summary>
     /// Gives the claim back for a later attempt at <paramref name="notBefore"/>: Unknown when any call may have reached
-    /// LinkedIn (<paramref name="uncertain"/>), Received otherwise.
+    /// LinkedIn (<paramref name="uncertain"/>), Received otherwise. <paramref name="answerLost"/> says this call was sent
+    /// and its answer lost, which starts the settle window if no earlier call did.
     /// </summary>
-    public static Change<PostEntry>? Release(PostEntry e, DateTimeOffset now, string holder, bool uncertain, PostError? error, DateTimeOffset notBefore)
+    public static Change<PostEntry>? Release(
+        PostEntry e, DateTimeOffset now, string holder, bool uncertain, PostError? error, DateTimeOffset notBefore, bool answerLost = false)
     {
         ArgumentNullException.ThrowIfNull(e);
         return e.Claim?.Holder != holder
@@ -118,6 +132,7 @@ public static class PostTransitions
                 Claim = null,
                 LastError = error ?? e.LastError,
                 NotBefore = notBefore,
+                UncertainSince = answerLost ? e.UncertainSince ?? e.AttemptStartedAt ?? now : e.UncertainSince,
                 UpdatedAt = now,
             });
     }
@@ -148,8 +163,25 @@ public static class PostTransitions
         {
             PostState.Published => PostEvents.Published(e),
             PostState.Failed => PostEvents.Failed(e),
+            PostState.OutcomeUnknown => PostEvents.OutcomeUnknown(e),
             _ => null,
         };
+    }
+
+    private static Change<PostEntry> StopUnresolved(PostEntry e, DateTimeOffset now, TimeSpan settleWithin)
+    {
+        var reason = $"A call to create this post was sent at {e.UncertainSince:u} and its answer was lost; it was not settled within " +
+                     $"{settleWithin:c}, and sending it again now could post it twice (LinkedIn's duplicate check has an undocumented window). " +
+                     "Check the member's profile and resolve it through the admin API.";
+        var stopped = e with
+        {
+            State = PostState.OutcomeUnknown,
+            Claim = null,
+            NotBefore = null,
+            LastError = new PostError(FailureClass.Transient, reason, now),
+            UpdatedAt = now,
+        };
+        return new(stopped, PostEvents.OutcomeUnknown(stopped with { Version = e.Version + 1 }));
     }
 
     private static Change<PostEntry>? Finish(PostEntry e, DateTimeOffset now, string holder, PostState state, string? urn, PostError? error)

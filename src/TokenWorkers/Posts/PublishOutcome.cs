@@ -14,4 +14,7 @@ public enum PublishOutcome
 
     /// <summary>Another holder is on it, or it is waiting and nothing changed.</summary>
     NothingToDo,
+
+    /// <summary>An answer was lost and the post could not be settled in time: stopped for an operator (PostOutcomeUnknown).</summary>
+    Unresolved,
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.LinkedIn;
+using TokenWorkers.Outbox;
 using TokenWorkers.Ports;
 using TokenWorkers.Refresh;
 
@@ -15,6 +16,8 @@ namespace TokenWorkers.Publishing;
 public sealed partial class AccessTokenProvider(
     IConnectionStore store,
     ConnectionRefresher refresher,
+    AggregateWriter<Connection> connections,
+    IReconnectLinks reconnectLinks,
     TimeProvider time,
     IOptions<PublishingOptions> options,
     ILogger<AccessTokenProvider> logger)
@@ -56,13 +59,35 @@ public sealed partial class AccessTokenProvider(
         var (outcome, _) = await refresher.RefreshBeforeUseAsync(connection.ConnectionId, (c, _) => Equals(c.AccessToken, used), cancellationToken);
         LogRefreshAfterUnauthorized(logger, connection.ConnectionId, unauthorized.Status, unauthorized.Code, outcome);
         var after = await AfterRefreshAsync(connection.ConnectionId, outcome, cancellationToken);
-        if (after is not { Status: ConnectionStatus.Active, AccessToken: { } token } || Equals(token, used))
+        if (after is not { Status: ConnectionStatus.Active, AccessToken: { } token })
         {
-            // Re-authorization needed, or the refresh failed transiently: the caller decides from the connection.
+            // Re-authorization needed already (the refresh was rejected, or someone else found out): the caller parks.
             return (result, after ?? connection);
         }
 
-        return (await call(token), after);
+        if (Equals(token, used))
+        {
+            // Not replaced. Without a usable refresh token nothing will ever replace it: the member must log in again.
+            // Otherwise the refresh failed transiently (or is rate limited) and the caller retries later.
+            return outcome == RefreshOutcome.NotDue && !RefreshSchedule.CanExtend(after, time.GetUtcNow())
+                ? (result, await RejectAsync(after, used, unauthorized, cancellationToken))
+                : (result, after);
+        }
+
+        var again = await call(token);
+        return again is ApiRejected { Class: FailureClass.Reauth } refusedAgain
+            ? (again, await RejectAsync(after, token, refusedAgain, cancellationToken))
+            : (again, after);
+    }
+
+    /// <summary>LinkedIn refuses <paramref name="refused"/> and refreshing cannot cure it: ReauthRequired, once.</summary>
+    private async Task<Connection> RejectAsync(Connection connection, SecretToken refused, ApiRejected answer, CancellationToken cancellationToken)
+    {
+        var link = reconnectLinks.LinkFor(connection.ConnectionId, connection.TenantId);
+        var written = await connections.UpdateAsync(
+            connection.ConnectionId, (c, now) => ConnectionTransitions.AccessRejected(c, now, refused, answer.Code, link), cancellationToken);
+        LogAccessRejected(logger, connection.ConnectionId, answer.Status, answer.Code, written.Changed);
+        return written.Current ?? connection;
     }
 
     private async Task<Connection?> AfterRefreshAsync(string connectionId, RefreshOutcome outcome, CancellationToken cancellationToken)
@@ -94,6 +119,10 @@ public sealed partial class AccessTokenProvider(
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Inline refresh of {ConnectionId} before posting (its access token expires within the margin): {Outcome}")]
     private static partial void LogInlineRefresh(ILogger logger, string connectionId, RefreshOutcome outcome);
+
+    [LoggerMessage(EventId = 510, Level = LogLevel.Warning,
+        Message = "LinkedIn answered {Status} {ErrorCode} to the access token of {ConnectionId} and refreshing cannot replace it: the member must log in again (recorded now: {Recorded})")]
+    private static partial void LogAccessRejected(ILogger logger, string connectionId, int status, string? errorCode, bool recorded);
 
     [LoggerMessage(EventId = 509, Level = LogLevel.Information, Message = "Inline refresh of {ConnectionId} after LinkedIn answered {Status} {ErrorCode} to a posting call: {Outcome}")]
     private static partial void LogRefreshAfterUnauthorized(ILogger logger, string connectionId, int status, string? errorCode, RefreshOutcome outcome);

@@ -74,7 +74,8 @@ public sealed partial class PostAttempt(
         }
         catch (OperationCanceledException)
         {
-            await ReleaseAsync(claimed, holder, uncertain: true, null, null, CancellationToken.None);
+            // The post call may have been in flight: its answer is lost.
+            await ReleaseAsync(claimed, holder, uncertain: true, null, null, CancellationToken.None, answerLost: true);
             throw;
         }
 
@@ -107,8 +108,8 @@ public sealed partial class PostAttempt(
                 await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.RateLimited, limited.Message, now), limited.RetryAt, cancellationToken);
                 LogRateLimited(logger, claimed.PostId, limited.RetryAt);
                 return PublishOutcome.Waiting;
-            case PostOutcomeUnknown unknown:
-                await ReleaseAsync(claimed, holder, uncertain: true, new PostError(FailureClass.Transient, unknown.Reason, now), null, cancellationToken);
+            case PostAnswerLost unknown:
+                await ReleaseAsync(claimed, holder, uncertain: true, new PostError(FailureClass.Transient, unknown.Reason, now), null, cancellationToken, answerLost: true);
                 LogUnknown(logger, claimed.PostId, unknown.Reason);
 
                 // No quick retry: LinkedIn may still be processing the first call, and the duplicate check that makes
@@ -159,14 +160,15 @@ public sealed partial class PostAttempt(
 
     /// <summary>Gives the claim back for the scan to dispatch at <paramref name="notBefore"/> (default: after RedispatchAfter).</summary>
     private async Task ReleaseAsync(
-        PostEntry claimed, string holder, bool uncertain, PostError? error, DateTimeOffset? notBefore, CancellationToken cancellationToken)
+        PostEntry claimed, string holder, bool uncertain, PostError? error, DateTimeOffset? notBefore, CancellationToken cancellationToken,
+        bool answerLost = false)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
             await posts.UpdateAsync(claimed.PostId, (e, now) =>
-                PostTransitions.Release(e, now, holder, uncertain, error, notBefore ?? now + _options.RedispatchAfter), bounded.Token, claimed);
+                PostTransitions.Release(e, now, holder, uncertain, error, notBefore ?? now + _options.RedispatchAfter, answerLost), bounded.Token, claimed);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ConcurrencyException)
         {

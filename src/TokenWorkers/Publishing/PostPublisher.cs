@@ -37,7 +37,7 @@ public sealed partial class PostPublisher(
                 await AnnounceAgainAsync(entry, cancellationToken);
             }
 
-            return entry.State == PostState.Published ? PublishOutcome.Published : PublishOutcome.Failed;
+            return Finished(entry);
         }
 
         var connection = await store.FindAsync(entry.ConnectionId, cancellationToken);
@@ -46,7 +46,7 @@ public sealed partial class PostPublisher(
         var claimed = await writer.UpdateAsync(entry.PostId, (e, now) =>
         {
             uncertain = PostTransitions.MayHaveReachedLinkedIn(e);
-            return PostTransitions.Claim(e, now, holder, _options.ClaimDuration, _options.RedispatchAfter, connection);
+            return PostTransitions.Claim(e, now, holder, _options.ClaimDuration, _options.RedispatchAfter, connection, _options.SettleWithin);
         }, cancellationToken, entry);
 
         if (!claimed.Changed)
@@ -58,6 +58,13 @@ public sealed partial class PostPublisher(
 
             LogNotClaimed(logger, entry.PostId, claimed.Current.State);
             return PublishOutcome.NothingToDo;
+        }
+
+        if (claimed.Current!.State == PostState.OutcomeUnknown)
+        {
+            LogUnresolved(logger, entry.PostId, claimed.Current.UncertainSince);
+            metrics.PostAttempted(PublishOutcome.Unresolved);
+            return PublishOutcome.Unresolved;
         }
 
         var outcome = await attempt.RunAsync(claimed.Current!, holder, uncertain, cancellationToken);
@@ -100,11 +107,22 @@ public sealed partial class PostPublisher(
         return (written.Current!, written.Changed);
     }
 
+    private static PublishOutcome Finished(PostEntry entry) => entry.State switch
+    {
+        PostState.Published => PublishOutcome.Published,
+        PostState.OutcomeUnknown => PublishOutcome.Unresolved,
+        _ => PublishOutcome.Failed,
+    };
+
     private Task AnnounceAgainAsync(PostEntry entry, CancellationToken cancellationToken) =>
         PostTransitions.Outcome(entry) is { } outcome ? writer.AnnounceAgainAsync(outcome, cancellationToken) : Task.CompletedTask;
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Post {PostId} for connection {ConnectionId} refused before any call to LinkedIn: {Reason}")]
     private static partial void LogInvalid(ILogger logger, string postId, string? connectionId, string reason);
+
+    [LoggerMessage(EventId = 511, Level = LogLevel.Error,
+        Message = "Post {PostId} stopped with an unknown outcome: a call sent at {FirstUncertainAt:o} got no answer and it was not settled in time; an operator must resolve it")]
+    private static partial void LogUnresolved(ILogger logger, string postId, DateTimeOffset? firstUncertainAt);
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "Post {PostId} not claimed: it is {State}")]
     private static partial void LogNotClaimed(ILogger logger, string postId, PostState state);

@@ -30,6 +30,14 @@ public sealed class PublishingOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long after a call whose answer was lost a post may still be settled by sending it again. LinkedIn refuses an
+    /// identical post from the same author as a duplicate (naming the first), which makes the resend safe, but only within a
+    /// window it does not document (reports say about a day). Past this, the post stops as OutcomeUnknown for an operator.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan SettleWithin { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How often the resumption scan runs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);

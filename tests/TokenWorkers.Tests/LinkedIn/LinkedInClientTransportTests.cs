@@ -141,7 +141,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
 
         var result = await Api().CreatePostAsync(AccessToken, MemberUrn, Content, Cancel);
 
-        Assert.Equal(new PostOutcomeUnknown("LinkedIn's posting endpoint did not answer within 0.5 s after the post was sent"), result);
+        Assert.Equal(new PostAnswerLost("LinkedIn's posting endpoint did not answer within 0.5 s after the post was sent"), result);
         Assert.Single(_sandbox.Control.Posts);
     }
 
@@ -152,7 +152,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
 
         var result = await Api().CreatePostAsync(AccessToken, MemberUrn, Content, Cancel);
 
-        Assert.Equal(new PostOutcomeUnknown("LinkedIn's posting endpoint did not answer within 0.5 s after the post was sent"), result);
+        Assert.Equal(new PostAnswerLost("LinkedIn's posting endpoint did not answer within 0.5 s after the post was sent"), result);
     }
 
     [Fact]

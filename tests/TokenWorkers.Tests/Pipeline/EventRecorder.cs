@@ -51,8 +51,10 @@ public sealed class EventRecorder
 public sealed class EventRecorderConsumer(EventRecorder recorder) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>, IConsumer<ConnectionAuthorized>,
     IConsumer<ConnectionDisconnected>,
-    IConsumer<PostPublished>, IConsumer<PostFailed>
+    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>
 {
+    public Task Consume(ConsumeContext<PostOutcomeUnknown> context) => Record(context.Message);
+
     public Task Consume(ConsumeContext<PostPublished> context) => Record(context.Message);
 
     public Task Consume(ConsumeContext<PostFailed> context) => Record(context.Message);

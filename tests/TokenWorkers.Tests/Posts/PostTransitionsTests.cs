@@ -17,7 +17,9 @@ public sealed class PostTransitionsTests
     private static PostEntry Received(long version = 1) =>
         PostTransitions.Record("post-1", The.ConnectionId, Content, The.Now, Redispatch, invalid: null).Next with { Version = version };
 
-    private static PostEntry Claimed() => PostTransitions.Claim(Received(), The.Now, Holder, ClaimFor, Redispatch, null)!.Next with { Version = 2 };
+    private static readonly TimeSpan Settle = TimeSpan.FromHours(1);
+
+    private static PostEntry Claimed() => PostTransitions.Claim(Received(), The.Now, Holder, ClaimFor, Redispatch, null, Settle)!.Next with { Version = 2 };
 
     [Fact]
     public void An_invalid_command_is_recorded_failed_with_its_PostFailed_in_the_same_write()
@@ -35,14 +37,14 @@ public sealed class PostTransitionsTests
     public void A_claim_is_refused_while_another_holder_has_it_and_for_a_finished_post()
     {
         var claimed = Claimed();
-        Assert.Null(PostTransitions.Claim(claimed, The.Now.AddMinutes(1), "worker-b/1", ClaimFor, Redispatch, null));
-        var lapsed = PostTransitions.Claim(claimed, The.Now.AddMinutes(3), "worker-b/1", ClaimFor, Redispatch, null)!;
+        Assert.Null(PostTransitions.Claim(claimed, The.Now.AddMinutes(1), "worker-b/1", ClaimFor, Redispatch, null, Settle));
+        var lapsed = PostTransitions.Claim(claimed, The.Now.AddMinutes(3), "worker-b/1", ClaimFor, Redispatch, null, Settle)!;
         Assert.Equal(2, lapsed.Next.Attempts);
         Assert.True(PostTransitions.MayHaveReachedLinkedIn(claimed));
         Assert.False(PostTransitions.MayHaveReachedLinkedIn(Received()));
 
         var published = PostTransitions.Publish(claimed, The.Now, Holder, "urn:li:share:1")!.Next;
-        Assert.Null(PostTransitions.Claim(published, The.Now.AddHours(1), "worker-b/1", ClaimFor, Redispatch, null));
+        Assert.Null(PostTransitions.Claim(published, The.Now.AddHours(1), "worker-b/1", ClaimFor, Redispatch, null, Settle));
     }
 
     [Fact]
@@ -91,9 +93,9 @@ public sealed class PostTransitionsTests
         var sameVersion = Some.Connection() with { Version = 5 };
         var reconnected = Some.Connection() with { Version = 6 };
 
-        Assert.Null(PostTransitions.Claim(waiting, The.Now, Holder, ClaimFor, Redispatch, sameVersion));
-        Assert.Null(PostTransitions.Claim(waiting, The.Now, Holder, ClaimFor, Redispatch, reconnected with { Status = ConnectionStatus.ReauthRequired }));
-        Assert.NotNull(PostTransitions.Claim(waiting, The.Now, Holder, ClaimFor, Redispatch, reconnected));
+        Assert.Null(PostTransitions.Claim(waiting, The.Now, Holder, ClaimFor, Redispatch, sameVersion, Settle));
+        Assert.Null(PostTransitions.Claim(waiting, The.Now, Holder, ClaimFor, Redispatch, reconnected with { Status = ConnectionStatus.ReauthRequired }, Settle));
+        Assert.NotNull(PostTransitions.Claim(waiting, The.Now, Holder, ClaimFor, Redispatch, reconnected, Settle));
         Assert.Null(PostTransitions.Resume(waiting, The.Now, waitedFor: 4, Redispatch));
         Assert.Equal(PostState.Received, PostTransitions.Resume(waiting, The.Now, waitedFor: 5, Redispatch)!.Next.State);
     }

@@ -52,7 +52,7 @@ public sealed class PostClaimTests
                 pipeline!.Advance(Claim + TimeSpan.FromSeconds(1));
                 using var scope = pipeline.Services.CreateScope();
                 var taken = scope.ServiceProvider.GetRequiredService<AggregateWriter<PostEntry>>().UpdateAsync("p-taken", (e, now) =>
-                    PostTransitions.Claim(e, now, "other-instance", Claim, TimeSpan.FromMinutes(10), null), CancellationToken.None).GetAwaiter().GetResult();
+                    PostTransitions.Claim(e, now, "other-instance", Claim, TimeSpan.FromMinutes(10), null, TimeSpan.FromHours(1)), CancellationToken.None).GetAwaiter().GetResult();
                 Assert.True(taken.Changed);
             })));
         await host.ConnectAsync("c-taken");

@@ -39,6 +39,10 @@ internal sealed class PostDocument
 
     public long? AwaitingConnectionVersion { get; set; }
 
+    public DateTime? AttemptStartedAt { get; set; }
+
+    public DateTime? UncertainSince { get; set; }
+
     public long Version { get; set; }
 
     public DateTime CreatedAt { get; set; }
@@ -75,6 +79,8 @@ internal sealed class PostDocument
             NotBefore = e.NotBefore is { } notBefore ? BsonTime.ToBson(notBefore) : null,
             Claim = e.Claim is { } claim ? new LeaseDocument { Holder = claim.Holder, Until = BsonTime.ToBson(claim.Until) } : null,
             AwaitingConnectionVersion = e.AwaitingConnectionVersion,
+            AttemptStartedAt = e.AttemptStartedAt is { } started ? BsonTime.ToBson(started) : null,
+            UncertainSince = e.UncertainSince is { } since ? BsonTime.ToBson(since) : null,
             Version = version,
             CreatedAt = BsonTime.ToBson(e.CreatedAt),
             UpdatedAt = BsonTime.ToBson(e.UpdatedAt),
@@ -95,6 +101,8 @@ internal sealed class PostDocument
         NotBefore = NotBefore is { } notBefore ? BsonTime.FromBson(notBefore) : null,
         Claim = Claim is { } claim ? new Lease(claim.Holder, BsonTime.FromBson(claim.Until)) : null,
         AwaitingConnectionVersion = AwaitingConnectionVersion,
+        AttemptStartedAt = AttemptStartedAt is { } started ? BsonTime.FromBson(started) : null,
+        UncertainSince = UncertainSince is { } since ? BsonTime.FromBson(since) : null,
         Version = Version,
         CreatedAt = BsonTime.FromBson(CreatedAt),
         UpdatedAt = BsonTime.FromBson(UpdatedAt),
@@ -155,6 +163,8 @@ internal static class PostDocumentMaps
                 cm.MapMember(p => p.Claim).SetElementName("claim");
                 cm.MapMember(p => p.AwaitingConnectionVersion).SetElementName("awaitingConnectionVersion")
                     .SetSerializer(new NullableSerializer<long>(new Int64Serializer(BsonType.Int64)));
+                cm.MapMember(p => p.AttemptStartedAt).SetElementName("attemptStartedAt").SetSerializer(OptionalUtcDate);
+                cm.MapMember(p => p.UncertainSince).SetElementName("uncertainSince").SetSerializer(OptionalUtcDate);
                 cm.MapMember(p => p.Version).SetElementName("version").SetIsRequired(true).SetSerializer(new Int64Serializer(BsonType.Int64));
                 cm.MapMember(p => p.CreatedAt).SetElementName("createdAt").SetIsRequired(true).SetSerializer(UtcDate);
                 cm.MapMember(p => p.UpdatedAt).SetElementName("updatedAt").SetIsRequired(true).SetSerializer(UtcDate);

@@ -21,6 +21,10 @@ internal sealed record StoredPost
 
     public long? AwaitingConnectionVersion { get; init; }
 
+    public long? AttemptStartedAt { get; init; }
+
+    public long? UncertainSince { get; init; }
+
     public long CreatedAt { get; init; }
 
     public long UpdatedAt { get; init; }
@@ -35,6 +39,8 @@ internal sealed record StoredPost
         LastError = e.LastError is { } error ? new StoredPostError(error.Class, error.Message, UnixMilliseconds.From(error.At)) : null,
         Claim = e.Claim is { } claim ? new StoredLease(claim.Holder, UnixMilliseconds.From(claim.Until)) : null,
         AwaitingConnectionVersion = e.AwaitingConnectionVersion,
+        AttemptStartedAt = e.AttemptStartedAt is { } started ? UnixMilliseconds.From(started) : null,
+        UncertainSince = e.UncertainSince is { } since ? UnixMilliseconds.From(since) : null,
         CreatedAt = UnixMilliseconds.From(e.CreatedAt),
         UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
         PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt)))],
@@ -51,6 +57,8 @@ internal sealed record StoredPost
         LastError = LastError is { } error ? new PostError(error.Class, error.Message, UnixMilliseconds.ToDate(error.At)) : null,
         Claim = Claim is { } claim ? new Lease(claim.Holder, UnixMilliseconds.ToDate(claim.Until)) : null,
         AwaitingConnectionVersion = AwaitingConnectionVersion,
+        AttemptStartedAt = AttemptStartedAt is { } started ? UnixMilliseconds.ToDate(started) : null,
+        UncertainSince = UncertainSince is { } since ? UnixMilliseconds.ToDate(since) : null,
         Version = version,
         CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
         UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),

@@ -1,0 +1,74 @@
+using TokenWorkers.Outbox;
+using TokenWorkers.Posts;
+
+namespace TokenWorkers.Admin;
+
+/// <summary>
+/// The posting ledger in the admin API: one post as the ledger holds it, and the operator's resolution of a post stopped
+/// with an unknown outcome (its answer was lost and it could not be settled safely in time).
+/// </summary>
+internal static partial class PostAdminEndpoints
+{
+    public static RouteGroupBuilder MapPostAdmin(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/posts/{postId}", FindAsync);
+        admin.MapPost("/posts/{postId}/resolve", ResolveAsync);
+        return admin;
+    }
+
+    private static async Task<IResult> FindAsync(string postId, IPostLedger ledger, CancellationToken cancellationToken) =>
+        await ledger.FindAsync(postId, cancellationToken) is { } entry ? Results.Ok(PostView.Of(entry)) : NotFound(postId);
+
+    private static async Task<IResult> ResolveAsync(
+        string postId, PostResolutionRequest request, AggregateWriter<PostEntry> writer, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (request.Resolution is not { } resolution || !Enum.IsDefined(resolution))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "resolution must be Published, Retry or Abandon.");
+        }
+
+        var urn = request.Urn?.Trim();
+        if (resolution == PostResolution.Published && (urn is null || !urn.StartsWith("urn:li:", StringComparison.Ordinal) || urn.Length > 200))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "A post resolved as Published needs the urn LinkedIn gave it (urn:li:share:… or urn:li:ugcPost:…).");
+        }
+
+        // An operator's decision must land even if the client hangs up once it is made.
+        var written = await writer.UpdateAsync(postId, (e, now) => PostResolutions.Resolve(e, now, resolution, urn), CancellationToken.None);
+        if (written.Current is not { } entry)
+        {
+            return NotFound(postId);
+        }
+
+        if (!written.Changed)
+        {
+            return Results.Conflict(new { problem = $"Post '{postId}' is {entry.State}: only a post stopped as OutcomeUnknown is resolved by hand.", post = PostView.Of(entry) });
+        }
+
+        LogResolved(loggers.CreateLogger(typeof(PostAdminEndpoints).FullName!), postId, resolution, urn);
+        return Results.Ok(PostView.Of(entry));
+    }
+
+    private static IResult NotFound(string postId) =>
+        Problem(StatusCodes.Status404NotFound, $"Post '{postId}' is not in the ledger.");
+
+    private static IResult Problem(int status, string detail) => Results.Problem(statusCode: status, detail: detail);
+
+    [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "Post {PostId} resolved by an operator as {Resolution} ({Urn})")]
+    private static partial void LogResolved(ILogger logger, string postId, PostResolution resolution, string? urn);
+}
+
+/// <summary>The body of <c>POST /admin/posts/{postId}/resolve</c>.</summary>
+public sealed record PostResolutionRequest(PostResolution? Resolution, string? Urn);
+
+/// <summary>A post as the admin API shows it: the ledger's state without the content's full text.</summary>
+public sealed record PostView(
+    string PostId, string ConnectionId, PostState State, int Attempts, string? Urn, PostError? LastError, DateTimeOffset? NotBefore,
+    DateTimeOffset? UncertainSince, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static PostView Of(PostEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new(e.PostId, e.ConnectionId, e.State, e.Attempts, e.Urn, e.LastError, e.NotBefore, e.UncertainSince, e.Version, e.CreatedAt, e.UpdatedAt);
+    }
+}
