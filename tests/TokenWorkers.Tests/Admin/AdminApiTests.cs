@@ -45,6 +45,8 @@ public sealed partial class AdminApiTests : IAsyncLifetime
             ["Connect:StateKey"] = StateKey,
             // Nothing refreshes behind the tests' backs: every exchange here is one the test asked for.
             ["Refresh:ScanInterval"] = "01:00:00",
+            // A post an operator sends again goes out at the next resumption scan.
+            ["Publishing:ScanInterval"] = "00:00:01",
         });
         _http = new HttpClient { BaseAddress = _workerAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -67,6 +69,8 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         { "POST", "admin/connections/guarded/refresh" },
         { "POST", "admin/connections/guarded/disconnect" },
         { "POST", "admin/connections/guarded/posts" },
+        { "GET", "admin/posts/guarded" },
+        { "POST", "admin/posts/guarded/resolve" },
     };
 
     [Theory]

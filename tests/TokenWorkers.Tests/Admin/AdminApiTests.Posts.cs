@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TokenWorkers.Contracts;
+using TokenWorkers.Posts;
+using TokenWorkers.Tests.Pipeline;
+
+namespace TokenWorkers.Tests.Admin;
+
+/// <summary>The operator's side of an unknown outcome: a post stopped because its answer was lost and it could not be settled safely.</summary>
+public sealed partial class AdminApiTests
+{
+    [Fact]
+    public async Task A_post_stopped_with_an_unknown_outcome_is_resolved_by_an_operator_and_announced()
+    {
+        await Connect("resolver-1");
+        var ledger = _environment.Worker.Services.GetRequiredService<IPostLedger>();
+        foreach (var id in new[] { "stopped-found", "stopped-missing", "stopped-dropped" })
+        {
+            Assert.NotNull(await ledger.TryInsertAsync(Stopped(id, "resolver-1"), Cancel));
+        }
+
+        var found = await PostJsonAsync("admin/posts/stopped-found/resolve", HttpStatusCode.OK,
+            JsonContent.Create(new { resolution = "Published", urn = "urn:li:share:7000000000000000001" }));
+        var again = await PostJsonAsync("admin/posts/stopped-found/resolve", HttpStatusCode.Conflict, JsonContent.Create(new { resolution = "Abandon" }));
+        var noUrn = await PostJsonAsync("admin/posts/stopped-missing/resolve", HttpStatusCode.BadRequest, JsonContent.Create(new { resolution = "Published" }));
+        await PostJsonAsync("admin/posts/nowhere/resolve", HttpStatusCode.NotFound, JsonContent.Create(new { resolution = "Retry" }));
+        var retried = await PostJsonAsync("admin/posts/stopped-missing/resolve", HttpStatusCode.OK, JsonContent.Create(new { resolution = "Retry" }));
+        await PostJsonAsync("admin/posts/stopped-dropped/resolve", HttpStatusCode.OK, JsonContent.Create(new { resolution = "Abandon" }));
+
+        Assert.Equal("Published", found.GetProperty("state").GetString());
+        Assert.Contains("OutcomeUnknown", again.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        Assert.Contains("urn", noUrn.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Received", retried.GetProperty("state").GetString());
+        await PipelineHost.WaitUntilAsync(() => _environment.OtherService.Posts<PostPublished>("stopped-found").Count == 1
+                                                && _environment.OtherService.Posts<PostFailed>("stopped-dropped").Count == 1
+                                                && _environment.OtherService.Posts<PostPublished>("stopped-missing").Count == 1,
+            "the resolutions announced and the retried post published", TimeSpan.FromSeconds(30));
+        Assert.Equal("urn:li:share:7000000000000000001", _environment.OtherService.Posts<PostPublished>("stopped-found")[0].Urn);
+        var sent = Assert.Single(_environment.Sandbox.Control.Posts);
+        Assert.Equal("Lost in a gateway stopped-missing", sent.Text);
+        using var view = await SendAsync("GET", "admin/posts/stopped-dropped", ApiKey);
+        Assert.Equal(HttpStatusCode.OK, view.StatusCode);
+        Assert.Contains("\"state\":\"Failed\"", _bodies[^1], StringComparison.Ordinal);
+        AssertNoSecretInAnyResponse();
+    }
+
+    private static PostEntry Stopped(string postId, string connectionId)
+    {
+        var at = DateTimeOffset.UtcNow.AddHours(-2);
+        return new PostEntry
+        {
+            PostId = postId,
+            ConnectionId = connectionId,
+            Content = new PostContent($"Lost in a gateway {postId}", PostVisibility.Public),
+            State = PostState.OutcomeUnknown,
+            Attempts = 2,
+            UncertainSince = at,
+            LastError = new PostError(FailureClass.Transient, "A call's answer was lost and it was not settled in time.", at),
+            CreatedAt = at,
+            UpdatedAt = at,
+        };
+    }
+}
