@@ -54,13 +54,20 @@ public static class AdminEndpoints
             }
 
             http.Response.Headers.CacheControl = "no-store";
+            if (CrossSiteGuard.Refusal(http.Request) is { } crossSite)
+            {
+                await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-site requests cannot change anything.", detail: crossSite)
+                    .ExecuteAsync(http);
+                return;
+            }
+
             if (!http.RequestServices.GetRequiredService<AdminKey>().Authorizes(http.Request))
             {
                 http.Response.Headers.WWWAuthenticate = "Basic realm=\"TokenWorkers admin\", charset=\"UTF-8\"";
                 await Results.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "The admin API key is required.",
-                    detail: "Send it as X-Api-Key, as Authorization: Bearer, or as the password of HTTP Basic authentication.")
+                    detail: "Send it as X-Api-Key or as Authorization: Bearer; HTTP Basic (the key as password) opens pages but changes nothing.")
                     .ExecuteAsync(http);
                 return;
             }
@@ -81,6 +88,7 @@ public static class AdminEndpoints
         admin.MapPost("/connections/{connectionId}/disconnect", DisconnectAsync);
         admin.MapPost("/connections/{connectionId}/posts", SendPostAsync);
         admin.MapPostAdmin();
+        admin.MapMemberAdmin();
         return app;
     }
 

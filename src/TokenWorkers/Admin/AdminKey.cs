@@ -49,8 +49,9 @@ public sealed class AdminKey
     }
 
     /// <summary>
-    /// True when the request carries the key: <c>X-Api-Key: key</c>, <c>Authorization: Bearer key</c>, or HTTP Basic
-    /// with the key as password (any user name), which lets a browser open the status page.
+    /// True when the request carries the key: <c>X-Api-Key: key</c>, <c>Authorization: Bearer key</c>, or, for safe methods
+    /// only, HTTP Basic with the key as password (any user name), which lets a browser open the status page. A browser
+    /// attaches cached Basic credentials to a form another site posts, so Basic never authorizes a change.
     /// </summary>
     public bool Authorizes(HttpRequest request)
     {
@@ -77,7 +78,7 @@ public sealed class AdminKey
             return authorization.Parameter;
         }
 
-        if (!authorization.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        if (!authorization.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || !CrossSiteGuard.IsSafe(request.Method))
         {
             return null;
         }

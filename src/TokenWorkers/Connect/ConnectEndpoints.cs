@@ -34,15 +34,28 @@ public static class ConnectEndpoints
             return app;
         }
 
-        app.MapGet("/connect/linkedin", (HttpContext http, ConnectFlow flow) =>
+        app.MapGet("/connect/linkedin", (HttpContext http, ConnectFlow flow, IOptions<ConnectOptions> options) =>
         {
-            var (redirect, problem) = flow.Start(http.Request.Query["connectionId"], http.Request.Query["tenantId"], http.Request.Query["returnUrl"]);
-            return redirect is not null ? Results.Redirect(redirect.AbsoluteUri) : Page(HttpStatusCode.BadRequest, "Cannot connect", problem!);
+            var (redirect, browser, problem) = flow.Start(http.Request.Query["connectionId"], http.Request.Query["tenantId"], http.Request.Query["returnUrl"]);
+            if (redirect is null)
+            {
+                return Page(HttpStatusCode.BadRequest, "Cannot connect", problem!);
+            }
+
+            http.Response.Cookies.Append(BrowserCookie, browser!, CookieFor(http, options.Value));
+            return Results.Redirect(redirect.AbsoluteUri);
         });
-        app.MapGet("/connect/linkedin/callback", async (HttpContext http, ConnectFlow flow, CancellationToken cancellationToken) =>
+        app.MapGet("/connect/linkedin/callback", async (HttpContext http, ConnectFlow flow, IOptions<ConnectOptions> options, CancellationToken cancellationToken) =>
         {
             var query = http.Request.Query;
-            var outcome = await flow.CompleteAsync(query["code"], query["state"], query["error"], query["error_description"], cancellationToken);
+            var outcome = await flow.CompleteAsync(
+                query["code"], query["state"], http.Request.Cookies[BrowserCookie], query["error"], query["error_description"], cancellationToken);
+            if (outcome.Request is not null)
+            {
+                // The state is spent either way; the cookie has nothing left to prove.
+                http.Response.Cookies.Delete(BrowserCookie, CookieFor(http, options.Value));
+            }
+
             if (outcome.Problem is not null)
             {
                 return Page(HttpStatusCode.BadRequest, "LinkedIn was not connected", outcome.Problem);
@@ -59,6 +72,18 @@ public static class ConnectEndpoints
         });
         return app;
     }
+
+    // Binds a flow to the browser that started it: SameSite=Lax still travels on LinkedIn's top-level redirect back to us.
+    private const string BrowserCookie = "tw_connect";
+
+    private static CookieOptions CookieFor(HttpContext http, ConnectOptions options) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        Secure = http.Request.IsHttps || options.CallbackUri.Scheme == Uri.UriSchemeHttps,
+        Path = "/connect/linkedin",
+        MaxAge = options.StateLifetime,
+    };
 
     private static IResult Page(HttpStatusCode status, string title, string message) => Results.Content(
         $$"""

@@ -26,13 +26,16 @@ public sealed partial class ConnectFlow(
 {
     private const int MaxIdLength = 200;
 
-    /// <summary>LinkedIn's authorization URL for this connection, or why the request is refused.</summary>
-    public (Uri? Redirect, string? Problem) Start(string? connectionId, string? tenantId, string? returnUrl)
+    /// <summary>
+    /// LinkedIn's authorization URL for this connection and the nonce the browser must keep in a cookie until the
+    /// callback, or why the request is refused.
+    /// </summary>
+    public (Uri? Redirect, string? BrowserNonce, string? Problem) Start(string? connectionId, string? tenantId, string? returnUrl)
     {
         if (string.IsNullOrWhiteSpace(connectionId) || connectionId.Length > MaxIdLength ||
             string.IsNullOrWhiteSpace(tenantId) || tenantId.Length > MaxIdLength)
         {
-            return (null, "connectionId and tenantId are required (at most 200 characters each).");
+            return (null, null, "connectionId and tenantId are required (at most 200 characters each).");
         }
 
         Uri? back = null;
@@ -41,17 +44,19 @@ public sealed partial class ConnectFlow(
             if (!Uri.TryCreate(returnUrl, UriKind.Absolute, out back) ||
                 !connectOptions.Value.AllowedReturnOrigins.Any(o => string.Equals(o.TrimEnd('/'), back.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)))
             {
-                return (null, "returnUrl is not on an allowed origin.");
+                return (null, null, "returnUrl is not on an allowed origin.");
             }
         }
 
         var options = connectOptions.Value;
-        return (oauth.AuthorizationUrl(options.CallbackUri, state.Issue(connectionId, tenantId, back), options.Scopes), null);
+        var browser = ConnectState.NewBrowserNonce();
+        return (oauth.AuthorizationUrl(options.CallbackUri, state.Issue(connectionId, tenantId, back, browser), options.Scopes), browser, null);
     }
 
-    public async Task<ConnectOutcome> CompleteAsync(string? code, string? stateValue, string? error, string? errorDescription, CancellationToken cancellationToken)
+    public async Task<ConnectOutcome> CompleteAsync(
+        string? code, string? stateValue, string? browserNonce, string? error, string? errorDescription, CancellationToken cancellationToken)
     {
-        var (request, problem) = state.Redeem(stateValue);
+        var (request, problem) = state.Redeem(stateValue, browserNonce);
         if (request is null)
         {
             LogRefused(logger, problem!);
@@ -103,7 +108,13 @@ public sealed partial class ConnectFlow(
                 request.ConnectionId,
                 (existing, now) => ConnectionTransitions.Authorize(existing, facts, grant, now, schedule, out problem),
                 cancellationToken);
-            return problem is null ? new ConnectOutcome(written.Current, request, null) : new ConnectOutcome(null, request, problem);
+            if (problem is not null)
+            {
+                LogAuthorizeRefused(logger, request.ConnectionId, request.TenantId, memberUrn, written.Current?.MemberUrn, problem);
+                return new ConnectOutcome(null, request, problem);
+            }
+
+            return new ConnectOutcome(written.Current, request, null);
         }
         catch (ConcurrencyException)
         {
@@ -113,6 +124,10 @@ public sealed partial class ConnectFlow(
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Connection {ConnectionId} authorized at LinkedIn, stored at version {Version}")]
     private static partial void LogConnected(ILogger logger, string connectionId, long version);
+
+    [LoggerMessage(EventId = 704, Level = LogLevel.Warning,
+        Message = "Connect refused for {ConnectionId} (tenant {TenantId}): LinkedIn member {MemberUrn} signed in, the connection belongs to {StoredMemberUrn}: {Problem}")]
+    private static partial void LogAuthorizeRefused(ILogger logger, string connectionId, string tenantId, string memberUrn, string? storedMemberUrn, string problem);
 
     [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Connect callback refused: {Problem}")]
     private static partial void LogRefused(ILogger logger, string problem);

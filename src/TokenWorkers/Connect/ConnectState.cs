@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace TokenWorkers.Connect;
 
-/// <summary>What the flow carries through LinkedIn in <c>state</c>: whom it connects, where to go back, until when.</summary>
-public sealed record ConnectRequest(string ConnectionId, string TenantId, Uri? ReturnUrl, DateTimeOffset ExpiresAt, string Nonce);
+/// <summary>
+/// What the flow carries through LinkedIn in <c>state</c>: whom it connects, where to go back, until when, and the hash of
+/// the nonce the starting browser holds in a cookie (the state alone would let anyone finish a flow in a victim's browser).
+/// </summary>
+public sealed record ConnectRequest(string ConnectionId, string TenantId, Uri? ReturnUrl, DateTimeOffset ExpiresAt, string Nonce, string? Browser = null);
 
 /// <summary>
 /// Signs and checks <c>state</c> (HMAC-SHA256, compared in constant time), so a callback can only complete a
@@ -19,16 +22,23 @@ public sealed class ConnectState(IOptions<ConnectOptions> options, TimeProvider 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
 
-    public string Issue(string connectionId, string tenantId, Uri? returnUrl)
+    /// <summary>A fresh secret for the starting browser's cookie; <see cref="Issue"/> binds the state to it.</summary>
+    public static string NewBrowserNonce() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
+    public string Issue(string connectionId, string tenantId, Uri? returnUrl, string browserNonce)
     {
+        ArgumentException.ThrowIfNullOrEmpty(browserNonce);
         var request = new ConnectRequest(connectionId, tenantId, returnUrl, time.GetUtcNow() + options.Value.StateLifetime,
-            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), BrowserHash(browserNonce));
         var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(request, Json));
         return payload + "." + Base64Url(Sign(payload));
     }
 
-    /// <summary>The request, or why the state is refused. Consumes the state: a second call with it is refused.</summary>
-    public (ConnectRequest? Request, string? Problem) Redeem(string? state)
+    /// <summary>
+    /// The request, or why the state is refused. Consumes the state: a second call with it is refused. The state must have
+    /// been issued to the browser that presents <paramref name="browserNonce"/> (its cookie).
+    /// </summary>
+    public (ConnectRequest? Request, string? Problem) Redeem(string? state, string? browserNonce)
     {
         var parts = state?.Split('.') ?? [];
         if (parts.Length != 2 || !TryBase64Url(parts[1], out var signature) ||
@@ -53,10 +63,18 @@ public sealed class ConnectState(IOptions<ConnectOptions> options, TimeProvider 
             }
         }
 
-        return _used.TryAdd(request.Nonce, request.ExpiresAt)
+        if (!_used.TryAdd(request.Nonce, request.ExpiresAt))
+        {
+            return (null, "This sign-in link was already used. Start again.");
+        }
+
+        return request.Browser is { } expected && !string.IsNullOrEmpty(browserNonce) &&
+               CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(BrowserHash(browserNonce)))
             ? (request, null)
-            : (null, "This sign-in link was already used. Start again.");
+            : (null, "This sign-in did not start in this browser. Start again from the page that sent you here, in this browser.");
     }
+
+    private static string BrowserHash(string browserNonce) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(browserNonce)));
 
     private byte[] Sign(string payload) => HMACSHA256.HashData(options.Value.StateKeyBytes, Encoding.ASCII.GetBytes(payload));
 

@@ -7,8 +7,8 @@ public static partial class ConnectionTransitions
 {
     /// <summary>
     /// The member authorized the app: a new connection (version 1), or new tokens for an existing one of the same
-    /// tenant, which keeps its id, creation time, timeline and unsent events. Null with a <paramref name="problem"/>
-    /// when the connection belongs to another tenant.
+    /// tenant and the same member, which keeps its id, creation time, timeline and unsent events. Null with a
+    /// <paramref name="problem"/> when the connection belongs to another tenant or another member.
     /// </summary>
     public static Change<Connection>? Authorize(
         Connection? existing, ConnectRequestFacts request, TokenGrant grant, DateTimeOffset now, RefreshSchedule schedule, out string? problem)
@@ -24,6 +24,14 @@ public static partial class ConnectionTransitions
         if (existing.TenantId != request.TenantId)
         {
             problem = "This connection belongs to another tenant. Nothing was changed.";
+            return null;
+        }
+
+        // A connection belongs to its member: whoever holds a reconnect link must still be that member at LinkedIn.
+        if (existing.MemberUrn is { } member && !string.Equals(member, request.MemberUrn, StringComparison.Ordinal))
+        {
+            problem = "You signed in to LinkedIn as a different member than the one this connection belongs to. Nothing was changed: " +
+                      "sign in as that member, or ask an operator to release the connection first.";
             return null;
         }
 
@@ -69,6 +77,17 @@ public static partial class ConnectionTransitions
         return new(
             disconnected.WithAttempt(new RefreshAttempt(now, AttemptTrigger.Disconnect, AttemptOutcome.Disconnected, null, version)),
             ConnectionEvents.Disconnected(c, version, now, reason, reconnectLink));
+    }
+
+    /// <summary>
+    /// An operator releases the connection from its member, so that the next reconnect may bind another one. Only a
+    /// connection that is not active (awaiting re-authorization or disconnected): an active one would learn its member
+    /// again at the next post. Null when it is active or has no member.
+    /// </summary>
+    public static Change<Connection>? ReleaseMember(Connection c, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.Status == ConnectionStatus.Active || c.MemberUrn is null ? null : new(c with { MemberUrn = null });
     }
 
     /// <summary>

@@ -71,6 +71,7 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         { "POST", "admin/connections/guarded/posts" },
         { "GET", "admin/posts/guarded" },
         { "POST", "admin/posts/guarded/resolve" },
+        { "POST", "admin/connections/guarded/release-member" },
     };
 
     [Theory]

@@ -142,6 +142,54 @@ public sealed class ConnectFlowTests : IAsyncLifetime
         Assert.Null(await _environment.Store.FindAsync("guarded-1", Cancel));
     }
 
+    [Fact]
+    public async Task A_stranger_with_the_reconnect_link_who_signs_in_as_themself_changes_nothing()
+    {
+        var owner = _environment.Sandbox.Control.CreateMember();
+        _environment.Sandbox.Control.SetAuthorization(AuthorizationDecision.Consent, owner.Sub);
+        using (await _browser.GetAsync(await AuthorizeAtLinkedInAsync("owned-1", "t", null), Cancel))
+        {
+        }
+
+        var before = (await _environment.Store.FindAsync("owned-1", Cancel))!;
+        Assert.Equal($"urn:li:person:{owner.Sub}", before.MemberUrn);
+
+        // The reconnect link travels in every ReauthRequired; a stranger who has it consents as their own member.
+        var stranger = _environment.Sandbox.Control.CreateMember();
+        _environment.Sandbox.Control.SetAuthorization(AuthorizationDecision.Consent, stranger.Sub);
+        using var strangerBrowser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        using var toLinkedIn = await strangerBrowser.GetAsync(new Uri(_workerAddress, "connect/linkedin?connectionId=owned-1&tenantId=t"), Cancel);
+        using var back = await strangerBrowser.GetAsync(toLinkedIn.Headers.Location!, Cancel);
+        using var refused = await strangerBrowser.GetAsync(back.Headers.Location!, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("different member", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        var after = (await _environment.Store.FindAsync("owned-1", Cancel))!;
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(before.MemberUrn, after.MemberUrn);
+        Assert.Equal(before.AccessToken, after.AccessToken);
+        await PipelineHost.WaitUntilAsync(() => _environment.OtherService.Of<ConnectionAuthorized>("owned-1").Count == 1, "the first ConnectionAuthorized", TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Cancel);
+        Assert.DoesNotContain(_environment.OtherService.Of<ConnectionAuthorized>("owned-1"), e => e.Reconnected);
+    }
+
+    [Fact]
+    public async Task A_consent_started_in_another_browser_cannot_be_completed_in_the_victims()
+    {
+        // Login CSRF: the attacker starts the flow, consents as themself, and makes the victim's browser open the callback.
+        var attacker = _environment.Sandbox.Control.CreateMember();
+        _environment.Sandbox.Control.SetAuthorization(AuthorizationDecision.Consent, attacker.Sub);
+        var callback = await AuthorizeAtLinkedInAsync("victim-1", "t", null);
+        using var victimBrowser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
+
+        using var refused = await victimBrowser.GetAsync(callback, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("browser", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        Assert.Null(await _environment.Store.FindAsync("victim-1", Cancel));
+        Assert.DoesNotContain(_environment.Sandbox.Control.Requests, r => r.Endpoint == SandboxEndpoint.AccessToken && r.GrantType == "authorization_code");
+    }
+
     [Theory]
     [InlineData("connectionId=x&tenantId=t&returnUrl=https%3A%2F%2Fevil.example.net%2F", "returnUrl is not on an allowed origin")]
     [InlineData("tenantId=t", "connectionId and tenantId are required")]
