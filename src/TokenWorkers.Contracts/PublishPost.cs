@@ -16,6 +16,12 @@ public sealed record PublishPost
     /// <summary>The connection whose member authors the post.</summary>
     public required string ConnectionId { get; init; }
 
+    /// <summary>
+    /// The tenant the connection belongs to, as the sender knows it. When given, a connection of another tenant is refused
+    /// (<see cref="PostFailed"/>, nothing sent); required when the worker sets <c>Publishing:RequireTenantId</c>.
+    /// </summary>
+    public string? TenantId { get; init; }
+
     /// <summary>The post's text, plain (no markup), at most 3,000 Unicode code points and not blank.</summary>
     public required string Text { get; init; }
 

@@ -165,7 +165,7 @@ public static class AdminEndpoints
     private static async Task<IResult> SendPostAsync(
         string connectionId, AdminPostRequest request, IConnectionStore store, ISendEndpointProvider sender, CancellationToken cancellationToken)
     {
-        if (await store.FindAsync(connectionId, cancellationToken) is null)
+        if (await store.FindAsync(connectionId, cancellationToken) is not { } connection)
         {
             return NotFound(connectionId);
         }
@@ -174,6 +174,7 @@ public static class AdminEndpoints
         {
             PostId = string.IsNullOrWhiteSpace(request.PostId) ? $"admin-{Guid.NewGuid():N}" : request.PostId,
             ConnectionId = connectionId,
+            TenantId = connection.TenantId,
             Text = request.Text ?? "",
             Visibility = request.Visibility ?? PostVisibility.Public,
             ArticleUrl = request.ArticleUrl,

@@ -1,3 +1,4 @@
+using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Events;
 
@@ -43,6 +44,25 @@ public static class PostEvents
         OccurredAt = entry.UpdatedAt,
         FirstUncertainAt = entry.UncertainSince ?? entry.UpdatedAt,
         Reason = entry.LastError?.Message ?? "The outcome of a call to LinkedIn is unknown.",
+    };
+
+    /// <summary>
+    /// The refusal of a PostId sent again with other content or for another connection. Not stored (the entry is the first
+    /// post's); its id is derived from the refused command, so a redelivery of that command is recognised as a duplicate.
+    /// </summary>
+    public static PostFailed Reused(PostEntry entry, string connectionId, PostContent content) => new()
+    {
+        EventId = EventIds.For(
+            "post:" + entry.PostId + ":reused:" + Fingerprints.Of($"{connectionId}\n{content.Text}\n{content.Visibility}\n{content.ArticleUrl}\n{content.ArticleTitle}\n{content.ArticleDescription}"),
+            entry.Version,
+            nameof(PostFailed)),
+        PostId = entry.PostId,
+        ConnectionId = connectionId,
+        Version = entry.Version,
+        OccurredAt = entry.UpdatedAt,
+        FailureClass = FailureClass.Invalid,
+        Reason = "PostId already used for different content or another connection; nothing was sent. Send this post with a new PostId.",
+        CanResend = true,
     };
 
     /// <summary>The command again, from the ledger's snapshot, for the resumption scan.</summary>

@@ -30,6 +30,15 @@ public sealed partial class PostPublisher(
     {
         ArgumentNullException.ThrowIfNull(command);
         var (entry, recorded) = await RecordAsync(command, cancellationToken);
+        if (!recorded && !SameCommand(entry, command))
+        {
+            // Answering with the stored outcome would tell the sender its new post went out; nothing is sent for it.
+            LogReused(logger, command.PostId, command.ConnectionId);
+            await writer.AnnounceAgainAsync(PostEvents.Reused(entry, command.ConnectionId ?? "", ContentOf(command)), cancellationToken);
+            metrics.PostAttempted(PublishOutcome.Failed);
+            return PublishOutcome.Failed;
+        }
+
         if (entry.IsFinished)
         {
             if (!recorded)
@@ -85,15 +94,8 @@ public sealed partial class PostPublisher(
             return (existing, false);
         }
 
-        var invalid = PostValidation.Check(command);
-        if (invalid is null && (string.IsNullOrWhiteSpace(command.ConnectionId) ||
-                                await store.FindAsync(command.ConnectionId, cancellationToken) is null))
-        {
-            invalid = $"Connection '{command.ConnectionId}' does not exist.";
-        }
-
-        var content = new PostContent(
-            command.Text ?? "", command.Visibility, command.ArticleUrl?.OriginalString, command.ArticleTitle, command.ArticleDescription);
+        var invalid = PostValidation.Check(command) ?? await CheckConnectionAsync(command, cancellationToken);
+        var content = ContentOf(command);
         var written = await writer.UpsertAsync(command.PostId, (existing, now) => existing is not null
             ? null
             : PostTransitions.Record(command.PostId, command.ConnectionId ?? "", content, now, _options.RedispatchAfter, invalid),
@@ -106,6 +108,32 @@ public sealed partial class PostPublisher(
 
         return (written.Current!, written.Changed);
     }
+
+    /// <summary>Why the command may not post through its connection: missing, or another tenant's (when the sender says).</summary>
+    private async Task<string?> CheckConnectionAsync(PublishPost command, CancellationToken cancellationToken)
+    {
+        var connection = string.IsNullOrWhiteSpace(command.ConnectionId) ? null : await store.FindAsync(command.ConnectionId, cancellationToken);
+        if (connection is null)
+        {
+            return $"Connection '{command.ConnectionId}' does not exist.";
+        }
+
+        if (string.IsNullOrEmpty(command.TenantId))
+        {
+            return _options.RequireTenantId ? "PublishPost.TenantId is required (Publishing:RequireTenantId is true)." : null;
+        }
+
+        // The same words whether the connection belongs to another tenant or not: a sender learns nothing about others.
+        return string.Equals(connection.TenantId, command.TenantId, StringComparison.Ordinal)
+            ? null
+            : $"Connection '{command.ConnectionId}' does not exist for tenant '{command.TenantId}'.";
+    }
+
+    private static bool SameCommand(PostEntry entry, PublishPost command) =>
+        string.Equals(entry.ConnectionId, command.ConnectionId ?? "", StringComparison.Ordinal) && entry.Content == ContentOf(command);
+
+    private static PostContent ContentOf(PublishPost command) =>
+        new(command.Text ?? "", command.Visibility, command.ArticleUrl?.OriginalString, command.ArticleTitle, command.ArticleDescription);
 
     private static PublishOutcome Finished(PostEntry entry) => entry.State switch
     {
@@ -123,6 +151,10 @@ public sealed partial class PostPublisher(
     [LoggerMessage(EventId = 511, Level = LogLevel.Error,
         Message = "Post {PostId} stopped with an unknown outcome: a call sent at {FirstUncertainAt:o} got no answer and it was not settled in time; an operator must resolve it")]
     private static partial void LogUnresolved(ILogger logger, string postId, DateTimeOffset? firstUncertainAt);
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Warning,
+        Message = "Post {PostId} was sent again for connection {ConnectionId} with other content or another connection; refused, the first post's entry is unchanged")]
+    private static partial void LogReused(ILogger logger, string postId, string? connectionId);
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "Post {PostId} not claimed: it is {State}")]
     private static partial void LogNotClaimed(ILogger logger, string postId, PostState state);

@@ -38,6 +38,12 @@ public sealed class PublishingOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan SettleWithin { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Refuse a PublishPost without <c>TenantId</c> (a <c>PostFailed</c>, nothing sent). False keeps senders written before
+    /// the field existed working; a command that names a tenant is always checked against its connection.
+    /// </summary>
+    public bool RequireTenantId { get; set; }
+
     /// <summary>How often the resumption scan runs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);
