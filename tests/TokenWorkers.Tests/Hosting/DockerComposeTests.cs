@@ -60,6 +60,38 @@ public sealed partial class DockerComposeTests
         }
     }
 
+    [Fact]
+    public void The_build_context_leaves_out_build_output_and_local_data_but_keeps_what_the_dockerfiles_copy()
+    {
+        var ignored = File.ReadAllLines(Path.Combine(Root, ".dockerignore"))
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(DockerIgnorePattern)
+            .ToArray();
+        bool Excluded(string path) => ignored.Any(p => p.IsMatch(path));
+
+        Assert.True(Excluded("src/TokenWorkers/bin/Release/net10.0/TokenWorkers.dll"));
+        Assert.True(Excluded("src/TokenWorkers/obj/project.assets.json"));
+        Assert.True(Excluded(".data/demo/tokenworkers.db"));
+        Assert.True(Excluded("artifacts/test-results/tests.trx"));
+        Assert.False(Excluded("src/TokenWorkers/Program.cs"));
+        foreach (var name in new[] { "worker.Dockerfile", "sandbox.Dockerfile" })
+        {
+            foreach (Match copy in CopySource().Matches(File.ReadAllText(Path.Combine(Root, "docker", name))))
+            {
+                Assert.False(Excluded(copy.Groups[1].Value.TrimEnd('/') + "/"), $"{name} copies {copy.Groups[1].Value}, which .dockerignore leaves out");
+                Assert.False(Excluded(copy.Groups[1].Value.TrimEnd('/')), $"{name} copies {copy.Groups[1].Value}, which .dockerignore leaves out");
+            }
+        }
+    }
+
+    // Docker's rules for the patterns used here: ** spans directories, * stays within one, a trailing / names a directory.
+    private static Regex DockerIgnorePattern(string pattern)
+    {
+        var body = Regex.Escape(pattern.TrimEnd('/')).Replace(@"\*\*/", "(.*/)?", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal);
+        return new Regex($"^{body}(/.*)?$", RegexOptions.CultureInvariant);
+    }
+
     /// <summary>The worker service's environment, with compose's ${VAR:-default} and ${VAR:?message} filled in.</summary>
     private static Dictionary<string, string> WorkerEnvironment()
     {
