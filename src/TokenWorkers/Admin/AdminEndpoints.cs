@@ -13,7 +13,7 @@ namespace TokenWorkers.Admin;
 
 /// <summary>
 /// The admin API under <c>/admin</c> (when <c>Admin:Enabled</c>): connections without their secrets, one
-/// connection's timeline, force a refresh, disconnect, send a post, and the status page. Every route needs
+/// connection's timeline, force a refresh, disconnect, send a post, key rotation, and the status page. Every route needs
 /// the API key. A route that needs a connection the store cannot read answers 409 with the reason.
 /// </summary>
 public static class AdminEndpoints
@@ -26,6 +26,8 @@ public static class AdminEndpoints
         services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Outside the admin switch: the worker's reencrypt command uses it with the admin API off.
+        services.TryAddScoped<ConnectionReencryptor>();
         if (!IsEnabled(configuration))
         {
             return services;
@@ -95,6 +97,7 @@ public static class AdminEndpoints
         admin.MapPost("/connections/{connectionId}/refresh", RefreshAsync);
         admin.MapPost("/connections/{connectionId}/disconnect", DisconnectAsync);
         admin.MapPost("/connections/{connectionId}/posts", SendPostAsync);
+        admin.MapEncryptionEndpoints();
         return app;
     }
 

@@ -67,6 +67,8 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         { "POST", "admin/connections/guarded/refresh" },
         { "POST", "admin/connections/guarded/disconnect" },
         { "POST", "admin/connections/guarded/posts" },
+        { "GET", "admin/encryption" },
+        { "POST", "admin/encryption/reencrypt" },
     };
 
     [Theory]
