@@ -6,4 +6,5 @@ builder.AddTokenWorkers();
 
 var app = builder.Build();
 app.MapTokenWorkersEndpoints();
-return await app.RunTokenWorkersAsync();
+// `TokenWorkers reencrypt` runs the re-encryption sweep and exits instead of serving (docs/key-rotation.md).
+return await app.RunTokenWorkersAsync(args);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Runtime;
@@ -12,7 +13,8 @@ namespace TokenWorkers.Admin;
 
 /// <summary>
 /// The admin API under <c>/admin</c> (when <c>Admin:Enabled</c>): connections without their secrets, one
-/// connection's timeline, force a refresh, disconnect, send a post, and the status page. Every route needs the API key.
+/// connection's timeline, force a refresh, disconnect, send a post, key rotation, and the status page. Every route needs
+/// the API key. A route that needs a connection the store cannot read answers 409 with the reason.
 /// </summary>
 public static class AdminEndpoints
 {
@@ -24,6 +26,8 @@ public static class AdminEndpoints
         services.AddValidatedOptions<AdminOptions>(AdminOptions.SectionName);
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Outside the admin switch: the worker's reencrypt command uses it with the admin API off.
+        services.TryAddScoped<ConnectionReencryptor>();
         if (!IsEnabled(configuration))
         {
             return services;
@@ -76,6 +80,19 @@ public static class AdminEndpoints
         });
 
         var admin = app.MapGroup(Prefix);
+        admin.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (UnreadableRowException ex) when (ex.Row is { } row)
+            {
+                await context.HttpContext.RequestServices.GetRequiredService<UnreadableConnections>()
+                    .ReportAsync([row], context.HttpContext.RequestAborted);
+                return UnreadableView.Problem(row);
+            }
+        });
         admin.MapGet("/", () => Results.Redirect($"{Prefix}/status"));
         admin.MapGet("/status", StatusPage.RenderAsync);
         admin.MapGet("/status/connections/{connectionId}", ConnectionStatusPage.RenderAsync);
@@ -89,19 +106,22 @@ public static class AdminEndpoints
         admin.MapPost("/connections/{connectionId}/posts", SendPostAsync);
         admin.MapPostAdmin();
         admin.MapMemberAdmin();
+        admin.MapEncryptionEndpoints();
         return app;
     }
 
     private static async Task<IResult> ListAsync(
-        string? after, int? limit, IConnectionStore store, IReconnectLinks links, IOptions<AdminOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        string? after, int? limit, IConnectionStore store, IReconnectLinks links, UnreadableConnections unreadable, IOptions<AdminOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var size = Math.Clamp(limit ?? options.Value.PageSize, 1, options.Value.PageSize);
         var page = await store.ListAsync(string.IsNullOrEmpty(after) ? null : after, size, cancellationToken);
+        await unreadable.ReportAsync(page.Unreadable, cancellationToken);
         var now = time.GetUtcNow();
         return Results.Ok(new ConnectionPage(
             [.. page.Select(c => ConnectionView.Of(c, now, links.LinkFor(c.ConnectionId, c.TenantId)))],
-            page.Count == size ? page[^1].ConnectionId : null));
+            page.Scanned == size ? page.LastId : null,
+            [.. page.Unreadable.Select(UnreadableView.Of)]));
     }
 
     private static async Task<IResult> FindAsync(

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
+using TokenWorkers.Telemetry;
 using static TokenWorkers.Admin.StatusHtml;
 
 namespace TokenWorkers.Admin;
@@ -12,11 +14,27 @@ namespace TokenWorkers.Admin;
 public static class ConnectionStatusPage
 {
     public static async Task<IResult> RenderAsync(
-        string connectionId, IConnectionStore store, IReconnectLinks links, TimeProvider time, CancellationToken cancellationToken)
+        string connectionId,
+        IConnectionStore store,
+        IReconnectLinks links,
+        UnreadableConnections unreadable,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var connection = await store.FindAsync(connectionId, cancellationToken);
         var html = new StringBuilder(8192);
         Head(html, $"TokenWorkers: {connectionId}");
+        Connection? connection;
+        try
+        {
+            connection = await store.FindAsync(connectionId, cancellationToken);
+        }
+        catch (UnreadableRowException ex) when (ex.Row is { } row)
+        {
+            await unreadable.ReportAsync([row], cancellationToken);
+            RenderUnreadable(html, row, time.GetUtcNow());
+            return Results.Content(html.ToString(), ContentType);
+        }
+
         if (connection is null)
         {
             html.Append("<p><a href=\"../../status\">All connections</a></p><h1>Unknown connection</h1><p>No connection <code>")
@@ -80,6 +98,19 @@ public static class ConnectionStatusPage
         }
 
         html.Append("</body></html>");
+    }
+
+    private static void RenderUnreadable(StringBuilder html, UnreadableRow row, DateTimeOffset now)
+    {
+        html.Append("<p><a href=\"../../status\">All connections</a></p><h1><code>").Append(Encode(row.Id))
+            .Append("</code> <span class=\"pill Unreadable\" id=\"health\">Unreadable</span></h1>");
+        html.Append("<dl id=\"unreadable\" data-reason=\"").Append(row.Reason).Append("\">");
+        Field(html, "Reason", row.Reason.ToString());
+        Field(html, "Problem", Encode(row.Message));
+        Field(html, "Stored version", row.Version.ToString(CultureInfo.InvariantCulture));
+        Field(html, "Flagged", row.FlaggedAt is { } at ? $"{Relative(at, now)} <span class=\"muted\">{Date(at)}</span>" : "just now");
+        html.Append("</dl><p class=\"muted\">The scan, the outbox sweep and the views skip this connection; every other one goes on. ")
+            .Append("A missing key is fixed by configuring it again; see docs/key-rotation.md.</p></body></html>");
     }
 
     private static void Field(StringBuilder html, string label, string valueHtml) =>

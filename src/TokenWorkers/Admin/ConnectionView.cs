@@ -61,8 +61,11 @@ public sealed record FailureView(FailureClass Class, string? ErrorCode, string M
 /// <summary>One connection with its timeline, newest entry first.</summary>
 public sealed record ConnectionDetails(ConnectionView Connection, IReadOnlyList<RefreshAttempt> Timeline);
 
-/// <summary>A page of connections; pass <see cref="Next"/> as <c>after</c> for the next one (null on the last page).</summary>
-public sealed record ConnectionPage(IReadOnlyList<ConnectionView> Items, string? Next);
+/// <summary>
+/// A page of connections; pass <see cref="Next"/> as <c>after</c> for the next one (null on the last page). Connections
+/// of the page that cannot be read are in <see cref="Unreadable"/>, in id order like the items.
+/// </summary>
+public sealed record ConnectionPage(IReadOnlyList<ConnectionView> Items, string? Next, IReadOnlyList<UnreadableView> Unreadable);
 
 /// <summary>How an operator should read a connection at a glance.</summary>
 public enum ConnectionHealth

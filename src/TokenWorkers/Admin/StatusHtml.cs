@@ -25,7 +25,8 @@ internal static class StatusHtml
         .Dead .seg{background:#c9302c} .Disconnected .seg{background:#9aa3ab}
         .pill{display:inline-block;border-radius:9px;padding:0 .5rem;color:#fff;font-size:.75rem}
         .pill.Healthy{background:#2e9d57} .pill.ExpiringSoon{background:#d99a00} .pill.Failing{background:#e0701a}
-        .pill.Dead{background:#c9302c} .pill.Disconnected{background:#9aa3ab}
+        .pill.Dead{background:#c9302c} .pill.Disconnected{background:#9aa3ab} .pill.Unreadable{background:#6f42c1}
+        tr.Unreadable td{background:#f6f2fc}
         dl{display:grid;grid-template-columns:max-content auto;gap:.3rem 1.2rem;font-size:.9rem} dt{color:#66707a}
         .outcome.Refreshed,.outcome.Authorized{color:#2e9d57} .outcome.Reauth{color:#c9302c} .outcome.Disconnected{color:#66707a}
         .outcome.Transient,.outcome.RateLimited,.outcome.Configuration,.outcome.Permission,.outcome.Superseded{color:#e0701a}

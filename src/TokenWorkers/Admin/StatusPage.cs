@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 using TokenWorkers.Telemetry;
 using static TokenWorkers.Admin.StatusHtml;
 
@@ -10,8 +11,9 @@ namespace TokenWorkers.Admin;
 /// <summary>
 /// <c>GET /admin/status</c>: the fleet on one server-rendered page (no scripts, no front-end build). The fleet's next
 /// deadlines at the top, then one row per connection with a bar of its access-token and refresh-token lifetimes on
-/// a shared time axis, coloured by health. Read-only on purpose: a browser sends Basic credentials with any
-/// form another site could post, so state changes stay in the API.
+/// a shared time axis, coloured by health; a connection the store cannot read has its row too, with the reason.
+/// Read-only on purpose: a browser sends Basic credentials with any form another site could post, so state changes stay
+/// in the API. (Flagging an unreadable row is no state change: it only notes what every reader finds anyway.)
 /// </summary>
 public static class StatusPage
 {
@@ -26,6 +28,7 @@ public static class StatusPage
         IConnectionStore store,
         FleetMonitor fleet,
         IReconnectLinks links,
+        UnreadableConnections unreadable,
         IOptions<AdminOptions> options,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -33,14 +36,17 @@ public static class StatusPage
         var summary = await fleet.GetAsync(TimeSpan.FromSeconds(5), cancellationToken);
         var size = options.Value.PageSize;
         var page = await store.ListAsync(string.IsNullOrEmpty(after) ? null : after, size, cancellationToken);
+        await unreadable.ReportAsync(page.Unreadable, cancellationToken);
         var now = time.GetUtcNow();
-        var html = Render(summary, page, page.Count == size ? page[^1].ConnectionId : null, links, now);
+        var html = Render(summary, page, page.Scanned == size ? page.LastId : null, links, now);
         return Results.Content(html, ContentType);
     }
 
-    internal static string Render(FleetSummary summary, IReadOnlyList<Connection> connections, string? next, IReconnectLinks links, DateTimeOffset now)
+    internal static string Render(FleetSummary summary, ReadBatch<Connection> page, string? next, IReconnectLinks links, DateTimeOffset now)
     {
-        var html = new StringBuilder(4096 + (connections.Count * 900));
+        ArgumentNullException.ThrowIfNull(page);
+        var connections = page.Items;
+        var html = new StringBuilder(4096 + (page.Scanned * 900));
         Head(html, "TokenWorkers status");
         html.Append("<h1>TokenWorkers fleet</h1><p class=\"muted\">Rendered ").Append(Date(now))
             .Append(". Bars run from 30 days ago to a year ahead: the upper, lighter bar is the refresh token's life up to its hard end, ")
@@ -54,17 +60,32 @@ public static class StatusPage
             .Append(summary.Total.ToString("N0", CultureInfo.InvariantCulture)).Append("</b><span class=\"muted\">");
         html.AppendJoin(" · ", Enum.GetValues<ConnectionStatus>().Select(s =>
             $"<span data-status=\"{s}\" data-count=\"{summary.CountOf(s).ToString(CultureInfo.InvariantCulture)}\">{summary.CountOf(s):N0} {s}</span>"));
-        html.Append("</span></div></section>");
+        html.Append("</span></div>");
+        html.Append("<div class=\"card\" id=\"unreadable\"><span>Unreadable</span><b data-count=\"")
+            .Append(summary.Unreadable.ToString(CultureInfo.InvariantCulture)).Append("\">")
+            .Append(summary.Unreadable.ToString("N0", CultureInfo.InvariantCulture))
+            .Append("</b><span class=\"muted\">flagged rows: every other connection goes on</span></div></section>");
 
         html.Append("<table id=\"connections\"><thead><tr><th>Connection</th><th>Tenant</th><th>Health</th><th>Lifetimes</th>")
             .Append("<th>Access token expires</th><th>Refresh token ends</th><th>Next check</th><th>Last failure</th></tr></thead><tbody>");
-        foreach (var c in connections)
+        // Both lists come in id order; merged, every row keeps its place in the table.
+        var rows = connections.Select(c => (Id: c.ConnectionId, Connection: (Connection?)c, Unreadable: (UnreadableRow?)null))
+            .Concat(page.Unreadable.Select(u => (Id: u.Id, Connection: (Connection?)null, Unreadable: (UnreadableRow?)u)))
+            .OrderBy(r => r.Id, StringComparer.Ordinal);
+        foreach (var row in rows)
         {
-            Row(html, c, links, now);
+            if (row.Connection is { } c)
+            {
+                Row(html, c, links, now);
+            }
+            else
+            {
+                UnreadableRowHtml(html, row.Unreadable!, now);
+            }
         }
 
         html.Append("</tbody></table>");
-        if (connections.Count == 0)
+        if (page.Scanned == 0)
         {
             html.Append("<p id=\"empty\">No connections yet. Connect one through <code>/connect/linkedin</code>.</p>");
         }
@@ -131,6 +152,21 @@ public static class StatusPage
             }
 
             html.Append(" <span class=\"muted\">").Append(Relative(failure.At, now)).Append("</span>");
+        }
+
+        html.Append("</td></tr>");
+    }
+
+    private static void UnreadableRowHtml(StringBuilder html, UnreadableRow row, DateTimeOffset now)
+    {
+        var id = Encode(row.Id);
+        html.Append("<tr class=\"connection Unreadable\" data-connection-id=\"").Append(id).Append("\" data-health=\"Unreadable\" data-reason=\"")
+            .Append(row.Reason).Append("\"><td><a class=\"id\" href=\"status/connections/").Append(Encode(Uri.EscapeDataString(row.Id)))
+            .Append("\"><code>").Append(id).Append("</code></a></td><td>—</td><td><span class=\"pill Unreadable\">Unreadable</span></td>")
+            .Append("<td colspan=\"5\"><b>").Append(row.Reason).Append("</b>: ").Append(Encode(row.Message));
+        if (row.FlaggedAt is { } flaggedAt)
+        {
+            html.Append(" <span class=\"muted\">flagged ").Append(Relative(flaggedAt, now)).Append("</span>");
         }
 
         html.Append("</td></tr>");

@@ -11,6 +11,9 @@ public sealed record FleetSummary(
 {
     public static FleetSummary Empty { get; } = new(new Dictionary<ConnectionStatus, long>(), null, null);
 
+    /// <summary>Connections flagged as unreadable (they are also counted under their stored status).</summary>
+    public long Unreadable { get; init; }
+
     public long Total => Counts.Values.Sum();
 
     public long CountOf(ConnectionStatus status) => Counts.TryGetValue(status, out var count) ? count : 0;

@@ -19,18 +19,40 @@ public interface IConnectionStore : IAggregateStore<Connection>
     /// Connections whose <see cref="Connection.NextRefreshAt"/> is at or before <paramref name="now"/>,
     /// earliest first (ties by id), at most <paramref name="limit"/>. Served by an index on NextRefreshAt.
     /// A limit below 1 throws <see cref="ArgumentOutOfRangeException"/> (MongoDB would read 0 as "no limit").
+    /// A row that cannot be read comes back among <see cref="ReadBatch{T}.Unreadable"/> instead of failing the batch;
+    /// one flagged (<see cref="TryFlagUnreadableAsync"/>) less than <see cref="UnreadableRow.RecheckAfter"/> before
+    /// <paramref name="now"/> is left out, so a bad row that sorts first is not read again by every scan.
     /// </summary>
-    Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    Task<ReadBatch<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Pages through all connections ordered by id (by the UTF-8 bytes of the id, as SQLite and MongoDB
-    /// compare them), starting after <paramref name="afterConnectionId"/>.
+    /// compare them), starting after <paramref name="afterConnectionId"/>. Rows that cannot be read, flagged or not,
+    /// come back among <see cref="ReadBatch{T}.Unreadable"/>; the next page starts after <see cref="ReadBatch{T}.LastId"/>.
     /// </summary>
-    Task<IReadOnlyList<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken);
+    Task<ReadBatch<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Counts connections per status and finds the earliest access-token expiry and refresh-token hard end among
-    /// active connections. Reads the whole collection: for dashboards and gauges, cached by callers, never per message.
+    /// Records in the store that <paramref name="row"/> cannot be read, if its stored version is still the one it was read
+    /// at: the due and outbox queries then leave it out for <see cref="UnreadableRow.RecheckAfter"/> after
+    /// <paramref name="at"/>, and every instance's summary counts it. The version does not change (nothing about the
+    /// connection did), and the next write of the connection clears the flag. False on a conflict.
+    /// </summary>
+    Task<bool> TryFlagUnreadableAsync(UnreadableRow row, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Connections holding a token under another key than the active one, or flagged unreadable, ordered by id after
+    /// <paramref name="afterConnectionId"/>: what the re-encryption sweep rewrites (or reports) so an old key can go.
+    /// Reads every row: for that sweep, never per message.
+    /// </summary>
+    Task<ReadBatch<Connection>> FindNotUnderActiveKeyAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>How many connections hold a token under each key id, and which key is active. Reads every row: cached by callers.</summary>
+    Task<KeyUsage> CountByKeyIdAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts connections per status and those flagged unreadable, and finds the earliest access-token expiry and
+    /// refresh-token hard end among active connections. Reads the whole collection: for dashboards and gauges, cached by callers, never per message.
     /// </summary>
     Task<FleetSummary> SummarizeAsync(CancellationToken cancellationToken);
 }

@@ -26,6 +26,7 @@ public interface IVersionedAggregate<out T>
 public interface IAggregateStore<T>
     where T : class, IVersionedAggregate<T>
 {
+    /// <exception cref="UnreadableRowException">The aggregate is stored but cannot be read (see <see cref="UnreadableReason"/>).</exception>
     Task<T?> FindAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Stores a new aggregate with version 1; null when the id already exists (nothing changes then).</summary>
@@ -45,7 +46,9 @@ public interface IAggregateStore<T>
 
     /// <summary>
     /// Aggregates holding at least one pending event created at or before <paramref name="createdAtOrBefore"/>,
-    /// oldest event first, at most <paramref name="limit"/>. The sweep uses it after a crash.
+    /// oldest event first, at most <paramref name="limit"/>. The sweep uses it after a crash. A row that cannot be read is
+    /// returned among <see cref="ReadBatch{T}.Unreadable"/>; one flagged less than <see cref="UnreadableRow.RecheckAfter"/>
+    /// before <paramref name="createdAtOrBefore"/> is left out, so the sweep does not read it again every time.
     /// </summary>
-    Task<IReadOnlyList<T>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken);
+    Task<ReadBatch<T>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken);
 }

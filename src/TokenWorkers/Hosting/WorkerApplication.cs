@@ -25,13 +25,24 @@ public static class WorkerApplication
     /// Runs until shutdown. An invalid setting stops start-up with one readable line per error, naming
     /// the setting, and exit code 2, instead of an exception dump.
     /// </summary>
-    public static async Task<int> RunTokenWorkersAsync(this WebApplication app)
+    public static Task<int> RunTokenWorkersAsync(this WebApplication app) => app.RunTokenWorkersAsync([]);
+
+    /// <summary>
+    /// As <see cref="RunTokenWorkersAsync(WebApplication)"/>, or, when <paramref name="args"/> name one of
+    /// <see cref="WorkerCommands"/>, runs that command instead and returns its exit code.
+    /// </summary>
+    public static async Task<int> RunTokenWorkersAsync(this WebApplication app, string[] args)
     {
         try
         {
             // Every ValidateOnStart option at once, before any service is built, so one run reports every
             // bad setting (the host would otherwise stop at the first service that reads its options).
             app.Services.GetService<IStartupValidator>()?.Validate();
+            if (await WorkerCommands.RunAsync(app, args) is { } exitCode)
+            {
+                return exitCode;
+            }
+
             await app.RunAsync();
             return 0;
         }

@@ -53,6 +53,8 @@ public static class WorkerRegistration
         services.TryAddSingleton<WorkerIdentity>();
         services.AddMetrics();
         services.TryAddSingleton<FleetMonitor>();
+        services.TryAddSingleton<KeyUsageMonitor>();
+        services.TryAddSingleton<UnreadableConnections>();
         services.TryAddSingleton<TokenWorkersMetrics>();
         services.AddConnectionStore();
         services.AddLinkedIn();

@@ -56,6 +56,32 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
         throw new ConcurrencyException($"'{id}' kept changing under {MaxAttempts} consecutive writes; giving up this attempt.");
     }
 
+    /// <summary>
+    /// Stores the aggregate again as it is (its version plus one), conditional on the version read, reading it again and
+    /// retrying on a conflict; publishes nothing. For writes that change how an aggregate is stored, not what it is: the
+    /// re-encryption sweep, whose store encrypts every write under the active key. A writer that decided on the old
+    /// version meets a conflict, reads again and decides again, so nothing it stores is lost. Events still in the outbox
+    /// stay for the sweep, which is why no bus is needed (the worker's reencrypt command has none). Null when it is gone.
+    /// </summary>
+    public async Task<T?> RewriteAsync(string id, CancellationToken cancellationToken, T? alreadyRead = null)
+    {
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var current = attempt == 1 && alreadyRead is not null ? alreadyRead : await store.FindAsync(id, cancellationToken);
+            if (current is null)
+            {
+                return null;
+            }
+
+            if (await store.TryUpdateAsync(current, current.Version, cancellationToken) is { } stored)
+            {
+                return stored;
+            }
+        }
+
+        throw new ConcurrencyException($"'{id}' kept changing under {MaxAttempts} consecutive rewrites; giving up this attempt.");
+    }
+
     /// <summary>Publishes what a crash or a failed publish left in <paramref name="aggregate"/>'s outbox (the sweep).</summary>
     public Task<T> FlushAsync(T aggregate, CancellationToken cancellationToken) => PublishAsync(aggregate, [], cancellationToken);
 

@@ -2,19 +2,22 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Outbox;
+using TokenWorkers.Telemetry;
 
 namespace TokenWorkers.Refresh;
 
 /// <summary>
 /// Finds connections whose next check is due and has the writer store, per connection, the scan's transition
 /// (<see cref="ConnectionTransitions.Scan"/>): claim it and announce <see cref="RefreshDue"/>, warn with
-/// <see cref="ReauthSoon"/>, or declare it dead with <see cref="ReauthRequired"/>.
+/// <see cref="ReauthSoon"/>, or declare it dead with <see cref="ReauthRequired"/>. A connection that cannot be read is
+/// reported (and so flagged, which keeps it out of the next scans' batches) and every other one goes on.
 /// </summary>
 public sealed partial class RefreshScanner(
     IConnectionStore store,
     AggregateWriter<Connection> writer,
     RefreshSchedule schedule,
     IReconnectLinks reconnectLinks,
+    UnreadableConnections unreadable,
     TimeProvider time,
     IOptions<RefreshOptions> options,
     ILogger<RefreshScanner> logger)
@@ -30,6 +33,7 @@ public sealed partial class RefreshScanner(
         for (var batch = 0; batch < MaxBatchesPerScan; batch++)
         {
             var due = await store.FindDueAsync(time.GetUtcNow(), _options.ScanBatchSize, cancellationToken);
+            await unreadable.ReportAsync(due.Unreadable, cancellationToken);
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (connection, ct) =>
                 {
@@ -46,7 +50,7 @@ public sealed partial class RefreshScanner(
                     }
                 });
 
-            if (due.Count < _options.ScanBatchSize)
+            if (due.Scanned < _options.ScanBatchSize)
             {
                 break;
             }

@@ -4,7 +4,7 @@ namespace TokenWorkers.Telemetry;
 
 /// <summary>Keeps the fleet gauges current while metrics are exported; a failed summary is logged and retried next time.</summary>
 public sealed partial class FleetSummaryRefresher(
-    FleetMonitor fleet, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<FleetSummaryRefresher> logger) : BackgroundService
+    FleetMonitor fleet, KeyUsageMonitor keys, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<FleetSummaryRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,6 +15,7 @@ public sealed partial class FleetSummaryRefresher(
             try
             {
                 await fleet.GetAsync(interval / 2, stoppingToken);
+                await keys.RefreshAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

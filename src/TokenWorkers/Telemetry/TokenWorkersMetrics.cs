@@ -18,7 +18,7 @@ public sealed class TokenWorkersMetrics
     private readonly Histogram<double> _refreshDuration;
     private readonly Counter<long> _posts;
 
-    public TokenWorkersMetrics(IMeterFactory meterFactory, FleetMonitor fleet, TimeProvider time)
+    public TokenWorkersMetrics(IMeterFactory meterFactory, FleetMonitor fleet, KeyUsageMonitor keys, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
@@ -34,6 +34,10 @@ public sealed class TokenWorkersMetrics
 
         meter.CreateObservableGauge("tokenworkers.connections", () => ConnectionsByStatus(fleet), "{connection}",
             "Stored connections by status, as of the last fleet summary.");
+        meter.CreateObservableGauge("tokenworkers.connections.unreadable", () => Unreadable(fleet), "{connection}",
+            "Connections flagged as unreadable (unknown key, tampered, malformed): skipped by the scan and the sweep until fixed.");
+        meter.CreateObservableGauge("tokenworkers.connections.by_key_id", () => ConnectionsByKeyId(keys), "{connection}",
+            "Connections holding a token under each key id, as of the last count: a key can be removed once it has none.");
         meter.CreateObservableGauge("tokenworkers.fleet.access_token.time_to_expiry", () => SecondsUntil(fleet, s => s.EarliestAccessTokenExpiry, time), "s",
             "Seconds until the earliest access token of an active connection expires (negative once it has).");
         meter.CreateObservableGauge("tokenworkers.fleet.refresh_token.time_to_end", () => SecondsUntil(fleet, s => s.EarliestRefreshTokenEnd, time), "s",
@@ -94,6 +98,28 @@ public sealed class TokenWorkersMetrics
         foreach (var status in Enum.GetValues<ConnectionStatus>())
         {
             yield return new Measurement<long>(latest.Summary.CountOf(status), new KeyValuePair<string, object?>("status", StatusName(status)));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> Unreadable(FleetMonitor fleet)
+    {
+        if (fleet.Latest is { } latest)
+        {
+            yield return new Measurement<long>(latest.Summary.Unreadable);
+        }
+    }
+
+    // Key ids are configuration (a handful per deployment), never connection ids, so the series stay few.
+    private static IEnumerable<Measurement<long>> ConnectionsByKeyId(KeyUsageMonitor keys)
+    {
+        if (keys.Latest is not { } usage)
+        {
+            yield break;
+        }
+
+        foreach (var (keyId, count) in usage.ConnectionsByKeyId)
+        {
+            yield return new Measurement<long>(count, new KeyValuePair<string, object?>("key_id", keyId));
         }
     }
 

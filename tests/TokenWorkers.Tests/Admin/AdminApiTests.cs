@@ -72,6 +72,8 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         { "GET", "admin/posts/guarded" },
         { "POST", "admin/posts/guarded/resolve" },
         { "POST", "admin/connections/guarded/release-member" },
+        { "GET", "admin/encryption" },
+        { "POST", "admin/encryption/reencrypt" },
     };
 
     [Theory]

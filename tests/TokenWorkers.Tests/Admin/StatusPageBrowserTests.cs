@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Hosting;
+using TokenWorkers.Storage.Sqlite;
 using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Admin;
@@ -118,6 +119,31 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
         Assert.Contains("id=\"health\">Dead</span>", detailDom, StringComparison.Ordinal);
         Assert.Contains("<code>invalid_request</code>", detailDom, StringComparison.Ordinal);
         Assert.Contains("id=\"no-attempts\"", detailDom, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(SqliteBadRows.All), MemberType = typeof(SqliteBadRows))]
+    public async Task Chromium_shows_a_bad_row_flagged_with_its_reason_among_every_other_row(BadRow bad)
+    {
+        var chromium = Chromium.Require();
+        var now = DateTimeOffset.UtcNow;
+        var store = _app.Services.GetRequiredService<IConnectionStore>();
+        foreach (var id in new[] { "st-a-bad", "st-b-good", "st-c-good" })
+        {
+            Assert.NotNull(await store.TryInsertAsync(Stored(id, now.AddDays(40), now.AddDays(300)), Cancel));
+        }
+
+        await SqliteBadRows.BreakAsync(Path.Combine(_dataDirectory, SqliteConnectionStore.FileName), "st-a-bad", bad);
+
+        var page = new UriBuilder(new Uri(Address())) { UserName = "ops", Password = ApiKey, Path = "admin/status" }.Uri;
+        var dom = await chromium.DumpDomAsync(page);
+        await chromium.ScreenshotAsync(page, Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots", $"status-page-unreadable-{bad}.png"));
+
+        var rows = RowPattern().Matches(dom).Select(m => (m.Groups["id"].Value, m.Groups["health"].Value)).ToArray();
+        Assert.Equal([("st-a-bad", "Unreadable"), ("st-b-good", "Healthy"), ("st-c-good", "Healthy")], rows);
+        Assert.Contains($"data-reason=\"{Pipeline.UnreadableRowTests.ExpectedReason(bad)}\"", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("st-a-bad-access-token", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("st-a-bad-refresh-token", dom, StringComparison.Ordinal);
     }
 
     private static Connection Stored(string id, DateTimeOffset accessExpiry, DateTimeOffset refreshEnd) => new()

@@ -65,6 +65,6 @@ internal sealed class SlowOutboxClear(IConnectionStore inner) : IAggregateStore<
         return await inner.TryClearPendingEventsAsync(id, expectedVersion, cancellationToken);
     }
 
-    public Task<IReadOnlyList<Connection>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken) =>
+    public Task<ReadBatch<Connection>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken) =>
         inner.FindWithPendingEventsAsync(createdAtOrBefore, limit, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 using TokenWorkers.Storage.Encryption;
 using TokenWorkers.Tests.TestSupport;
 
@@ -14,7 +15,7 @@ namespace TokenWorkers.Tests.Storage;
 /// BSON date keeps, and what the SQLite adapter stores. xUnit creates one instance per test, so each
 /// test starts on its own empty data.
 /// </remarks>
-public abstract class ConnectionStoreConformanceTests : IAsyncLifetime
+public abstract partial class ConnectionStoreConformanceTests : IAsyncLifetime
 {
     private const int ConcurrentWriters = 16;
     private const int Rounds = 10;
@@ -556,8 +557,9 @@ public abstract class ConnectionStoreConformanceTests : IAsyncLifetime
         await Store.TryInsertAsync(Some.Connection(), Cancel);
         var withoutKeyA = await OpenStoreAsync(Some.Protector(The.KeyBId));
 
-        var error = await Assert.ThrowsAsync<TokenProtectionException>(() => withoutKeyA.FindAsync(The.ConnectionId, Cancel));
+        var error = await Assert.ThrowsAsync<UnreadableRowException>(() => withoutKeyA.FindAsync(The.ConnectionId, Cancel));
 
+        Assert.Equal(new UnreadableRow(The.ConnectionId, 1, UnreadableReason.UnknownKey, error.Row!.Message), error.Row);
         Assert.Contains($"'{The.KeyAId}'", error.Message, StringComparison.Ordinal);
         Assert.Contains($"Encryption:Keys:{The.KeyAId}", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(The.AccessTokenValue, error.ToString(), StringComparison.Ordinal);
@@ -570,7 +572,7 @@ public abstract class ConnectionStoreConformanceTests : IAsyncLifetime
         await Store.TryInsertAsync(Some.Connection(), Cancel);
         var rotated = await OpenStoreAsync(Some.Protector(The.KeyBId, The.KeyBId, The.KeyAId));
         var onlyKeyB = await OpenStoreAsync(Some.Protector(The.KeyBId));
-        await Assert.ThrowsAsync<TokenProtectionException>(() => onlyKeyB.FindAsync(The.ConnectionId, Cancel));
+        await Assert.ThrowsAsync<UnreadableRowException>(() => onlyKeyB.FindAsync(The.ConnectionId, Cancel));
 
         var underRetiredKey = await rotated.FindAsync(The.ConnectionId, Cancel);
         await rotated.TryUpdateAsync(underRetiredKey!, underRetiredKey!.Version, Cancel);

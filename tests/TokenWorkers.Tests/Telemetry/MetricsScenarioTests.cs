@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Sandbox;
+using TokenWorkers.Storage.Sqlite;
 using TokenWorkers.Telemetry;
 using TokenWorkers.Tests.Pipeline;
+using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Telemetry;
 
@@ -92,6 +94,26 @@ public sealed class MetricsScenarioTests : IAsyncLifetime
         // m-ok's refresh token was granted 50 days before m-flaky's: its hard end is the fleet's next.
         Assert.InRange((earliestEnd - _host.Now).TotalSeconds, TimeSpan.FromDays(315).TotalSeconds - 120, TimeSpan.FromDays(315).TotalSeconds + 120);
         Assert.Equal(flaky.AccessTokenExpiresAt, (await _host.GetAsync("m-flaky")).AccessTokenExpiresAt);
+    }
+
+    [Fact]
+    public async Task Connections_flagged_unreadable_and_connections_per_key_id_are_gauged()
+    {
+        await _host.ConnectAsync("m-a");
+        await _host.ConnectAsync("m-b");
+        await _host.ConnectAsync("m-bad");
+        await SqliteBadRows.BreakAsync(Path.Combine(_host.DataDirectory, SqliteConnectionStore.FileName), "m-bad", BadRow.UnknownKey);
+        _host.Advance(TimeSpan.FromDays(50) + TimeSpan.FromMinutes(1));
+
+        await _host.ScanAsync();
+        await _host.Services.GetRequiredService<FleetMonitor>().GetAsync(TimeSpan.Zero, TestContext.Current.CancellationToken);
+        await _host.Services.GetRequiredService<KeyUsageMonitor>().RefreshAsync(TestContext.Current.CancellationToken);
+        _listener.RecordObservableInstruments();
+
+        Assert.Equal(1, Sum("tokenworkers.connections.unreadable"));
+        Assert.Equal(2, Sum("tokenworkers.connections.by_key_id", ("key_id", "test-1")));
+        Assert.Equal(1, Sum("tokenworkers.connections.by_key_id", ("key_id", SqliteBadRows.RetiredKeyId)));
+        Assert.Equal(3, Sum("tokenworkers.connections.by_key_id"));
     }
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

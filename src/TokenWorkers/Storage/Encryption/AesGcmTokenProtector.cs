@@ -131,4 +131,8 @@ public sealed class AesGcmTokenProtector : ITokenProtector
     };
 
     private static string Describe(TokenKind kind) => $"{KindLabel(kind)} token";
+
+    public string ActiveKeyId => _activeKeyId;
+
+    public bool HasKey(string keyId) => _keys.ContainsKey(keyId);
 }

@@ -5,8 +5,9 @@ namespace TokenWorkers.Storage.Encryption;
 /// through environment variables (<c>Encryption__Keys__{id}</c>) or a secrets file, never committed settings.
 /// </summary>
 /// <remarks>
-/// To rotate: add a new key, make it active, and keep the old one in <see cref="Keys"/> for as long as
-/// tokens encrypted with it are stored. Every token written after the switch uses the new key.
+/// To rotate, one rolling restart per step: add the new key on every instance; then make it active on every
+/// instance; then run the re-encryption sweep (<c>POST /admin/encryption/reencrypt</c> or <c>TokenWorkers reencrypt</c>);
+/// then remove the old key. The order keeps every row readable by every running instance (docs/key-rotation.md).
 /// </remarks>
 public sealed class EncryptionOptions
 {

@@ -16,4 +16,10 @@ public interface ITokenProtector
     /// The key is not configured, or the ciphertext does not authenticate for this connection and kind.
     /// </exception>
     SecretToken Unprotect(ProtectedToken value, string connectionId, TokenKind kind);
+
+    /// <summary>The id of the key <see cref="Protect"/> writes with.</summary>
+    string ActiveKeyId { get; }
+
+    /// <summary>Whether a key of this id is configured, so a ciphertext under it can be decrypted here.</summary>
+    bool HasKey(string keyId);
 }

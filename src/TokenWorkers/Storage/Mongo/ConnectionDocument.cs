@@ -52,6 +52,18 @@ internal sealed class ConnectionDocument
 
     /// <summary>The earliest <see cref="PendingEventDocument.CreatedAt"/>; null when the outbox is empty. Indexed for the sweeper.</summary>
     public DateTime? OldestPendingAt { get; set; }
+
+    /// <summary>Set when an instance could not read the document; every write of a readable state clears it (null).</summary>
+    public UnreadableDocument? Unreadable { get; set; }
+}
+
+internal sealed class UnreadableDocument
+{
+    public string Reason { get; set; } = "";
+
+    public string Message { get; set; } = "";
+
+    public DateTime At { get; set; }
 }
 
 internal sealed class TokenDocument

@@ -79,6 +79,14 @@ internal static class ConnectionDocumentMaps
                     .SetSerializer(new Int64Serializer(BsonType.Int64));
             });
 
+            Register<UnreadableDocument>(cm =>
+            {
+                Common(cm);
+                cm.MapMember(u => u.Reason).SetElementName("reason").SetIsRequired(true);
+                cm.MapMember(u => u.Message).SetElementName("message").SetIsRequired(true);
+                cm.MapMember(u => u.At).SetElementName("at").SetIsRequired(true).SetSerializer(UtcDate);
+            });
+
             Register<ConnectionDocument>(cm =>
             {
                 Common(cm);
@@ -108,6 +116,7 @@ internal static class ConnectionDocumentMaps
                 cm.MapMember(c => c.Attempts).SetElementName("attempts")
                     .SetDefaultValue(() => new List<AttemptDocument>());
                 cm.MapMember(c => c.OldestPendingAt).SetElementName("oldestPendingAt").SetSerializer(OptionalUtcDate);
+                cm.MapMember(c => c.Unreadable).SetElementName("unreadable");
             });
 
             _registered = true;

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using TokenWorkers.Events;
 
 namespace TokenWorkers.Storage.Mongo;
 
@@ -29,16 +30,38 @@ internal static class ConnectionFilters
     public static FilterDefinition<ConnectionDocument> ByIdAndVersion(string connectionId, long expectedVersion) =>
         Filter.Eq(c => c.Id, connectionId) & Filter.Eq(c => c.Version, expectedVersion);
 
-    /// <summary>Connections to look at by <paramref name="now"/>; a null nextRefreshAt never matches.</summary>
+    /// <summary>
+    /// Connections to look at by <paramref name="now"/>; a null nextRefreshAt never matches, nor does a connection
+    /// flagged unreadable less than <see cref="UnreadableRow.RecheckAfter"/> ago.
+    /// </summary>
     public static FilterDefinition<ConnectionDocument> DueAt(DateTimeOffset now) =>
-        HasNextRefreshAt & Filter.Lte(c => c.NextRefreshAt, BsonTime.ToBson(now));
+        HasNextRefreshAt & Filter.Lte(c => c.NextRefreshAt, BsonTime.ToBson(now)) & NotFlaggedSince(now - UnreadableRow.RecheckAfter);
 
     /// <summary>
     /// Connections holding a pending event created at or before <paramref name="createdAtOrBefore"/>: exactly those
     /// whose oldest pending event is, which the maintained <c>oldestPendingAt</c> answers from an index.
     /// </summary>
     public static FilterDefinition<ConnectionDocument> PendingAtOrBefore(DateTimeOffset createdAtOrBefore) =>
-        HasPendingEvents & Filter.Lte(c => c.OldestPendingAt, BsonTime.ToBson(createdAtOrBefore));
+        HasPendingEvents & Filter.Lte(c => c.OldestPendingAt, BsonTime.ToBson(createdAtOrBefore))
+        & NotFlaggedSince(createdAtOrBefore - UnreadableRow.RecheckAfter);
+
+    /// <summary><c>{ $or: [ { unreadable: null }, { "unreadable.at": { $lte: … } } ] }</c>: never flagged (or cleared), or flagged long enough ago to read again.</summary>
+    public static FilterDefinition<ConnectionDocument> NotFlaggedSince(DateTimeOffset recheckBefore) =>
+        Filter.Eq(c => c.Unreadable, null) | Filter.Lte(c => c.Unreadable!.At, BsonTime.ToBson(recheckBefore));
+
+    /// <summary>
+    /// The re-encryption sweep's page after <paramref name="afterConnectionId"/>: a token under another key than
+    /// <paramref name="activeKeyId"/> (<c>$type: string</c> keeps absent tokens out, which <c>$ne</c> alone would match),
+    /// or a flag.
+    /// </summary>
+    public static FilterDefinition<ConnectionDocument> NotUnderKey(string activeKeyId, string? afterConnectionId) =>
+        After(afterConnectionId) & (
+            (Filter.Type(c => c.AccessToken!.KeyId, BsonType.String) & Filter.Ne(c => c.AccessToken!.KeyId, activeKeyId))
+            | (Filter.Type(c => c.RefreshToken!.KeyId, BsonType.String) & Filter.Ne(c => c.RefreshToken!.KeyId, activeKeyId))
+            | IsFlagged);
+
+    /// <summary><c>{ unreadable: { $type: object } }</c>: flagged unreadable.</summary>
+    public static FilterDefinition<ConnectionDocument> IsFlagged { get; } = Filter.Type(c => c.Unreadable, BsonType.Document);
 
     /// <summary>The page after <paramref name="afterConnectionId"/> (ids compare as UTF-8 bytes); everything when null.</summary>
     public static FilterDefinition<ConnectionDocument> After(string? afterConnectionId) =>
@@ -74,6 +97,26 @@ internal static class ConnectionAggregations
             { "count", new BsonDocument("$sum", 1) },
             { "earliestAccessTokenExpiry", new BsonDocument("$min", "$accessTokenExpiresAt") },
             { "earliestRefreshTokenEnd", new BsonDocument("$min", "$refreshTokenExpiresAt") },
+            { "unreadable", new BsonDocument("$sum", new BsonDocument("$cond", new BsonArray
+                {
+                    new BsonDocument("$eq", new BsonArray { new BsonDocument("$type", "$unreadable"), "object" }), 1, 0,
+                })) },
         }),
+    };
+
+    /// <summary>
+    /// Connections per key id: each document's distinct key ids (<c>$setUnion</c> of its two tokens', a missing token
+    /// giving null, which the <c>$match</c> drops), one count per key.
+    /// </summary>
+    public static PipelineDefinition<ConnectionDocument, BsonDocument> ConnectionsByKeyId { get; } = new BsonDocument[]
+    {
+        new("$project", new BsonDocument
+        {
+            { "_id", 0 },
+            { "keys", new BsonDocument("$setUnion", new BsonArray { new BsonArray { "$accessToken.keyId", "$refreshToken.keyId" } }) },
+        }),
+        new("$unwind", "$keys"),
+        new("$match", new BsonDocument("keys", new BsonDocument("$type", "string"))),
+        new("$group", new BsonDocument { { "_id", "$keys" }, { "count", new BsonDocument("$sum", 1) } }),
     };
 }

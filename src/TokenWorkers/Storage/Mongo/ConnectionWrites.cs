@@ -34,4 +34,15 @@ internal static class ConnectionWrites
     /// </summary>
     public static UpdateDefinition<ConnectionDocument> ClearPendingEvents { get; } = new BsonDocument(
         "$set", new BsonDocument { { "pendingEvents", new BsonArray() }, { "oldestPendingAt", BsonNull.Value } });
+
+    /// <summary>
+    /// <c>{ $set: { unreadable: { reason, message, at } } }</c>, sent with <see cref="ConnectionFilters.ByIdAndVersion"/>:
+    /// a note about the document, so the version stays.
+    /// </summary>
+    public static UpdateDefinition<ConnectionDocument> Flag(Events.UnreadableRow row, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return Builders<ConnectionDocument>.Update.Set(
+            c => c.Unreadable, new UnreadableDocument { Reason = row.Reason.ToString(), Message = row.Message, At = BsonTime.ToBson(at) });
+    }
 }

@@ -13,6 +13,12 @@ public interface IMongoTokenCodec
 
     /// <exception cref="System.Security.Cryptography.CryptographicException">The value was tampered with, moved, or its key is unknown.</exception>
     SecretToken Unprotect(MongoProtectedToken value, string connectionId, MongoTokenKind kind);
+
+    /// <summary>The key id <see cref="Protect"/> writes under: rows under any other are what the re-encryption sweep rewrites.</summary>
+    string ActiveKeyId { get; }
+
+    /// <summary>Whether values under <paramref name="keyId"/> can be unprotected here (the key is configured).</summary>
+    bool HasKey(string keyId);
 }
 
 /// <summary>Which of a connection's tokens a value is; part of what the protection is bound to.</summary>

@@ -1,6 +1,8 @@
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 
 namespace TokenWorkers.Storage.Mongo;
 
@@ -9,7 +11,7 @@ namespace TokenWorkers.Storage.Mongo;
 /// <c>version</c>, the lease and the outbox changed in the same single-document update. Needs no
 /// transactions and no replica set; a standalone server works.
 /// </summary>
-public sealed class MongoConnectionStore : IConnectionStore
+public sealed partial class MongoConnectionStore : IConnectionStore
 {
     private static readonly FindOneAndUpdateOptions<ConnectionDocument> ReturnUpdated = new()
     {
@@ -18,6 +20,7 @@ public sealed class MongoConnectionStore : IConnectionStore
     };
 
     private readonly MongoStoreContext _context;
+    private readonly IMongoTokenCodec _codec;
     private readonly ConnectionDocumentMapper _mapper;
     private readonly IMongoCollection<ConnectionDocument> _connections;
 
@@ -27,6 +30,7 @@ public sealed class MongoConnectionStore : IConnectionStore
         ArgumentNullException.ThrowIfNull(codec);
         ConnectionDocumentMaps.EnsureRegistered();
         _context = context;
+        _codec = codec;
         _mapper = new ConnectionDocumentMapper(codec);
         _connections = context.GetCollection<ConnectionDocument>(context.Options.Collections.Connections);
     }
@@ -41,8 +45,15 @@ public sealed class MongoConnectionStore : IConnectionStore
     public async Task<Connection?> FindAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var document = await _connections.Find(ConnectionFilters.ById(id)).FirstOrDefaultAsync(cancellationToken);
-        return document is null ? null : _mapper.ToConnection(document);
+        // Read as BSON and decoded here, so a document that does not deserialize is reported like any other bad row.
+        var document = await _connections.Find(ConnectionFilters.ById(id)).As(BsonDocumentSerializer.Instance).FirstOrDefaultAsync(cancellationToken);
+        if (document is null)
+        {
+            return null;
+        }
+
+        var read = Decode([document]);
+        return read.Unreadable is [var bad] ? throw new UnreadableRowException(bad) : read.Items[0];
     }
 
     public async Task<Connection?> TryInsertAsync(Connection connection, CancellationToken cancellationToken)
@@ -79,14 +90,14 @@ public sealed class MongoConnectionStore : IConnectionStore
         return result.MatchedCount == 1;
     }
 
-    public Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+    public Task<ReadBatch<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         FindManyAsync(ConnectionFilters.DueAt(now), ConnectionSorts.EarliestDueFirst, limit, cancellationToken);
 
-    public Task<IReadOnlyList<Connection>> FindWithPendingEventsAsync(
+    public Task<ReadBatch<Connection>> FindWithPendingEventsAsync(
         DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken) =>
         FindManyAsync(ConnectionFilters.PendingAtOrBefore(createdAtOrBefore), ConnectionSorts.OldestPendingFirst, limit, cancellationToken);
 
-    public Task<IReadOnlyList<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken) =>
+    public Task<ReadBatch<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken) =>
         FindManyAsync(ConnectionFilters.After(afterConnectionId), ConnectionSorts.ById, limit, cancellationToken);
 
     public async Task<FleetSummary> SummarizeAsync(CancellationToken cancellationToken)
@@ -95,10 +106,12 @@ public sealed class MongoConnectionStore : IConnectionStore
             .ToListAsync(cancellationToken);
         var counts = new Dictionary<ConnectionStatus, long>();
         DateTimeOffset? earliestAccess = null, earliestEnd = null;
+        var unreadable = 0L;
         foreach (var group in groups)
         {
             var status = Enum.Parse<ConnectionStatus>(group["_id"].AsString);
             counts[status] = group["count"].ToInt64();
+            unreadable += group["unreadable"].ToInt64();
             if (status == ConnectionStatus.Active)
             {
                 earliestAccess = Date(group["earliestAccessTokenExpiry"]);
@@ -106,13 +119,13 @@ public sealed class MongoConnectionStore : IConnectionStore
             }
         }
 
-        return new FleetSummary(counts, earliestAccess, earliestEnd);
+        return new FleetSummary(counts, earliestAccess, earliestEnd) { Unreadable = unreadable };
 
         static DateTimeOffset? Date(BsonValue value) =>
             value.IsBsonNull ? null : new DateTimeOffset(value.ToUniversalTime(), TimeSpan.Zero);
     }
 
-    private async Task<IReadOnlyList<Connection>> FindManyAsync(
+    private async Task<ReadBatch<Connection>> FindManyAsync(
         FilterDefinition<ConnectionDocument> filter,
         SortDefinition<ConnectionDocument> sort,
         int limit,
@@ -120,7 +133,7 @@ public sealed class MongoConnectionStore : IConnectionStore
     {
         // MongoDB reads a limit of 0 as "no limit": refuse it rather than return the whole collection.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var documents = await _connections.Find(filter).Sort(sort).Limit(limit).ToListAsync(cancellationToken);
-        return documents.ConvertAll(_mapper.ToConnection);
+        var documents = await _connections.Find(filter).Sort(sort).Limit(limit).As(BsonDocumentSerializer.Instance).ToListAsync(cancellationToken);
+        return Decode(documents);
     }
 }

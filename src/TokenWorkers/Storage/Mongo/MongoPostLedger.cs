@@ -4,6 +4,7 @@ using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 using TokenWorkers.Posts;
 
 namespace TokenWorkers.Storage.Mongo;
@@ -72,12 +73,12 @@ public sealed class MongoPostLedger : IPostLedger
         return result.MatchedCount == 1;
     }
 
-    public async Task<IReadOnlyList<PostEntry>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken)
+    public async Task<ReadBatch<PostEntry>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var documents = await _posts.Find(PostLedgerQueries.PendingAtOrBefore(createdAtOrBefore)).Sort(PostLedgerQueries.OldestPendingFirst)
             .Limit(limit).ToListAsync(cancellationToken);
-        return documents.ConvertAll(d => d.ToEntry());
+        return new ReadBatch<PostEntry>(documents.ConvertAll(d => d.ToEntry()));
     }
 
     public async Task<IReadOnlyList<PostEntry>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)

@@ -15,6 +15,10 @@ public sealed class ProtectorMongoCodec(ITokenProtector protector) : IMongoToken
     public SecretToken Unprotect(MongoProtectedToken value, string connectionId, MongoTokenKind kind) =>
         protector.Unprotect(new ProtectedToken(value.KeyId, value.Data.ToArray()), connectionId, ToTokenKind(kind));
 
+    public string ActiveKeyId => protector.ActiveKeyId;
+
+    public bool HasKey(string keyId) => protector.HasKey(keyId);
+
     private static TokenKind ToTokenKind(MongoTokenKind kind) => kind switch
     {
         MongoTokenKind.Access => TokenKind.Access,

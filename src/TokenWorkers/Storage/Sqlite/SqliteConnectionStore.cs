@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 using TokenWorkers.Storage.Encryption;
 
 namespace TokenWorkers.Storage.Sqlite;
@@ -9,7 +10,7 @@ namespace TokenWorkers.Storage.Sqlite;
 /// The embedded store: one SQLite file in write-ahead-log mode, so readers never wait for the writer.
 /// Every write is a single conditional statement on <c>version</c>, atomic on its own.
 /// </summary>
-public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
+public sealed partial class SqliteConnectionStore : IConnectionStore, IDisposable
 {
     public const string FileName = "tokenworkers.db";
 
@@ -74,6 +75,7 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            await AddFlagColumnsAsync(connection, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             Log.StoreReady(_logger, DatabasePath, journalMode);
             return journalMode;
@@ -84,7 +86,7 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(id);
         var found = await QueryAsync(SqliteSql.Find, p => p.AddWithValue("@id", id), cancellationToken);
-        return found.Count == 0 ? null : found[0];
+        return found.Unreadable.Count > 0 ? throw new UnreadableRowException(found.Unreadable[0]) : found.Count == 0 ? null : found[0];
     }
 
     public async Task<Connection?> TryInsertAsync(Connection connection, CancellationToken cancellationToken)
@@ -115,7 +117,7 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
     public Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
         _database.TryClearPendingEventsAsync("connections", id, expectedVersion, cancellationToken);
 
-    public Task<IReadOnlyList<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public Task<ReadBatch<Connection>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return QueryAsync(
@@ -123,12 +125,13 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
             parameters =>
             {
                 parameters.AddWithValue("@now", UnixMilliseconds.From(now));
+                parameters.AddWithValue("@recheck_before", UnixMilliseconds.From(now - UnreadableRow.RecheckAfter));
                 parameters.AddWithValue("@limit", limit);
             },
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<Connection>> FindWithPendingEventsAsync(
+    public Task<ReadBatch<Connection>> FindWithPendingEventsAsync(
         DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -137,12 +140,13 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
             parameters =>
             {
                 parameters.AddWithValue("@cutoff", UnixMilliseconds.From(createdAtOrBefore));
+                parameters.AddWithValue("@recheck_before", UnixMilliseconds.From(createdAtOrBefore - UnreadableRow.RecheckAfter));
                 parameters.AddWithValue("@limit", limit);
             },
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken)
+    public Task<ReadBatch<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return QueryAsync(
@@ -177,8 +181,9 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
 
         var earliestAccess = await EarliestActiveAsync(connection, SqliteSql.EarliestAccessExpiry, cancellationToken);
         var earliestEnd = await EarliestActiveAsync(connection, SqliteSql.EarliestRefreshEnd, cancellationToken);
+        var unreadable = (long)(await ScalarAsync(connection, SqliteKeySql.CountFlagged, cancellationToken) ?? 0L);
         await transaction.CommitAsync(cancellationToken);
-        return new FleetSummary(counts, earliestAccess, earliestEnd);
+        return new FleetSummary(counts, earliestAccess, earliestEnd) { Unreadable = unreadable };
     }
 
     /// <summary>Closes the pooled connections, so the file can be moved or deleted.</summary>
@@ -190,10 +195,10 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<Connection>> QueryAsync(
+    private async Task<ReadBatch<Connection>> QueryAsync(
         string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
-        var rows = new List<ConnectionRow>();
+        var rows = new List<(ConnectionRow Row, long? FlaggedAt)>();
         await using (var connection = await _database.OpenAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
         {
@@ -202,12 +207,12 @@ public sealed class SqliteConnectionStore : IConnectionStore, IDisposable
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(ConnectionRow.Read(reader));
+                rows.Add((ConnectionRow.Read(reader), reader.IsDBNull(11) ? null : reader.GetInt64(11)));
             }
         }
 
         // Decrypted once the connection is back in the pool, so the read transaction stays short.
-        return [.. rows.Select(row => row.ToConnection(_protector))];
+        return Decode(rows);
     }
 
     private static async Task<DateTimeOffset?> EarliestActiveAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -126,17 +126,17 @@ public sealed class SqlitePostLedger : IPostLedger, IDisposable
     public Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
         _database.TryClearPendingEventsAsync("posts", id, expectedVersion, cancellationToken);
 
-    public Task<IReadOnlyList<PostEntry>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken)
+    public async Task<ReadBatch<PostEntry>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return QueryAsync(
+        return new ReadBatch<PostEntry>(await QueryAsync(
             $"SELECT {Columns} FROM posts WHERE oldest_pending_at <= @cutoff ORDER BY oldest_pending_at, id LIMIT @limit",
             p =>
             {
                 p.AddWithValue("@cutoff", UnixMilliseconds.From(createdAtOrBefore));
                 p.AddWithValue("@limit", limit);
             },
-            cancellationToken);
+            cancellationToken));
     }
 
     public Task<IReadOnlyList<PostEntry>> FindDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)

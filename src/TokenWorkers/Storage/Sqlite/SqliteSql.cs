@@ -20,6 +20,9 @@ internal static class SqliteSql
     private const string AccessExpiry = "json_extract(document, '$.accessTokenExpiresAt')";
     private const string RefreshEnd = "json_extract(document, '$.refreshTokenExpiresAt')";
 
+    // A row flagged unreadable stays out of the due and outbox queries until its flag is older than @recheck_before.
+    private const string NotFlaggedSince = "(unreadable_at IS NULL OR unreadable_at <= @recheck_before)";
+
     // The indexes carry id so that the "ORDER BY date, id" of the queries below needs no sort step,
     // and are partial because most connections have no pending event and a finished one has no refresh.
     public static readonly string CreateSchema = $"""
@@ -35,6 +38,9 @@ internal static class SqliteSql
             refresh_token_key_id TEXT,
             refresh_token        BLOB,
             document             TEXT    NOT NULL,
+            unreadable_reason    TEXT,
+            unreadable_message   TEXT,
+            unreadable_at        INTEGER,
             CHECK ((access_token IS NULL) = (access_token_key_id IS NULL)),
             CHECK ((refresh_token IS NULL) = (refresh_token_key_id IS NULL))
         ) STRICT;
@@ -52,7 +58,10 @@ internal static class SqliteSql
         access_token_key_id, access_token, refresh_token_key_id, refresh_token, document
         """;
 
-    public const string Find = $"SELECT {Columns} FROM connections WHERE id = @id";
+    // What queries read: the row, then when it was flagged unreadable (column 11).
+    private const string ReadColumns = $"{Columns}, unreadable_at";
+
+    public const string Find = $"SELECT {ReadColumns} FROM connections WHERE id = @id";
 
     public const string Insert = $"""
         INSERT INTO connections ({Columns})
@@ -67,29 +76,30 @@ internal static class SqliteSql
             next_refresh_at = @next_refresh_at, oldest_pending_at = @oldest_pending_at,
             access_token_key_id = @access_token_key_id, access_token = @access_token,
             refresh_token_key_id = @refresh_token_key_id, refresh_token = @refresh_token,
-            document = @document
+            document = @document,
+            unreadable_reason = NULL, unreadable_message = NULL, unreadable_at = NULL
         WHERE id = @id AND version = @expected_version
         """;
 
     // "next_refresh_at <= @now" implies NOT NULL, which lets SQLite use the partial index.
     public const string FindDue = $"""
-        SELECT {Columns} FROM connections
-        WHERE next_refresh_at <= @now
+        SELECT {ReadColumns} FROM connections
+        WHERE next_refresh_at <= @now AND {NotFlaggedSince}
         ORDER BY next_refresh_at, id
         LIMIT @limit
         """;
 
     // The oldest pending event is at or before the cutoff exactly when any pending event is.
     public const string FindWithPendingEvents = $"""
-        SELECT {Columns} FROM connections
-        WHERE oldest_pending_at <= @cutoff
+        SELECT {ReadColumns} FROM connections
+        WHERE oldest_pending_at <= @cutoff AND {NotFlaggedSince}
         ORDER BY oldest_pending_at, id
         LIMIT @limit
         """;
 
-    public const string ListFirst = $"SELECT {Columns} FROM connections ORDER BY id LIMIT @limit";
+    public const string ListFirst = $"SELECT {ReadColumns} FROM connections ORDER BY id LIMIT @limit";
 
-    public const string ListAfter = $"SELECT {Columns} FROM connections WHERE id > @after ORDER BY id LIMIT @limit";
+    public const string ListAfter = $"SELECT {ReadColumns} FROM connections WHERE id > @after ORDER BY id LIMIT @limit";
 
     // Counting reads one of the expiry indexes whole (no JSON is parsed); each minimum is one index seek.
     public const string CountByStatus = "SELECT status, COUNT(*) FROM connections GROUP BY status";

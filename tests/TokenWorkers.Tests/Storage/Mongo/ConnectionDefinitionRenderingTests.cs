@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
+using TokenWorkers.Events;
 using TokenWorkers.Storage.Mongo;
 using static TokenWorkers.Tests.Storage.Mongo.MongoTestData;
 
@@ -49,7 +50,9 @@ public class ConnectionDefinitionRenderingTests
         var everyElement = BsonClassMap.LookupClassMap(typeof(ConnectionDocument)).AllMemberMaps.Select(m => m.ElementName);
 
         Assert.Equal(everyElement.Except(["_id", "version"]).Order(), update["$set"].AsBsonDocument.Names.Order());
-        Assert.Equal(20, update["$set"].AsBsonDocument.ElementCount);
+        Assert.Equal(21, update["$set"].AsBsonDocument.ElementCount);
+        // Every write of a readable state clears an unreadable flag.
+        Assert.Equal(BsonNull.Value, update["$set"]["unreadable"]);
     }
 
     [Fact]
@@ -89,19 +92,25 @@ public class ConnectionDefinitionRenderingTests
     }
 
     [Fact]
-    public void The_due_query_takes_scheduled_connections_up_to_now_earliest_first()
+    public void The_due_query_takes_scheduled_connections_up_to_now_earliest_first_except_those_flagged_unreadable_within_the_hour()
     {
         MongoAssert.Bson(
-            """{ "nextRefreshAt" : { "$type" : 9, "$lte" : ISODate("2026-03-01T10:00:00.123Z") } }""",
+            """
+            { "nextRefreshAt" : { "$type" : 9, "$lte" : ISODate("2026-03-01T10:00:00.123Z") },
+              "$or" : [ { "unreadable" : null }, { "unreadable.at" : { "$lte" : ISODate("2026-03-01T09:00:00.123Z") } } ] }
+            """,
             ConnectionFilters.DueAt(Now).Render(_args));
         MongoAssert.Bson("""{ "nextRefreshAt" : 1, "_id" : 1 }""", ConnectionSorts.EarliestDueFirst.Render(_args));
     }
 
     [Fact]
-    public void The_outbox_query_takes_connections_whose_oldest_pending_event_is_old_enough_oldest_first()
+    public void The_outbox_query_takes_connections_whose_oldest_pending_event_is_old_enough_oldest_first_except_those_flagged_unreadable()
     {
         MongoAssert.Bson(
-            """{ "oldestPendingAt" : { "$type" : 9, "$lte" : ISODate("2026-03-01T09:59:50.123Z") } }""",
+            """
+            { "oldestPendingAt" : { "$type" : 9, "$lte" : ISODate("2026-03-01T09:59:50.123Z") },
+              "$or" : [ { "unreadable" : null }, { "unreadable.at" : { "$lte" : ISODate("2026-03-01T08:59:50.123Z") } } ] }
+            """,
             ConnectionFilters.PendingAtOrBefore(Now.AddSeconds(-10)).Render(_args));
         MongoAssert.Bson("""{ "oldestPendingAt" : 1, "_id" : 1 }""", ConnectionSorts.OldestPendingFirst.Render(_args));
     }
@@ -151,13 +160,54 @@ public class ConnectionDefinitionRenderingTests
             """
             { "$group" : { "_id" : "$status", "count" : { "$sum" : 1 },
                            "earliestAccessTokenExpiry" : { "$min" : "$accessTokenExpiresAt" },
-                           "earliestRefreshTokenEnd" : { "$min" : "$refreshTokenExpiresAt" } } }
+                           "earliestRefreshTokenEnd" : { "$min" : "$refreshTokenExpiresAt" },
+                           "unreadable" : { "$sum" : { "$cond" : [ { "$eq" : [ { "$type" : "$unreadable" }, "object" ] }, 1, 0 ] } } } }
             """,
             group);
         var elementNames = BsonClassMap.LookupClassMap(typeof(ConnectionDocument)).AllMemberMaps.Select(m => m.ElementName).ToHashSet();
         Assert.Contains("status", elementNames);
         Assert.Contains("accessTokenExpiresAt", elementNames);
         Assert.Contains("refreshTokenExpiresAt", elementNames);
+    }
+
+    [Fact]
+    public void Flagging_a_document_unreadable_sets_only_its_flag_filtered_on_the_version_read()
+    {
+        var row = new UnreadableRow("conn-1", 41, UnreadableReason.Tampered, "does not authenticate");
+
+        MongoAssert.Bson(
+            """{ "$set" : { "unreadable" : { "reason" : "Tampered", "message" : "does not authenticate", "at" : ISODate("2026-03-01T10:00:00.123Z") } } }""",
+            Render(ConnectionWrites.Flag(row, Now)));
+        MongoAssert.Bson("""{ "_id" : "conn-1", "version" : NumberLong(41) }""", ConnectionFilters.ByIdAndVersion(row.Id, row.Version).Render(_args));
+    }
+
+    [Fact]
+    public void The_reencryption_query_takes_tokens_under_another_key_or_flagged_documents_by_id()
+    {
+        MongoAssert.Bson(
+            """
+            { "_id" : { "$gt" : "conn-5" },
+              "$or" : [ { "accessToken.keyId" : { "$type" : 2, "$ne" : "key-b" } },
+                        { "refreshToken.keyId" : { "$type" : 2, "$ne" : "key-b" } },
+                        { "unreadable" : { "$type" : 3 } } ] }
+            """,
+            ConnectionFilters.NotUnderKey("key-b", "conn-5").Render(_args));
+    }
+
+    [Fact]
+    public void Connections_are_counted_once_per_key_id_their_tokens_are_under()
+    {
+        var stages = ConnectionAggregations.ConnectionsByKeyId.Render(_args).Documents;
+
+        MongoAssert.Bson(
+            """
+            { "v" : [
+                { "$project" : { "_id" : 0, "keys" : { "$setUnion" : [ [ "$accessToken.keyId", "$refreshToken.keyId" ] ] } } },
+                { "$unwind" : "$keys" },
+                { "$match" : { "keys" : { "$type" : "string" } } },
+                { "$group" : { "_id" : "$keys", "count" : { "$sum" : 1 } } } ] }
+            """,
+            new BsonDocument("v", new BsonArray(stages)));
     }
 
     private BsonDocument Render(UpdateDefinition<ConnectionDocument> update) => update.Render(_args).AsBsonDocument;

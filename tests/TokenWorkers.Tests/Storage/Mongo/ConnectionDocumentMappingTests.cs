@@ -84,7 +84,8 @@ public class ConnectionDocumentMappingTests
                 { "at" : ISODate("2026-01-30T10:00:00.123Z"), "trigger" : "Connect", "outcome" : "Authorized", "errorCode" : null, "version" : NumberLong(1) },
                 { "at" : ISODate("2026-03-01T09:00:00.000Z"), "trigger" : "Scheduled", "outcome" : "Reauth", "errorCode" : "invalid_grant", "version" : NumberLong(7) }
               ],
-              "oldestPendingAt" : ISODate("2026-03-01T09:57:00.123Z")
+              "oldestPendingAt" : ISODate("2026-03-01T09:57:00.123Z"),
+              "unreadable" : null
             }
             """,
             document);
@@ -158,6 +159,7 @@ public class ConnectionDocumentMappingTests
         Assert.Equal(BsonNull.Value, document["accessToken"]);
         Assert.Equal(BsonNull.Value, document["oldestPendingAt"]);
         Assert.Equal(BsonNull.Value, document["lease"]);
+        Assert.Equal(BsonNull.Value, document["unreadable"]);
         Assert.Equal("Active", document["status"].AsString);
     }
 

@@ -3,6 +3,7 @@ using MongoDB.Driver;
 using TokenWorkers.Connections;
 using TokenWorkers.Storage.Encryption;
 using TokenWorkers.Storage.Mongo;
+using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Storage.Mongo;
 
@@ -40,6 +41,30 @@ public sealed class MongoConnectionStoreConformanceTests : ConnectionStoreConfor
         var raw = context.Database.GetCollection<RawBsonDocument>(context.Options.Collections.Connections);
         var documents = await raw.Find(FilterDefinition<RawBsonDocument>.Empty).ToListAsync(Cancel);
         return documents.Select(d => d.ToBson()).ToArray();
+    }
+
+    protected override async Task BreakAsync(string connectionId, BadRow bad)
+    {
+        var context = _contexts[0];
+        var raw = context.Database.GetCollection<BsonDocument>(context.Options.Collections.Connections);
+        var filter = Builders<BsonDocument>.Filter.Eq("_id", connectionId);
+        var update = Builders<BsonDocument>.Update;
+        var change = bad switch
+        {
+            BadRow.UnknownKey => update.Set("accessToken.keyId", SqliteBadRows.RetiredKeyId).Set("refreshToken.keyId", SqliteBadRows.RetiredKeyId),
+            BadRow.TamperedCiphertext => update.Set("accessToken.data", await FlippedAccessTokenAsync(raw, filter)),
+            // A string where the class map reads a date: the driver cannot deserialize the document.
+            _ => update.Set("createdAt", "yesterday"),
+        };
+        Assert.Equal(1, (await raw.UpdateOneAsync(filter, change, cancellationToken: Cancel)).ModifiedCount);
+    }
+
+    private static async Task<BsonBinaryData> FlippedAccessTokenAsync(IMongoCollection<BsonDocument> raw, FilterDefinition<BsonDocument> filter)
+    {
+        var document = await raw.Find(filter).SingleAsync(Cancel);
+        var data = document["accessToken"]["data"].AsBsonBinaryData.Bytes.ToArray();
+        data[data.Length / 2] ^= 0x01;
+        return new BsonBinaryData(data);
     }
 
     protected override async ValueTask DeleteDataAsync()

@@ -14,6 +14,10 @@ internal sealed class TestTokenCodec : IMongoTokenCodec
     public const string KeyId = "test-key-1";
     private const byte Mask = 0xA5;
 
+    public string ActiveKeyId => KeyId;
+
+    public bool HasKey(string keyId) => keyId == KeyId;
+
     public MongoProtectedToken Protect(SecretToken token, string connectionId, MongoTokenKind kind) =>
         new(KeyId, Encode($"{kind}|{connectionId}|{token.Reveal()}"));
 

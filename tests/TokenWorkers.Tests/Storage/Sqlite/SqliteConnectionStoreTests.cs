@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenWorkers.Connections;
+using TokenWorkers.Events;
 using TokenWorkers.Storage.Encryption;
 using TokenWorkers.Storage.Sqlite;
 using TokenWorkers.Tests.TestSupport;
@@ -30,6 +31,8 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
         var afterCheckpoint = await ReadFilesAsync();
         return [.. beforeCheckpoint, .. afterCheckpoint];
     }
+
+    protected override Task BreakAsync(string connectionId, BadRow bad) => SqliteBadRows.BreakAsync(DatabasePath, connectionId, bad);
 
     protected override ValueTask DeleteDataAsync()
     {
@@ -103,6 +106,28 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_file_from_before_the_unreadable_flag_gets_its_columns_when_opened_keeps_its_rows_and_its_schema_version()
+    {
+        await Store.TryInsertAsync(Some.Connection() with { NextRefreshAt = The.Now }, Cancel);
+        await ExecuteAsync($"""
+            DROP INDEX {SqliteKeySql.FlaggedIndex};
+            ALTER TABLE connections DROP COLUMN unreadable_reason;
+            ALTER TABLE connections DROP COLUMN unreadable_message;
+            ALTER TABLE connections DROP COLUMN unreadable_at;
+            """);
+
+        var reopened = await OpenStoreAsync(Some.Protector());
+        var row = new UnreadableRow(The.ConnectionId, 1, UnreadableReason.Malformed, "flagged after the upgrade");
+
+        Assert.Equal(3L, await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('connections') WHERE name LIKE 'unreadable_%'"));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = @name", ("@name", SqliteKeySql.FlaggedIndex)));
+        Assert.Equal(1L, await ScalarAsync("PRAGMA user_version"));
+        Assert.Equal(The.RefreshToken, (await reopened.FindAsync(The.ConnectionId, Cancel))?.RefreshToken);
+        Assert.True(await reopened.TryFlagUnreadableAsync(row, The.Now, Cancel));
+        Assert.Equal(1, (await reopened.SummarizeAsync(Cancel)).Unreadable);
+    }
+
+    [Fact]
     public async Task The_file_is_created_in_its_directory_in_write_ahead_log_mode()
     {
         Assert.True(File.Exists(DatabasePath));
@@ -131,8 +156,9 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
             SET access_token = (SELECT access_token FROM connections WHERE id = 'conn-ada')
             WHERE id = 'conn-bob'
             """);
-        var error = await Assert.ThrowsAsync<TokenProtectionException>(() => Store.FindAsync("conn-bob", Cancel));
+        var error = await Assert.ThrowsAsync<UnreadableRowException>(() => Store.FindAsync("conn-bob", Cancel));
 
+        Assert.Equal(UnreadableReason.Tampered, error.Row?.Reason);
         Assert.Contains("access token of connection 'conn-bob'", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(The.AccessTokenValue, error.ToString(), StringComparison.Ordinal);
     }
@@ -143,7 +169,7 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
         await Store.TryInsertAsync(Some.Connection(), Cancel);
 
         await ExecuteAsync("UPDATE connections SET refresh_token = access_token");
-        var error = await Assert.ThrowsAsync<TokenProtectionException>(() => Store.FindAsync(The.ConnectionId, Cancel));
+        var error = await Assert.ThrowsAsync<UnreadableRowException>(() => Store.FindAsync(The.ConnectionId, Cancel));
 
         Assert.Contains("refresh token", error.Message, StringComparison.Ordinal);
     }
@@ -156,8 +182,9 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
         var stored = (byte[])(await ScalarAsync("SELECT access_token FROM connections"))!;
         stored[stored.Length / 2] ^= 1;
         await ExecuteAsync("UPDATE connections SET access_token = @tampered", ("@tampered", stored));
-        var error = await Assert.ThrowsAsync<TokenProtectionException>(() => Store.FindAsync(The.ConnectionId, Cancel));
+        var error = await Assert.ThrowsAsync<UnreadableRowException>(() => Store.FindAsync(The.ConnectionId, Cancel));
 
+        Assert.Equal(UnreadableReason.Tampered, error.Row?.Reason);
         Assert.Contains("does not authenticate", error.Message, StringComparison.Ordinal);
     }
 
