@@ -111,17 +111,29 @@ internal static class PostLedgerQueries
     public static FilterDefinition<PostDocument> ByIdAndVersion(string postId, long version) =>
         Filter.And(Filter.Eq(p => p.Id, postId), Filter.Eq(p => p.Version, version));
 
-    public static FilterDefinition<PostDocument> DueAt(DateTimeOffset now) => Filter.Lte(p => p.NotBefore, BsonTime.ToBson(now));
+    /// <summary>
+    /// <c>{ notBefore: { $type: date } }</c>: the due index's partial filter, and part of the due query, which is what
+    /// lets the planner use that partial index (it does not infer it from <c>$lte</c>).
+    /// </summary>
+    public static FilterDefinition<PostDocument> HasNotBefore { get; } = Filter.Type(p => p.NotBefore, BsonType.DateTime);
+
+    /// <summary><c>{ oldestPendingAt: { $type: date } }</c>: the outbox index's partial filter, and part of its query.</summary>
+    public static FilterDefinition<PostDocument> HasPendingEvents { get; } = Filter.Type(p => p.OldestPendingAt, BsonType.DateTime);
+
+    /// <summary><c>{ state: "AwaitingReauth" }</c>: the awaiting index's partial filter, and part of its query.</summary>
+    public static FilterDefinition<PostDocument> IsAwaitingReauth { get; } = Filter.Eq(p => p.State, PostState.AwaitingReauth);
+
+    public static FilterDefinition<PostDocument> DueAt(DateTimeOffset now) => HasNotBefore & Filter.Lte(p => p.NotBefore, BsonTime.ToBson(now));
 
     public static FilterDefinition<PostDocument> AwaitingReauthAfter(string? afterPostId) => afterPostId is null
-        ? Filter.Eq(p => p.State, PostState.AwaitingReauth)
-        : Filter.And(Filter.Eq(p => p.State, PostState.AwaitingReauth), Filter.Gt(p => p.Id, afterPostId));
+        ? IsAwaitingReauth
+        : IsAwaitingReauth & Filter.Gt(p => p.Id, afterPostId);
 
     public static SortDefinition<PostDocument> EarliestFirst => Builders<PostDocument>.Sort.Ascending(p => p.NotBefore).Ascending(p => p.Id);
 
     /// <summary>Entries holding an event created at or before the cutoff: exactly those whose oldest pending event is.</summary>
     public static FilterDefinition<PostDocument> PendingAtOrBefore(DateTimeOffset createdAtOrBefore) =>
-        Filter.And(Filter.Type(p => p.OldestPendingAt, BsonType.DateTime), Filter.Lte(p => p.OldestPendingAt, BsonTime.ToBson(createdAtOrBefore)));
+        HasPendingEvents & Filter.Lte(p => p.OldestPendingAt, BsonTime.ToBson(createdAtOrBefore));
 
     public static SortDefinition<PostDocument> OldestPendingFirst => Builders<PostDocument>.Sort.Ascending(p => p.OldestPendingAt).Ascending(p => p.Id);
 
@@ -143,10 +155,10 @@ internal static class PostLedgerQueries
     public static IReadOnlyList<CreateIndexModel<PostDocument>> Indexes { get; } =
     [
         new(Builders<PostDocument>.IndexKeys.Ascending(p => p.NotBefore).Ascending(p => p.Id),
-            new CreateIndexOptions<PostDocument> { Name = DueIndex, PartialFilterExpression = Filter.Type(p => p.NotBefore, BsonType.DateTime) }),
+            new CreateIndexOptions<PostDocument> { Name = DueIndex, PartialFilterExpression = HasNotBefore }),
         new(Builders<PostDocument>.IndexKeys.Ascending(p => p.Id),
-            new CreateIndexOptions<PostDocument> { Name = AwaitingIndex, PartialFilterExpression = Filter.Eq(p => p.State, PostState.AwaitingReauth) }),
+            new CreateIndexOptions<PostDocument> { Name = AwaitingIndex, PartialFilterExpression = IsAwaitingReauth }),
         new(Builders<PostDocument>.IndexKeys.Ascending(p => p.OldestPendingAt).Ascending(p => p.Id),
-            new CreateIndexOptions<PostDocument> { Name = PendingIndex, PartialFilterExpression = Filter.Type(p => p.OldestPendingAt, BsonType.DateTime) }),
+            new CreateIndexOptions<PostDocument> { Name = PendingIndex, PartialFilterExpression = HasPendingEvents }),
     ];
 }

@@ -65,10 +65,24 @@ public class PostLedgerRenderingTests
     [Fact]
     public void The_due_query_compares_notBefore_as_a_date_and_its_index_is_partial()
     {
-        MongoAssert.Bson("""{ "notBefore" : { "$lte" : ISODate("2026-03-01T10:00:00.123Z") } }""", PostLedgerQueries.DueAt(At).Render(_args));
-        var due = PostLedgerQueries.Indexes.Single(i => i.Options.Name == PostLedgerQueries.DueIndex);
-        MongoAssert.Bson("""{ "notBefore" : { "$type" : 9 } }""",
-            Assert.IsType<CreateIndexOptions<PostDocument>>(due.Options).PartialFilterExpression.Render(_args));
+        MongoAssert.Bson(
+            """{ "notBefore" : { "$type" : 9, "$lte" : ISODate("2026-03-01T10:00:00.123Z") } }""", PostLedgerQueries.DueAt(At).Render(_args));
+        MongoAssert.Bson("""{ "notBefore" : 1, "_id" : 1 }""", PostLedgerQueries.EarliestFirst.Render(_args));
+        MongoAssert.Bson("""{ "notBefore" : { "$type" : 9 } }""", PartialFilter(PostLedgerQueries.DueIndex));
+    }
+
+    [Fact]
+    public void Each_partial_index_filter_is_part_of_the_query_it_serves_so_the_planner_can_use_it()
+    {
+        // The planner uses a partial index only when the query implies its filter; it does not derive
+        // { $type: date } from $lte, so the query carries the filter itself.
+        var due = PostLedgerQueries.DueAt(At).Render(_args);
+        var pending = PostLedgerQueries.PendingAtOrBefore(At).Render(_args);
+        var awaiting = PostLedgerQueries.AwaitingReauthAfter("p-1").Render(_args);
+
+        Assert.Equal(PartialFilter(PostLedgerQueries.DueIndex)["notBefore"]["$type"], due["notBefore"]["$type"]);
+        Assert.Equal(PartialFilter(PostLedgerQueries.PendingIndex)["oldestPendingAt"]["$type"], pending["oldestPendingAt"]["$type"]);
+        Assert.Equal(PartialFilter(PostLedgerQueries.AwaitingIndex)["state"], awaiting["state"]);
     }
 
     [Fact]
@@ -114,4 +128,8 @@ public class PostLedgerRenderingTests
         Assert.Empty(back.PendingEvents);
         Assert.Equal("p-1", back.PostId);
     }
+
+    private BsonDocument PartialFilter(string indexName) =>
+        Assert.IsType<CreateIndexOptions<PostDocument>>(PostLedgerQueries.Indexes.Single(i => i.Options.Name == indexName).Options)
+            .PartialFilterExpression.Render(_args);
 }
