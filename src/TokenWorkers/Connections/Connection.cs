@@ -72,9 +72,14 @@ public sealed record Connection : IVersionedAggregate<Connection>
     /// <summary>The newest attempts to obtain or give up tokens, oldest first, at most <see cref="RefreshAttempt.Kept"/>.</summary>
     public IReadOnlyList<RefreshAttempt> Attempts { get; init; } = [];
 
+    /// <inheritdoc />
+    public Guid? WriteId { get; init; }
+
     string IVersionedAggregate<Connection>.Id => ConnectionId;
 
     public Connection WithPendingEvents(IReadOnlyList<PendingEvent> events) => this with { PendingEvents = events };
+
+    public Connection WithWriteId(Guid writeId) => this with { WriteId = writeId };
 
     /// <summary>This connection with <paramref name="attempt"/> appended to its timeline, the oldest entries dropped beyond the bound.</summary>
     public Connection WithAttempt(RefreshAttempt attempt)

@@ -16,7 +16,16 @@ public interface IVersionedAggregate<out T>
     /// <summary>Events decided with a state change and not yet confirmed as published.</summary>
     IReadOnlyList<PendingEvent> PendingEvents { get; }
 
+    /// <summary>
+    /// The id the writer gave the write that stored this version, new for every write; null for versions stored by
+    /// anything else. A writer whose acknowledgement was lost re-reads and finds its own write by it: version and
+    /// write id both match what it tried to store.
+    /// </summary>
+    Guid? WriteId { get; }
+
     T WithPendingEvents(IReadOnlyList<PendingEvent> events);
+
+    T WithWriteId(Guid writeId);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using MassTransit;
 using TokenWorkers.Contracts;
 using TokenWorkers.Events;
@@ -18,6 +19,9 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
 {
     private const int MaxAttempts = 16;
 
+    // Tries of one write that failed without being stored; more would only hold the message while the store is down.
+    private const int MaxTriesOfOneWrite = 3;
+
     /// <summary>
     /// Applies <paramref name="decide"/> to the latest stored aggregate until a write wins, or until it decides that
     /// nothing should change. <paramref name="alreadyRead"/> saves the first read when the caller has just read (or
@@ -35,21 +39,27 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
         string id, Func<T?, DateTimeOffset, Change<T>?> decide, CancellationToken cancellationToken, T? alreadyRead = null)
     {
         ArgumentNullException.ThrowIfNull(decide);
+        OwnWrite<T>? tried = null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var current = attempt == 1 && alreadyRead is not null ? alreadyRead : await store.FindAsync(id, cancellationToken);
+            if (tried is not null && tried.IsStoredIn(current))
+            {
+                // Answered "nothing matched", yet ours is there: a retried write whose first try had landed, the retry
+                // finding the version it had already moved (a driver's retry after a failover, or ours below).
+                OutboxLog.OwnWriteRecognised(logger, id, current!.Version, "no match");
+                return new Written<T>(await PublishAsync(current, tried.Notices, cancellationToken), Changed: true);
+            }
+
             if (decide(current, time.GetUtcNow()) is not { } change)
             {
                 return new Written<T>(current, Changed: false);
             }
 
-            var next = change.Next.WithEvents([.. change.Events]);
-            var stored = current is null
-                ? await store.TryInsertAsync(next, cancellationToken)
-                : await store.TryUpdateAsync(next, current.Version, cancellationToken);
-            if (stored is not null)
+            tried = new OwnWrite<T>(change.Next.WithEvents([.. change.Events]).WithWriteId(Guid.NewGuid()), current?.Version, change.Notices);
+            if (await StoreAsync(id, tried, cancellationToken) is { } stored)
             {
-                return new Written<T>(await PublishAsync(stored, change.Notices, cancellationToken), Changed: true);
+                return new Written<T>(await PublishAsync(stored, tried.Notices, cancellationToken), Changed: true);
             }
         }
 
@@ -91,6 +101,57 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
     /// </summary>
     public Task AnnounceAgainAsync(object message, CancellationToken cancellationToken) =>
         SendOneAsync(message, message.GetType(), cancellationToken);
+
+    /// <summary>
+    /// The conditional write of <paramref name="write"/>: the stored aggregate, or null when someone else wrote first. A write
+    /// that throws may have been stored all the same (a connection reset after the commit, a failover before the reply),
+    /// so the document is read again: ours is recognised by its version and write id; one still on the version decided on
+    /// was not stored and is tried again, the same write, a few times; anything else is someone else's write.
+    /// </summary>
+    private async Task<T?> StoreAsync(string id, OwnWrite<T> write, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return write.ExpectedVersion is { } expected
+                    ? await store.TryUpdateAsync(write.Next, expected, cancellationToken)
+                    : await store.TryInsertAsync(write.Next, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                T? found;
+                try
+                {
+                    found = await store.FindAsync(id, cancellationToken);
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Unreadable too: the outcome stays unknown, and the write's own error says why.
+                    ExceptionDispatchInfo.Throw(ex);
+                    throw;
+                }
+
+                if (write.IsStoredIn(found))
+                {
+                    OutboxLog.OwnWriteRecognised(logger, id, found!.Version, ex.GetType().Name);
+                    return found;
+                }
+
+                if (!write.CanStillApplyTo(found))
+                {
+                    return null;
+                }
+
+                if (attempt >= MaxTriesOfOneWrite)
+                {
+                    throw;
+                }
+
+                OutboxLog.WriteRetried(logger, id, write.ExpectedVersion ?? 0, ex.GetType().Name, attempt + 1, MaxTriesOfOneWrite);
+            }
+        }
+    }
 
     private async Task<T> PublishAsync(T stored, IReadOnlyList<object> notices, CancellationToken cancellationToken)
     {
@@ -167,6 +228,14 @@ internal static partial class OutboxLog
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning,
         Message = "A notice of {AggregateId} (version {Version}) was not published ({Error}); what it announces is dispatched again later")]
     public static partial void NoticeLost(ILogger logger, string aggregateId, long version, string error);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning,
+        Message = "A write of {AggregateId} was stored as version {Version} although its answer was lost ({Error}); carrying on as stored")]
+    public static partial void OwnWriteRecognised(ILogger logger, string aggregateId, long version, string error);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning,
+        Message = "A write of {AggregateId} on version {Version} failed ({Error}) and was not stored; trying it again ({Try} of {MaxTries})")]
+    public static partial void WriteRetried(ILogger logger, string aggregateId, long version, string error, int @try, int maxTries);
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Outbox sweep published the pending events of {Count} documents")]
     public static partial void Swept(ILogger logger, int count);

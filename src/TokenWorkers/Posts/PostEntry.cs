@@ -60,12 +60,17 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// <summary>The outbox: the outcome events decided with a state change, published after the write and then removed.</summary>
     public IReadOnlyList<PendingEvent> PendingEvents { get; init; } = [];
 
+    /// <inheritdoc />
+    public Guid? WriteId { get; init; }
+
     /// <summary>No automatic step is left: published, failed, or an outcome only an operator can resolve.</summary>
     public bool IsFinished => State is PostState.Published or PostState.Failed or PostState.OutcomeUnknown;
 
     string IVersionedAggregate<PostEntry>.Id => PostId;
 
     public PostEntry WithPendingEvents(IReadOnlyList<PendingEvent> events) => this with { PendingEvents = events };
+
+    public PostEntry WithWriteId(Guid writeId) => this with { WriteId = writeId };
 }
 
 /// <summary>The content of a <see cref="PublishPost"/>, as the ledger keeps it.</summary>

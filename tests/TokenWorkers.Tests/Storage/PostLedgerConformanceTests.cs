@@ -48,12 +48,14 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
     [Fact]
     public async Task An_inserted_entry_reads_back_equal_with_version_1()
     {
-        var inserted = await Ledger.TryInsertAsync(Entry("p-1") with { Version = 42 }, Cancel);
+        var writeId = Guid.NewGuid();
+        var inserted = await Ledger.TryInsertAsync(Entry("p-1") with { Version = 42, WriteId = writeId }, Cancel);
 
         var found = await Ledger.FindAsync("p-1", Cancel);
 
         Assert.NotNull(inserted);
         Assert.Equal(1, inserted.Version);
+        Assert.Equal(writeId, found?.WriteId);
         Assert.Equal(Snapshot.Of(inserted), Snapshot.Of(found));
         Assert.Equal("Hello 👋 world", found!.Content.Text);
         Assert.Equal(PostState.Received, found.State);
@@ -86,6 +88,7 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
             NotBefore = null,
             UpdatedAt = T0.AddSeconds(2),
             PendingEvents = [Some.PendingEvent(T0.AddSeconds(2), nameof(PostPublished))],
+            WriteId = Guid.NewGuid(),
         };
 
         var stored = await Ledger.TryUpdateAsync(published, inserted.Version, Cancel);

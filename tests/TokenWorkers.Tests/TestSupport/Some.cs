@@ -56,6 +56,7 @@ internal static class Some
             new RefreshAttempt(The.Now.AddMinutes(-9), AttemptTrigger.Scheduled, AttemptOutcome.Transient, null, 5),
             new RefreshAttempt(The.Now.AddMinutes(-5), AttemptTrigger.BeforePost, AttemptOutcome.Reauth, "invalid_grant", 6),
         ],
+        WriteId = Guid.Parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
     };
 
     public static Lease Lease(string holder, DateTimeOffset until) => new(holder, until);

@@ -55,6 +55,8 @@ internal sealed class ConnectionDocument
 
     /// <summary>Set when an instance could not read the document; every write of a readable state clears it (null).</summary>
     public UnreadableDocument? Unreadable { get; set; }
+
+    public Guid? WriteId { get; set; }
 }
 
 internal sealed class UnreadableDocument

@@ -61,6 +61,7 @@ internal sealed class ConnectionDocumentMapper(IMongoTokenCodec codec)
                 Version = a.Version,
             })],
             OldestPendingAt = pending.Count == 0 ? null : pending.Min(e => e.CreatedAt),
+            WriteId = connection.WriteId,
         };
     }
 
@@ -97,6 +98,7 @@ internal sealed class ConnectionDocumentMapper(IMongoTokenCodec codec)
             Attempts = document.Attempts is { } attempts
                 ? [.. attempts.Select(a => new RefreshAttempt(BsonTime.FromBson(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))]
                 : [],
+            WriteId = document.WriteId,
         };
     }
 

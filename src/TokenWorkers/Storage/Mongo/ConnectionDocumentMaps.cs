@@ -20,6 +20,9 @@ internal static class ConnectionDocumentMaps
     private static readonly IBsonSerializer<DateTime> UtcDate = new DateTimeSerializer(DateTimeKind.Utc, BsonType.DateTime);
     private static readonly IBsonSerializer<DateTime?> OptionalUtcDate = new NullableSerializer<DateTime>(UtcDate);
 
+    /// <summary>A standard UUID (binary subtype 4) or null; shared with the ledger's map.</summary>
+    internal static readonly IBsonSerializer<Guid?> OptionalUuid = new NullableSerializer<Guid>(new GuidSerializer(GuidRepresentation.Standard));
+
     /// <summary>Registers the maps once per process; safe to call from any thread, any number of times.</summary>
     public static void EnsureRegistered()
     {
@@ -117,6 +120,7 @@ internal static class ConnectionDocumentMaps
                     .SetDefaultValue(() => new List<AttemptDocument>());
                 cm.MapMember(c => c.OldestPendingAt).SetElementName("oldestPendingAt").SetSerializer(OptionalUtcDate);
                 cm.MapMember(c => c.Unreadable).SetElementName("unreadable");
+                cm.MapMember(c => c.WriteId).SetElementName("writeId").SetSerializer(OptionalUuid);
             });
 
             _registered = true;

@@ -54,6 +54,8 @@ internal sealed class PostDocument
     /// <summary>The earliest pending event's time; null when the outbox is empty. Indexed for the sweep.</summary>
     public DateTime? OldestPendingAt { get; set; }
 
+    public Guid? WriteId { get; set; }
+
     public static PostDocument From(PostEntry e, long version)
     {
         var pending = e.PendingEvents.Select(p => new PendingEventDocument
@@ -86,6 +88,7 @@ internal sealed class PostDocument
             UpdatedAt = BsonTime.ToBson(e.UpdatedAt),
             PendingEvents = pending,
             OldestPendingAt = pending.Count == 0 ? null : pending.Min(p => p.CreatedAt),
+            WriteId = e.WriteId,
         };
     }
 
@@ -107,6 +110,7 @@ internal sealed class PostDocument
         CreatedAt = BsonTime.FromBson(CreatedAt),
         UpdatedAt = BsonTime.FromBson(UpdatedAt),
         PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, BsonTime.FromBson(p.CreatedAt)))],
+        WriteId = WriteId,
     };
 }
 
@@ -170,6 +174,7 @@ internal static class PostDocumentMaps
                 cm.MapMember(p => p.UpdatedAt).SetElementName("updatedAt").SetIsRequired(true).SetSerializer(UtcDate);
                 cm.MapMember(p => p.PendingEvents).SetElementName("pendingEvents").SetDefaultValue(() => new List<PendingEventDocument>());
                 cm.MapMember(p => p.OldestPendingAt).SetElementName("oldestPendingAt").SetSerializer(OptionalUtcDate);
+                cm.MapMember(p => p.WriteId).SetElementName("writeId").SetSerializer(ConnectionDocumentMaps.OptionalUuid);
             });
             _registered = true;
         }

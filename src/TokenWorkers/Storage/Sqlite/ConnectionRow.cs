@@ -41,6 +41,7 @@ internal sealed record ConnectionRow(
                 new StoredEvent(e.EventId, e.Kind, e.Payload, UnixMilliseconds.From(e.CreatedAt)))],
             Attempts = [.. connection.Attempts.Select(a =>
                 new StoredAttempt(UnixMilliseconds.From(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))],
+            WriteId = connection.WriteId,
         };
 
         return new ConnectionRow(
@@ -119,6 +120,7 @@ internal sealed record ConnectionRow(
                 new PendingEvent(e.EventId, e.Kind, e.Payload, UnixMilliseconds.ToDate(e.CreatedAt)))],
             Attempts = [.. document.Attempts.Select(a =>
                 new RefreshAttempt(UnixMilliseconds.ToDate(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))],
+            WriteId = document.WriteId,
         };
     }
 }

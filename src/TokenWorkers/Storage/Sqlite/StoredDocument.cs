@@ -38,6 +38,8 @@ internal sealed record StoredDocument
     public IReadOnlyList<StoredEvent> PendingEvents { get; init; } = [];
 
     public IReadOnlyList<StoredAttempt> Attempts { get; init; } = [];
+
+    public Guid? WriteId { get; init; }
 }
 
 internal sealed record StoredLease(string Holder, long Until);

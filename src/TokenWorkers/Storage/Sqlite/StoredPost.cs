@@ -31,6 +31,8 @@ internal sealed record StoredPost
 
     public IReadOnlyList<StoredEvent> PendingEvents { get; init; } = [];
 
+    public Guid? WriteId { get; init; }
+
     public static StoredPost From(PostEntry e) => new()
     {
         Content = e.Content,
@@ -44,6 +46,7 @@ internal sealed record StoredPost
         CreatedAt = UnixMilliseconds.From(e.CreatedAt),
         UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
         PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt)))],
+        WriteId = e.WriteId,
     };
 
     public PostEntry ToEntry(string postId, string connectionId, PostState state, long version) => new()
@@ -64,6 +67,7 @@ internal sealed record StoredPost
         UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
         // Rows written before posts had an outbox have no pendingEvents, and the generated reader leaves it null.
         PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt)))],
+        WriteId = WriteId,
     };
 }
 

@@ -50,7 +50,7 @@ public class ConnectionDefinitionRenderingTests
         var everyElement = BsonClassMap.LookupClassMap(typeof(ConnectionDocument)).AllMemberMaps.Select(m => m.ElementName);
 
         Assert.Equal(everyElement.Except(["_id", "version"]).Order(), update["$set"].AsBsonDocument.Names.Order());
-        Assert.Equal(21, update["$set"].AsBsonDocument.ElementCount);
+        Assert.Equal(22, update["$set"].AsBsonDocument.ElementCount);
         // Every write of a readable state clears an unreadable flag.
         Assert.Equal(BsonNull.Value, update["$set"]["unreadable"]);
     }
@@ -75,6 +75,8 @@ public class ConnectionDefinitionRenderingTests
         MongoAssert.Bson("""{ "v" : ISODate("2026-03-01T09:57:00.123Z") }""", new BsonDocument("v", set["oldestPendingAt"]));
         Assert.Equal("ReauthRequired", set["status"].AsString);
         Assert.Equal(3, set["failureCount"].AsInt32);
+        // The writer recognises its own write by version and write id after a lost acknowledgement.
+        MongoAssert.Bson("""{ "v" : UUID("3f2504e0-4f89-41d3-9a0c-0305e82c3301") }""", new BsonDocument("v", set["writeId"]));
     }
 
     [Fact]

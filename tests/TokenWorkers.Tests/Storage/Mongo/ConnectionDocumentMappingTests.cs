@@ -85,7 +85,8 @@ public class ConnectionDocumentMappingTests
                 { "at" : ISODate("2026-03-01T09:00:00.000Z"), "trigger" : "Scheduled", "outcome" : "Reauth", "errorCode" : "invalid_grant", "version" : NumberLong(7) }
               ],
               "oldestPendingAt" : ISODate("2026-03-01T09:57:00.123Z"),
-              "unreadable" : null
+              "unreadable" : null,
+              "writeId" : UUID("3f2504e0-4f89-41d3-9a0c-0305e82c3301")
             }
             """,
             document);
@@ -99,6 +100,16 @@ public class ConnectionDocumentMappingTests
         var eventId = document["pendingEvents"][0]["eventId"].AsBsonBinaryData;
         Assert.Equal(BsonBinarySubType.UuidStandard, eventId.SubType);
         Assert.Equal(EventId1, eventId.ToGuid(GuidRepresentation.Standard));
+    }
+
+    [Fact]
+    public void The_write_id_is_a_standard_uuid_with_subtype_4()
+    {
+        var document = _mapper.ToDocument(FullConnection(), 7).ToBsonDocument();
+
+        var writeId = document["writeId"].AsBsonBinaryData;
+        Assert.Equal(BsonBinarySubType.UuidStandard, writeId.SubType);
+        Assert.Equal(WriteId, writeId.ToGuid(GuidRepresentation.Standard));
     }
 
     [Fact]
@@ -160,6 +171,7 @@ public class ConnectionDocumentMappingTests
         Assert.Equal(BsonNull.Value, document["oldestPendingAt"]);
         Assert.Equal(BsonNull.Value, document["lease"]);
         Assert.Equal(BsonNull.Value, document["unreadable"]);
+        Assert.Equal(BsonNull.Value, document["writeId"]);
         Assert.Equal("Active", document["status"].AsString);
     }
 

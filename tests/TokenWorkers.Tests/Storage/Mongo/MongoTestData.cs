@@ -12,6 +12,7 @@ internal static class MongoTestData
 
     public static readonly Guid EventId1 = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
     public static readonly Guid EventId2 = Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+    public static readonly Guid WriteId = Guid.Parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301");
 
     public static Connection NewConnection(string id, string tenantId = "tenant-1") => new()
     {
@@ -53,6 +54,7 @@ internal static class MongoTestData
             new RefreshAttempt(Now.AddDays(-30), AttemptTrigger.Connect, AttemptOutcome.Authorized, null, 1),
             new RefreshAttempt(new DateTimeOffset(2026, 3, 1, 11, 0, 0, TimeSpan.FromHours(2)).AddTicks(4_444), AttemptTrigger.Scheduled, AttemptOutcome.Reauth, "invalid_grant", 7),
         ],
+        WriteId = WriteId,
     };
 
     /// <summary><paramref name="value"/> as the store keeps it: UTC, whole milliseconds.</summary>

@@ -37,6 +37,7 @@ public class PostLedgerRenderingTests
         CreatedAt = At,
         UpdatedAt = At.AddSeconds(1),
         PendingEvents = [TestSupport.Some.PendingEvent(At, "PostFailed")],
+        WriteId = Guid.Parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
     };
 
     [Fact]
@@ -60,6 +61,8 @@ public class PostLedgerRenderingTests
         Assert.Equal(new BsonInt64(9), set["awaitingConnectionVersion"]);
         Assert.Equal("Reauth", set["lastError"]["class"].AsString);
         Assert.Equal("w/1", set["claim"]["holder"].AsString);
+        Assert.Equal(BsonBinarySubType.UuidStandard, set["writeId"].AsBsonBinaryData.SubType);
+        Assert.Equal(Guid.Parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301"), set["writeId"].AsBsonBinaryData.ToGuid(GuidRepresentation.Standard));
     }
 
     [Fact]
