@@ -9,7 +9,8 @@ namespace TokenWorkers.Storage.Mongo;
 /// <summary>
 /// The connection store on MongoDB: one document per connection, every write conditional on <c>_id</c> and
 /// <c>version</c>, the lease and the outbox changed in the same single-document update. Needs no
-/// transactions and no replica set; a standalone server works.
+/// transactions; writes wait for a journaled majority (<see cref="MongoDurability"/>), so a replica set makes them
+/// survive a lost member, and a standalone server works on its one disk.
 /// </summary>
 public sealed partial class MongoConnectionStore : IConnectionStore
 {
@@ -34,6 +35,9 @@ public sealed partial class MongoConnectionStore : IConnectionStore
         _mapper = new ConnectionDocumentMapper(codec);
         _connections = context.GetCollection<ConnectionDocument>(context.Options.Collections.Connections);
     }
+
+    /// <summary>The collection as the store uses it, with its read and write settings; for tests.</summary>
+    internal IMongoCollection<ConnectionDocument> Collection => _connections;
 
     /// <summary>Checks the server answers (bounded; a clear <see cref="MongoStorageException"/> if not), then creates the indexes.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)

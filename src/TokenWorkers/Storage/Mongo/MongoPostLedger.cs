@@ -28,6 +28,9 @@ public sealed class MongoPostLedger : IPostLedger
         _posts = context.GetCollection<PostDocument>(context.Options.Collections.Posts);
     }
 
+    /// <summary>The collection as the ledger uses it, with its read and write settings; for tests.</summary>
+    internal IMongoCollection<PostDocument> Collection => _posts;
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _context.EnsureReachableAsync(cancellationToken);

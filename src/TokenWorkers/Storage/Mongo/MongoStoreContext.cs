@@ -34,7 +34,7 @@ public sealed partial class MongoStoreContext : IDisposable
         _connectionString = options.ConnectionString!;
         Hosts = MongoConnectionStrings.DescribeHosts(settings);
         _client = new MongoClient(settings);
-        Database = _client.GetDatabase(options.Database);
+        Database = _client.GetDatabase(options.Database, MongoDurability.DatabaseSettings());
     }
 
     public MongoStorageOptions Options { get; }
