@@ -17,6 +17,14 @@ namespace TokenWorkers.Sandbox;
 /// <param name="Outcome"><c>ok</c>, LinkedIn's error code (e.g. <c>invalid_request</c>, <c>EXPIRED_ACCESS_TOKEN</c>, <c>DUPLICATE_POST</c>) or <c>fault</c>.</param>
 /// <param name="Fault">The injected fault applied to the call (500, 503, 429, delay, drop, 504-after), if any.</param>
 /// <param name="PostUrn">The URN of a post the call created.</param>
+/// <param name="AnsweredAt">
+/// The sandbox clock when the answer was ready to go out, after latency and injected delays: between <see cref="Time"/>
+/// and this, the caller's call was in flight. Equal to <see cref="Time"/> on a clock that does not move (a fake one).
+/// </param>
+/// <param name="Host">
+/// The host and port the caller addressed (its <c>Host</c> header), e.g. <c>127.0.0.1:41234</c>: callers given different
+/// names for the sandbox (<c>localhost</c>, <c>127.0.0.1</c>) can be told apart in the record.
+/// </param>
 public sealed record SandboxRequest(
     long Sequence,
     DateTimeOffset Time,
@@ -30,4 +38,6 @@ public sealed record SandboxRequest(
     int Status,
     string Outcome,
     string? Fault,
-    string? PostUrn);
+    string? PostUrn,
+    DateTimeOffset AnsweredAt,
+    string? Host);

@@ -53,7 +53,8 @@ internal sealed class CallPipeline(
         var status = StatusOf(result);
         record.Append(new SandboxRequest(
             record.NextSequence(), arrivedAt, endpoint, call.GrantType, call.ClientId, call.MemberSub, call.GrantId,
-            call.TokenFingerprint, call.IssuedTokenFingerprint, status, call.Outcome, fault?.Name, call.PostUrn));
+            call.TokenFingerprint, call.IssuedTokenFingerprint, status, call.Outcome, fault?.Name, call.PostUrn,
+            clock.UtcNow, http.Request.Host.HasValue ? http.Request.Host.Value : null));
         if (knobs.Settings.LogRequests)
         {
             Log.Handled(logger, endpoint.Name(), status, call.Outcome, call.GrantId, call.TokenFingerprint, fault?.Name);

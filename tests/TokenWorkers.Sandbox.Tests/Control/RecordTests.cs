@@ -94,6 +94,29 @@ public sealed class RecordTests
     }
 
     [Fact]
+    public async Task Each_call_is_recorded_with_when_it_arrived_when_it_was_answered_and_the_host_it_was_addressed_to()
+    {
+        await using var h = await Harness.StartAsync(ownClock: true);
+        var seeded = h.Seed();
+        h.Control.SetLatency(TimeSpan.FromMilliseconds(300), SandboxEndpoint.AccessToken);
+        var port = h.Sandbox.BaseAddress.Port;
+        using var byName = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}/") };
+
+        using (await h.RefreshAsync(seeded.RefreshToken!))
+        using (await byName.GetAsync(new Uri("v2/userinfo", UriKind.Relative), Harness.Ct))
+        {
+        }
+
+        var (refresh, userInfo) = (h.Control.Requests[0], h.Control.Requests[1]);
+        // The latency is waited between arrival and answer, so a caller's call was in flight exactly in between.
+        Assert.InRange(refresh.AnsweredAt - refresh.Time, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+        Assert.InRange(userInfo.AnsweredAt - userInfo.Time, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
+        Assert.True(userInfo.Time >= refresh.AnsweredAt, $"{userInfo.Time:O} before {refresh.AnsweredAt:O}");
+        Assert.Equal($"127.0.0.1:{port}", refresh.Host);
+        Assert.Equal($"localhost:{port}", userInfo.Host);
+    }
+
+    [Fact]
     public async Task The_record_keeps_only_the_newest_requests_past_its_capacity()
     {
         await using var h = await Harness.StartAsync(s => s.MaxRecordedRequests = 5);
