@@ -18,7 +18,8 @@ namespace TokenWorkers.Tests.RabbitMq;
 /// What the RabbitMQ tests share: a broker virtual host of their own, the sandbox over HTTP, one SQLite data
 /// directory, and another service (its own bus and queue, nothing but the contracts) recording the worker's
 /// events. Worker instances start in this process (<see cref="StartWorkerAsync"/>) or as separate processes
-/// with the same settings (<see cref="WorkerSettings"/>).
+/// with the same settings (<see cref="WorkerSettings"/>); with no worker in this process, the store is opened from the
+/// worker's core services over the same settings (<see cref="OpenStoreAsync"/>).
 /// </summary>
 public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
 {
@@ -28,7 +29,9 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
 
     private readonly List<WebApplication> _workers = [];
     private readonly bool _ownsBroker;
-    private ServiceProvider? _otherService;
+    private readonly List<ServiceProvider> _otherServices = [];
+    private readonly List<string> _extraVirtualHosts = [];
+    private ServiceProvider? _storeOnly;
 
     private RabbitMqWorkerEnvironment(RabbitMqBroker broker, string virtualHost, LinkedInSandbox sandbox, bool ownsBroker)
     {
@@ -46,15 +49,19 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
 
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("tokenworkers-rabbit-").FullName;
 
-    /// <summary>The other service's record of every event it received.</summary>
-    public EventRecorder OtherService => _otherService!.GetRequiredService<EventRecorder>();
+    /// <summary>The other service's record of every event it received, in every virtual host it listens on.</summary>
+    public EventRecorder OtherService { get; } = new();
 
-    public IBus OtherServiceBus => _otherService!.GetRequiredService<IBus>();
+    public IBus OtherServiceBus => _otherServices[0].GetRequiredService<IBus>();
 
     /// <summary>The first in-process worker: the tests read and seed the shared store through it.</summary>
     public WebApplication Worker => _workers[0];
 
-    public IConnectionStore Store => Worker.Services.GetRequiredService<IConnectionStore>();
+    public IConnectionStore Store => Services.GetRequiredService<IConnectionStore>();
+
+    /// <summary>The first in-process worker's services, or the store-only ones of <see cref="OpenStoreAsync"/>.</summary>
+    private IServiceProvider Services => _workers.Count > 0 ? _workers[0].Services
+        : _storeOnly ?? throw new InvalidOperationException("Start a worker in this process or open the store first.");
 
     private CancellationToken Cancel { get; init; }
 
@@ -65,19 +72,19 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
         var sandbox = await LinkedInSandbox.StartAsync(cancellationToken: cancellationToken);
         sandbox.Control.CreateApp(ClientId, ClientSecret, programmaticRefresh: true);
         var environment = new RabbitMqWorkerEnvironment(broker, virtualHost, sandbox, ownsBroker) { Cancel = cancellationToken };
-        await environment.StartOtherServiceAsync();
+        await environment.StartOtherServiceAsync(virtualHost);
         return environment;
     }
 
-    private async Task StartOtherServiceAsync()
+    private async Task StartOtherServiceAsync(string virtualHost)
     {
-        var other = new ServiceCollection().AddSingleton<EventRecorder>().AddLogging();
+        var other = new ServiceCollection().AddSingleton(OtherService).AddLogging();
         other.AddMassTransit(bus =>
         {
             bus.AddConsumer<EventRecorderConsumer>().Endpoint(endpoint => endpoint.Name = OtherServiceQueue);
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(Broker.Host, (ushort)Broker.Port, VirtualHost, host =>
+                rabbit.Host(Broker.Host, (ushort)Broker.Port, virtualHost, host =>
                 {
                     host.Username(Broker.Username);
                     host.Password(Broker.Password);
@@ -85,9 +92,46 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
                 rabbit.ConfigureEndpoints(context);
             });
         });
-        _otherService = other.BuildServiceProvider();
-        await _otherService.GetRequiredService<IBusControl>().StartAsync(Cancel);
+        var provider = other.BuildServiceProvider();
+        _otherServices.Add(provider);
+        await provider.GetRequiredService<IBusControl>().StartAsync(Cancel);
     }
+
+    /// <summary>
+    /// The shared store without a worker in this process (every instance a separate process): the worker's core
+    /// services over <see cref="WorkerSettings"/>, no bus and no scheduler, so nothing here consumes or scans.
+    /// </summary>
+    public async Task OpenStoreAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(WorkerSettings()).Build();
+        _storeOnly = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging()
+            .AddTokenWorkersCore(configuration)
+            .BuildServiceProvider();
+        await Store.InitializeAsync(Cancel);
+    }
+
+    /// <summary>
+    /// Another virtual host on the same broker, for a worker instance that must not share its queues with the others
+    /// (see <see cref="RefreshDueFanout"/>); the other service listens there too, so it records that instance's events.
+    /// Null when the broker cannot give one (an external broker: every test shares its default virtual host).
+    /// </summary>
+    public async Task<string?> AddVirtualHostAsync()
+    {
+        var virtualHost = await Broker.CreateVirtualHostAsync();
+        if (virtualHost == VirtualHost)
+        {
+            return null;
+        }
+
+        _extraVirtualHosts.Add(virtualHost);
+        await StartOtherServiceAsync(virtualHost);
+        return virtualHost;
+    }
+
+    /// <summary>The sandbox's address under another name (<c>localhost</c> instead of <c>127.0.0.1</c>): the record's <c>Host</c> then tells that caller apart.</summary>
+    public string SandboxAddressAs(string host) => new UriBuilder(Sandbox.BaseAddress) { Host = host }.Uri.ToString();
 
     /// <summary>The settings every instance shares: the broker's virtual host, the store's directory, the sandbox.</summary>
     public Dictionary<string, string?> WorkerSettings(IDictionary<string, string?>? overrides = null)
@@ -145,7 +189,7 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
         var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
             $$"""{"access_token":"{{grant.AccessToken}}","expires_in":{{(long)accessTokenLeft.TotalSeconds}},"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
         var connection = await Store.TryInsertAsync(
-            NewConnections.FromGrant(connectionId, "t", granted.ToGrant(), Worker.Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
+            NewConnections.FromGrant(connectionId, "t", granted.ToGrant(), Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
         return (connection!, grant);
     }
 
@@ -165,10 +209,15 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
             await worker.DisposeAsync();
         }
 
-        if (_otherService is not null)
+        foreach (var other in _otherServices)
         {
-            await _otherService.GetRequiredService<IBusControl>().StopAsync();
-            await _otherService.DisposeAsync();
+            await other.GetRequiredService<IBusControl>().StopAsync();
+            await other.DisposeAsync();
+        }
+
+        if (_storeOnly is not null)
+        {
+            await _storeOnly.DisposeAsync();
         }
 
         await Sandbox.DisposeAsync();
@@ -178,7 +227,10 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
         }
         else
         {
-            await Broker.DeleteVirtualHostAsync(VirtualHost);
+            foreach (var virtualHost in _extraVirtualHosts.Prepend(VirtualHost))
+            {
+                await Broker.DeleteVirtualHostAsync(virtualHost);
+            }
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

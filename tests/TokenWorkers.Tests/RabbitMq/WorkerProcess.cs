@@ -147,3 +147,42 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Worker processes started together (start-up is mostly waiting, so in parallel) and disposed together.</summary>
+public sealed class WorkerProcesses : IAsyncDisposable
+{
+    private readonly WorkerProcess[] _processes;
+
+    private WorkerProcesses(WorkerProcess[] processes) => _processes = processes;
+
+    public IReadOnlyList<WorkerProcess> All => _processes;
+
+    public WorkerProcess this[int index] => _processes[index];
+
+    /// <summary>One process per entry of <paramref name="settings"/>; if one fails to start, the others are stopped.</summary>
+    public static async Task<WorkerProcesses> StartAsync(IEnumerable<IReadOnlyDictionary<string, string?>> settings, CancellationToken cancellationToken)
+    {
+        var starting = settings.Select(s => WorkerProcess.StartAsync(s, cancellationToken)).ToArray();
+        try
+        {
+            return new WorkerProcesses(await Task.WhenAll(starting));
+        }
+        catch
+        {
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}
