@@ -7,7 +7,18 @@ internal static class WorkerLogs
 {
     private const string Refresher = "TokenWorkers.Refresh.ConnectionRefresher";
     private const int Skipped = 100;
-    private const int Refreshed = 101;
+
+    // The refresher's other endings of one RefreshDue, by log event id (ConnectionRefresher's LoggerMessages).
+    private static readonly Dictionary<int, string> Endings = new()
+    {
+        [101] = "Refreshed",
+        [102] = "ReauthRequired",
+        [103] = "LostRace",
+        [104] = "TransientFailure",
+        [105] = "RateLimited",
+        [106] = "ConfigurationFailure",
+        [107] = "LeaseLost",
+    };
 
     /// <summary>Settings that make a worker process log every refresh it did or skipped, one JSON object per line.</summary>
     public static Dictionary<string, string?> RefreshDecisions() => new()
@@ -17,8 +28,9 @@ internal static class WorkerLogs
     };
 
     /// <summary>
-    /// One entry per RefreshDue the process handled: the connection and what came of it (<c>Refreshed</c>, or why it was
-    /// skipped: <c>Leased</c>, <c>NotDue</c>, ...), from a log written with <see cref="RefreshDecisions()"/>.
+    /// One entry per RefreshDue the process handled: the connection and what came of it (<c>Refreshed</c>, another ending
+    /// such as <c>LeaseLost</c>, or why it was skipped: <c>Leased</c>, <c>NotDue</c>, ...), from a log written with
+    /// <see cref="RefreshDecisions()"/>.
     /// </summary>
     public static IReadOnlyList<(string ConnectionId, string Outcome)> RefreshDecisions(string output)
     {
@@ -46,11 +58,9 @@ internal static class WorkerLogs
             return null;
         }
 
-        return eventId.GetProperty("Id").GetInt32() switch
-        {
-            Refreshed => (connection.GetString()!, "Refreshed"),
-            Skipped => (connection.GetString()!, root.GetProperty("Outcome").GetString()!),
-            _ => null,
-        };
+        var id = eventId.GetProperty("Id").GetInt32();
+        return id == Skipped ? (connection.GetString()!, root.GetProperty("Outcome").GetString()!)
+            : Endings.TryGetValue(id, out var ending) ? (connection.GetString()!, ending)
+            : null;
     }
 }
