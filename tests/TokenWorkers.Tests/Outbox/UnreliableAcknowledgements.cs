@@ -55,7 +55,7 @@ internal sealed class UnreliableAcknowledgements<T>(IAggregateStore<T> inner) : 
     public Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
         inner.TryClearPendingEventsAsync(id, expectedVersion, cancellationToken);
 
-    public Task<IReadOnlyList<T>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken) =>
+    public Task<ReadBatch<T>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken) =>
         inner.FindWithPendingEventsAsync(createdAtOrBefore, limit, cancellationToken);
 
     private async Task<T?> WriteAsync(T aggregate, Func<Task<T?>> write)

@@ -174,7 +174,7 @@ internal sealed class FailingUpdates(int failures)
         public Task<bool> TryClearPendingEventsAsync(string id, long expectedVersion, CancellationToken cancellationToken) =>
             inner.TryClearPendingEventsAsync(id, expectedVersion, cancellationToken);
 
-        public Task<IReadOnlyList<Connection>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken) =>
+        public Task<ReadBatch<Connection>> FindWithPendingEventsAsync(DateTimeOffset createdAtOrBefore, int limit, CancellationToken cancellationToken) =>
             inner.FindWithPendingEventsAsync(createdAtOrBefore, limit, cancellationToken);
     }
 }
