@@ -83,7 +83,7 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
                 return null;
             }
 
-            if (await store.TryUpdateAsync(current, current.Version, cancellationToken) is { } stored)
+            if (await store.TryUpdateAsync(current.WithWriteId(Guid.NewGuid()), current.Version, cancellationToken) is { } stored)
             {
                 return stored;
             }
