@@ -70,7 +70,9 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
             urn ??= ReadString(text, "id");
             return urn is { Length: > 0 }
                 ? new PostCreated(urn)
-                : new ApiRejected(FailureClass.Transient, 201, null, "LinkedIn answered 201 without the post's id");
+                // The post exists; only its id is missing. Retrying at once would post it again; the settle learns the id
+                // from LinkedIn's duplicate refusal.
+                : new PostAnswerLost("LinkedIn answered 201 without the post's id: the post exists, its URN is learnt when it is settled");
         }
 
         if ((int)status == 422 && LinkedInErrorReader.DuplicateOf(text) is { } earlier)
