@@ -22,7 +22,8 @@ public sealed class AesGcmTokenProtector : ITokenProtector
     private const string AssociatedDataPrefix = "tokenworkers/token/v1";
 
     private readonly string _activeKeyId;
-    private readonly Dictionary<string, byte[]> _keys;
+    // One pool of cipher instances per configured key, active or retired.
+    private readonly Dictionary<string, AesGcmPool> _keys;
 
     public AesGcmTokenProtector(IOptions<EncryptionOptions> options)
     {
@@ -35,11 +36,11 @@ public sealed class AesGcmTokenProtector : ITokenProtector
         }
 
         _activeKeyId = value.ActiveKeyId!;
-        _keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        _keys = new Dictionary<string, AesGcmPool>(StringComparer.Ordinal);
         foreach (var (keyId, base64) in value.Keys)
         {
             EncryptionKey.TryDecode(base64, out var key, out _);
-            _keys.Add(keyId, key!);
+            _keys.Add(keyId, new AesGcmPool(key!, TagSize));
         }
     }
 
@@ -55,8 +56,8 @@ public sealed class AesGcmTokenProtector : ITokenProtector
             var nonce = output.AsSpan(0, NonceSize);
             RandomNumberGenerator.Fill(nonce);
 
-            using var aes = new AesGcm(_keys[_activeKeyId], TagSize);
-            aes.Encrypt(
+            using var aes = _keys[_activeKeyId].Rent();
+            aes.Cipher.Encrypt(
                 nonce,
                 plaintext,
                 output.AsSpan(NonceSize, plaintext.Length),
@@ -95,8 +96,8 @@ public sealed class AesGcmTokenProtector : ITokenProtector
         var plaintext = new byte[ciphertextLength];
         try
         {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(
+            using var aes = key.Rent();
+            aes.Cipher.Decrypt(
                 input[..NonceSize],
                 input.Slice(NonceSize, ciphertextLength),
                 input[^TagSize..],
