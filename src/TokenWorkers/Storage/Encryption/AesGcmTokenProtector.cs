@@ -11,7 +11,8 @@ namespace TokenWorkers.Storage.Encryption;
 /// </summary>
 /// <remarks>
 /// Random nonces are safe for far more than 2^32 writes per key, while a connection is written a few
-/// times per token lifetime; rotate keys by configuration long before that matters.
+/// times per token lifetime; rotate keys by configuration long before that matters. A token written back unchanged
+/// under the active key keeps the ciphertext it was read from (see <see cref="ReadCiphertexts"/>).
 /// </remarks>
 public sealed class AesGcmTokenProtector : ITokenProtector
 {
@@ -24,6 +25,7 @@ public sealed class AesGcmTokenProtector : ITokenProtector
     private readonly string _activeKeyId;
     // One pool of cipher instances per configured key, active or retired.
     private readonly Dictionary<string, AesGcmPool> _keys;
+    private readonly ReadCiphertexts _read = new();
 
     public AesGcmTokenProtector(IOptions<EncryptionOptions> options)
     {
@@ -48,6 +50,10 @@ public sealed class AesGcmTokenProtector : ITokenProtector
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        if (_read.TryReuse(token, connectionId, kind, _activeKeyId, out var unchanged))
+        {
+            return unchanged;
+        }
 
         var plaintext = Encoding.UTF8.GetBytes(token.Reveal());
         try
@@ -103,7 +109,9 @@ public sealed class AesGcmTokenProtector : ITokenProtector
                 input[^TagSize..],
                 plaintext,
                 AssociatedData(connectionId, kind));
-            return new SecretToken(Encoding.UTF8.GetString(plaintext));
+            var token = new SecretToken(Encoding.UTF8.GetString(plaintext));
+            _read.Remember(token, connectionId, kind, value);
+            return token;
         }
         catch (AuthenticationTagMismatchException ex)
         {
