@@ -108,6 +108,22 @@ public abstract partial class ConnectionStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task What_a_write_returns_equals_what_a_later_read_returns_dates_cut_to_the_millisecond()
+    {
+        var local = new DateTimeOffset(2026, 3, 14, 11, 26, 53, TimeSpan.FromHours(2)).AddTicks(5_897_654);
+        var connection = WithEveryDate(Some.FullyPopulatedConnection(), local);
+
+        var inserted = await Store.TryInsertAsync(connection, Cancel);
+        var foundAfterInsert = await Store.FindAsync(connection.ConnectionId, Cancel);
+        var updated = await Store.TryUpdateAsync(WithEveryDate(connection, local.AddTicks(7_777)), expectedVersion: 1, Cancel);
+        var foundAfterUpdate = await Store.FindAsync(connection.ConnectionId, Cancel);
+
+        Assert.Equal(Snapshot.Of(foundAfterInsert), Snapshot.Of(inserted));
+        Assert.Equal(Snapshot.Of(foundAfterUpdate), Snapshot.Of(updated));
+        Assert.Equal(2, updated?.Version);
+    }
+
+    [Fact]
     public async Task Inserting_an_existing_id_returns_null_and_keeps_the_first_connection()
     {
         await Store.TryInsertAsync(Some.Connection(), Cancel);

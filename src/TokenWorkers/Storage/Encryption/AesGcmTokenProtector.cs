@@ -11,7 +11,8 @@ namespace TokenWorkers.Storage.Encryption;
 /// </summary>
 /// <remarks>
 /// Random nonces are safe for far more than 2^32 writes per key, while a connection is written a few
-/// times per token lifetime; rotate keys by configuration long before that matters.
+/// times per token lifetime; rotate keys by configuration long before that matters. A token written back unchanged
+/// under the active key keeps the ciphertext it was read from (see <see cref="ReadCiphertexts"/>).
 /// </remarks>
 public sealed class AesGcmTokenProtector : ITokenProtector
 {
@@ -22,7 +23,9 @@ public sealed class AesGcmTokenProtector : ITokenProtector
     private const string AssociatedDataPrefix = "tokenworkers/token/v1";
 
     private readonly string _activeKeyId;
-    private readonly Dictionary<string, byte[]> _keys;
+    // One pool of cipher instances per configured key, active or retired.
+    private readonly Dictionary<string, AesGcmPool> _keys;
+    private readonly ReadCiphertexts _read = new();
 
     public AesGcmTokenProtector(IOptions<EncryptionOptions> options)
     {
@@ -35,11 +38,11 @@ public sealed class AesGcmTokenProtector : ITokenProtector
         }
 
         _activeKeyId = value.ActiveKeyId!;
-        _keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        _keys = new Dictionary<string, AesGcmPool>(StringComparer.Ordinal);
         foreach (var (keyId, base64) in value.Keys)
         {
             EncryptionKey.TryDecode(base64, out var key, out _);
-            _keys.Add(keyId, key!);
+            _keys.Add(keyId, new AesGcmPool(key!, TagSize));
         }
     }
 
@@ -47,6 +50,10 @@ public sealed class AesGcmTokenProtector : ITokenProtector
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        if (_read.TryReuse(token, connectionId, kind, _activeKeyId, out var unchanged))
+        {
+            return unchanged;
+        }
 
         var plaintext = Encoding.UTF8.GetBytes(token.Reveal());
         try
@@ -55,8 +62,8 @@ public sealed class AesGcmTokenProtector : ITokenProtector
             var nonce = output.AsSpan(0, NonceSize);
             RandomNumberGenerator.Fill(nonce);
 
-            using var aes = new AesGcm(_keys[_activeKeyId], TagSize);
-            aes.Encrypt(
+            using var aes = _keys[_activeKeyId].Rent();
+            aes.Cipher.Encrypt(
                 nonce,
                 plaintext,
                 output.AsSpan(NonceSize, plaintext.Length),
@@ -95,14 +102,16 @@ public sealed class AesGcmTokenProtector : ITokenProtector
         var plaintext = new byte[ciphertextLength];
         try
         {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(
+            using var aes = key.Rent();
+            aes.Cipher.Decrypt(
                 input[..NonceSize],
                 input.Slice(NonceSize, ciphertextLength),
                 input[^TagSize..],
                 plaintext,
                 AssociatedData(connectionId, kind));
-            return new SecretToken(Encoding.UTF8.GetString(plaintext));
+            var token = new SecretToken(Encoding.UTF8.GetString(plaintext));
+            _read.Remember(token, connectionId, kind, value);
+            return token;
         }
         catch (AuthenticationTagMismatchException ex)
         {

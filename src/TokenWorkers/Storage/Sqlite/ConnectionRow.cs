@@ -18,6 +18,13 @@ internal sealed record ConnectionRow(
     ProtectedToken? RefreshToken,
     string Document)
 {
+    /// <summary>
+    /// The document this row was built from for a write, so that the connection returned after the write is rebuilt from
+    /// it instead of from <see cref="Document"/>: the same values (the document holds only what its JSON holds) without
+    /// parsing JSON the process has just written. Null for a row read from the file.
+    /// </summary>
+    private StoredDocument? Written { get; init; }
+
     public static ConnectionRow From(Connection connection, long version, ITokenProtector protector)
     {
         var id = connection.ConnectionId;
@@ -54,7 +61,10 @@ internal sealed record ConnectionRow(
             document.PendingEvents.Count == 0 ? null : document.PendingEvents.Min(e => e.CreatedAt),
             connection.AccessToken is { } access ? protector.Protect(access, id, TokenKind.Access) : null,
             connection.RefreshToken is { } refresh ? protector.Protect(refresh, id, TokenKind.Refresh) : null,
-            JsonSerializer.Serialize(document, StoredDocumentJsonContext.Default.StoredDocument));
+            JsonSerializer.Serialize(document, StoredDocumentJsonContext.Default.StoredDocument))
+        {
+            Written = document,
+        };
     }
 
     public static ConnectionRow Read(SqliteDataReader reader) => new(
@@ -90,7 +100,8 @@ internal sealed record ConnectionRow(
     /// <summary>Rebuilds the connection around tokens already in hand (after a write), without decrypting.</summary>
     public Connection ToConnection(SecretToken? accessToken, SecretToken? refreshToken)
     {
-        var document = JsonSerializer.Deserialize(Document, StoredDocumentJsonContext.Default.StoredDocument)
+        var document = Written
+            ?? JsonSerializer.Deserialize(Document, StoredDocumentJsonContext.Default.StoredDocument)
             ?? throw new InvalidDataException($"Connection '{Id}' has an empty document.");
 
         return new Connection

@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace TokenWorkers.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite file as the store's tables share it: pooled connections opened with the per-connection settings,
-/// and the gate at which this process's writers queue. The connection store and the posting ledger use one
-/// instance, so their writes queue at one gate instead of meeting in SQLite's busy handler.
+/// One SQLite file as the store's tables share it: pooled connections for reading, one long-lived connection with
+/// compiled statements for writing, and the gate at which this process's writers queue. The connection store and the
+/// posting ledger use one instance, so their writes queue at one gate instead of meeting in SQLite's busy handler.
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
@@ -16,28 +18,44 @@ public sealed class SqliteDatabase : IDisposable
     // Bounds one group commit, so a long queue does not hold the write lock for long.
     private const int MaxBatch = 256;
 
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(5);
+    private static readonly object Configured = new();
+
     private readonly string _connectionString;
+    private readonly string _writerConnectionString;
 
     // Writers in this process queue here asynchronously instead of blocking pool threads in SQLite's
     // busy handler; the busy timeout then only has to absorb writers in other processes.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentQueue<PendingWrite> _pending = new();
 
-    // Durable writes since this instance was created; read by the benchmark, which reports writes per refresh.
-    private long _writeStatements;
-    private long _commits;
+    // Write callbacks since this instance was created (the writer counts its own statements); read by the benchmark,
+    // which reports writes per refresh.
+    private long _callbacks;
+
+    // Physical connections (the pool reuses them) whose per-connection settings are already set; an entry goes with its
+    // connection when the pool closes it.
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
+    private readonly SqliteWriter _writer;
 
     public SqliteDatabase(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = Path.GetFullPath(databasePath);
-        _connectionString = new SqliteConnectionStringBuilder
+        var settings = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-        }.ToString();
+        };
+        _connectionString = settings.ToString();
+
+        // The writer's connection lives as long as this instance, so a pool would add nothing; unpooled, closing it after
+        // a failure really closes it instead of handing it to a reader.
+        settings.Pooling = false;
+        _writerConnectionString = settings.ToString();
+        _writer = new SqliteWriter(cancellationToken => OpenAsync(_writerConnectionString, cancellationToken));
     }
 
     public string DatabasePath { get; }
@@ -47,29 +65,37 @@ public sealed class SqliteDatabase : IDisposable
     /// or not), plus one per <see cref="WriteAsync{T}"/> call, whose statements the adapter cannot see. Diagnostics
     /// only: <c>make bench</c> reads the difference around a run to report writes per refresh and per post.
     /// </summary>
-    public long WriteStatements => Interlocked.Read(ref _writeStatements);
+    public long WriteStatements => _writer.StatementsCommitted + Interlocked.Read(ref _callbacks);
 
     /// <summary>
     /// Transactions committed: one per group commit of <see cref="ExecuteWriteAsync"/> (one per statement when a batch
     /// falls back to running its statements alone), plus one per <see cref="WriteAsync{T}"/> call. Each waits for the
     /// disk (synchronous = FULL), which is why <c>make bench</c> reports commits per refresh beside statements.
     /// </summary>
-    public long Commits => Interlocked.Read(ref _commits);
+    public long Commits => _writer.Commits + Interlocked.Read(ref _callbacks);
 
-    /// <summary>A pooled connection for reading; writes go through <see cref="WriteAsync{T}"/>.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>A pooled connection for reading; writes go through <see cref="ExecuteWriteAsync"/> or <see cref="WriteAsync{T}"/>.</summary>
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_connectionString, cancellationToken);
+
+    private async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
+            var handle = connection.Handle!;
+            if (!_configured.TryGetValue(handle, out _))
+            {
+                // Per-connection settings, set once per physical connection: the pool hands the same one out again with
+                // them still in force, and running two PRAGMAs on every open cost as much as the read it served.
+                // synchronous = FULL even in WAL mode: a committed write (a rotated refresh token, say) must
+                // survive a power cut, and this store writes little.
+                await using var settings = connection.CreateCommand();
+                settings.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
+                await settings.ExecuteNonQueryAsync(cancellationToken);
+                _configured.AddOrUpdate(handle, Configured);
+            }
 
-            // Per-connection settings, set every time because a pooled connection may be new or reused.
-            // synchronous = FULL even in WAL mode: a committed write (a rotated refresh token, say) must
-            // survive a power cut, and this store writes little.
-            await using var settings = connection.CreateCommand();
-            settings.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
-            await settings.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch
@@ -87,9 +113,22 @@ public sealed class SqliteDatabase : IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken);
             var result = await write(connection);
-            Interlocked.Increment(ref _writeStatements);
-            Interlocked.Increment(ref _commits);
+            Interlocked.Increment(ref _callbacks);
             return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="use"/> on the writer connection while holding the write gate; for tests of its settings.</summary>
+    internal async Task<T> OnWriterAsync<T>(Func<SqliteConnection, Task<T>> use, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await use(await _writer.ConnectionAsync(cancellationToken));
         }
         finally
         {
@@ -137,65 +176,20 @@ public sealed class SqliteDatabase : IDisposable
             return;
         }
 
-        await using var connection = await OpenAsync(CancellationToken.None);
-        try
-        {
-            var changed = new int[batch.Count];
-            await using (var transaction = connection.BeginTransaction(deferred: false))
-            {
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    changed[i] = await ExecuteAsync(connection, batch[i]);
-                }
-
-                await transaction.CommitAsync(CancellationToken.None);
-            }
-
-            Interlocked.Add(ref _writeStatements, batch.Count);
-            Interlocked.Increment(ref _commits);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Completion.TrySetResult(changed[i]);
-            }
-        }
-        catch (SqliteException)
-        {
-            // One statement failed the batch (a lock held too long by another process, say): each write is tried
-            // again alone, so only the one that fails reports the failure.
-            foreach (var write in batch)
-            {
-                try
-                {
-                    // Outside a transaction, each statement commits on its own.
-                    var changed = await ExecuteAsync(connection, write);
-                    Interlocked.Increment(ref _writeStatements);
-                    Interlocked.Increment(ref _commits);
-                    write.Completion.TrySetResult(changed);
-                }
-                catch (SqliteException ex)
-                {
-                    write.Completion.TrySetException(ex);
-                }
-            }
-        }
+        await _writer.CommitAsync(batch);
     }
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, PendingWrite write)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = write.Sql;
-        write.Bind(command.Parameters);
-        return await command.ExecuteNonQueryAsync(CancellationToken.None);
-    }
-
-    private sealed record PendingWrite(string Sql, Action<SqliteParameterCollection> Bind)
-    {
-        public TaskCompletionSource<int> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>Closes the pooled connections, so the file can be moved or deleted.</summary>
+    /// <summary>Closes the writer and the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {
+        // A batch still committing finishes first: its connection is the one being closed.
+        var idle = _writeGate.Wait(DisposeWait);
+        _writer.Dispose();
+        if (idle)
+        {
+            _writeGate.Release();
+        }
+
         using (var connection = new SqliteConnection(_connectionString))
         {
             SqliteConnection.ClearPool(connection);
