@@ -62,29 +62,12 @@ public class ConfigurationValidationTests
     [Fact]
     public async Task The_worker_stops_at_start_up_listing_every_bad_setting_by_name_with_exit_code_2()
     {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(
-            new Microsoft.AspNetCore.Builder.WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var (exitCode, text) = await StartAsync(new Dictionary<string, string?>
         {
             ["LinkedIn:ClientSecret"] = "SENTINEL-SECRET-456",
             ["Refresh:ScanBatchSize"] = "0",
         });
-        builder.AddTokenWorkers();
-        await using var app = builder.Build();
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        int exitCode;
-        try
-        {
-            exitCode = await app.RunTokenWorkersAsync();
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
 
-        var text = error.ToString();
         Assert.Equal(2, exitCode);
         Assert.Contains("LinkedIn:ClientId", text, StringComparison.Ordinal);
         Assert.Contains("Encryption:ActiveKeyId", text, StringComparison.Ordinal);
@@ -92,6 +75,7 @@ public class ConfigurationValidationTests
         Assert.DoesNotContain("SENTINEL-SECRET-456", text, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
     }
+
 
     [Fact]
     public async Task A_lease_or_claim_shorter_than_the_call_it_covers_stops_start_up_naming_both_settings()

@@ -5,6 +5,7 @@ using TokenWorkers.Outbox;
 using TokenWorkers.Posts;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Tests.Pipeline;
+using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Publishing;
 
@@ -23,8 +24,8 @@ public sealed class PostClaimTests
         PipelineHost? pipeline = null;
         await using var host = pipeline = await PipelineHost.StartAsync(configureServices: services =>
         {
-            services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => new OnCall(() => pipeline!.Advance(Claim - TimeSpan.FromSeconds(5))));
-            services.AddHttpClient<LinkedInApiClient>().AddHttpMessageHandler(() => new OnCall(() =>
+            services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => CallHook.BeforeFirst(() => pipeline!.Advance(Claim - TimeSpan.FromSeconds(5))));
+            services.AddHttpClient<LinkedInApiClient>().AddHttpMessageHandler(() => CallHook.BeforeFirst(() =>
             {
                 var entry = pipeline!.PostAsync("p-slow-refresh").GetAwaiter().GetResult();
                 leftAtPostCall = entry.Claim!.Until - pipeline.Now;
@@ -46,7 +47,7 @@ public sealed class PostClaimTests
     {
         PipelineHost? pipeline = null;
         await using var host = pipeline = await PipelineHost.StartAsync(configureServices: services =>
-            services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => new OnCall(() =>
+            services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => CallHook.BeforeFirst(() =>
             {
                 // The refresh outlived the claim, and another instance's resend took the post over meanwhile.
                 pipeline!.Advance(Claim + TimeSpan.FromSeconds(1));
@@ -65,21 +66,5 @@ public sealed class PostClaimTests
         Assert.Equal(PostState.Publishing, entry.State);
         Assert.Equal("other-instance", entry.Claim!.Holder);
         Assert.Empty(host.Events.Posts<PostPublished>("p-taken"));
-    }
-
-    /// <summary>Runs <paramref name="action"/> once, when the first matching request is about to go out.</summary>
-    private sealed class OnCall(Action action, string? path = null) : DelegatingHandler
-    {
-        private int _done;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if ((path is null || request.RequestUri!.AbsolutePath == path) && Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                action();
-            }
-
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 }

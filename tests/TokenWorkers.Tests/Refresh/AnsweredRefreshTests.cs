@@ -5,6 +5,7 @@ using TokenWorkers.Events;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Refresh;
 using TokenWorkers.Tests.Pipeline;
+using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Refresh;
 
@@ -20,7 +21,7 @@ public sealed class AnsweredRefreshTests
     {
         using var caller = new CancellationTokenSource();
         await using var host = await PipelineHost.StartAsync(configureServices: services =>
-            services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => new AfterAnswer(_ => caller.Cancel())));
+            services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => CallHook.OnEveryAnswer(_ => caller.Cancel())));
         var (_, grant) = await host.ConnectAsync("c-cancelled");
         host.Sandbox.Control.RotateNextRefreshToken(grant.GrantId);
         host.Advance(TimeSpan.FromDays(55));
@@ -91,7 +92,7 @@ public sealed class AnsweredRefreshTests
     public async Task An_absurd_lifetime_in_an_answer_with_tokens_is_cut_to_the_documented_maximum_and_the_tokens_stored(string seconds)
     {
         await using var host = await PipelineHost.StartAsync(configureServices: services =>
-            services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => new AfterAnswer(response =>
+            services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => CallHook.OnEveryAnswer(response =>
             {
                 var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
                 var absurd = System.Text.RegularExpressions.Regex.Replace(body, "\"(refresh_token_)?expires_in\":\\d+", m => $"\"{m.Groups[1].Value}expires_in\":{seconds}");
@@ -120,18 +121,6 @@ public sealed class AnsweredRefreshTests
             .RefreshAsync(connectionId, AttemptTrigger.Scheduled, cancellationToken);
         await host.Activity.SettleAsync();
         return result;
-    }
-
-    /// <summary>Runs <paramref name="onAnswer"/> on each answer of the token endpoint, after LinkedIn processed the call.</summary>
-    private sealed class AfterAnswer(Action<HttpResponseMessage> onAnswer) : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
-            onAnswer(response);
-            return response;
-        }
     }
 }
 

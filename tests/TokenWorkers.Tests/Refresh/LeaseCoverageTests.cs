@@ -3,6 +3,7 @@ using TokenWorkers.Connections;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Refresh;
 using TokenWorkers.Tests.Pipeline;
+using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Refresh;
 
@@ -28,7 +29,7 @@ public sealed class LeaseCoverageTests
                 ["Refresh:ClockSkewTolerance"] = skew.ToString("c"),
                 ["Refresh:LeaseDuration"] = lease.ToString("c"),
             },
-            configureServices: services => services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => new WhileInFlight(() =>
+            configureServices: services => services.AddHttpClient<LinkedInOAuthClient>().AddHttpMessageHandler(() => CallHook.AfterFirst(() =>
             {
                 // LinkedIn takes the whole request timeout, and the first attempt to store the answer its whole budget; the
                 // other instance's clock is ahead by the skew, all but a millisecond.
@@ -45,22 +46,5 @@ public sealed class LeaseCoverageTests
         Assert.Equal(RefreshOutcome.Refreshed, first);
         Assert.Equal(RefreshOutcome.Leased, secondInstance);
         Assert.Equal(1, host.RefreshExchanges(grant.GrantId));
-    }
-
-    /// <summary>Runs <paramref name="action"/> once, while the first token call is in flight (after it was sent).</summary>
-    private sealed class WhileInFlight(Action action) : DelegatingHandler
-    {
-        private int _done;
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                action();
-            }
-
-            return response;
-        }
     }
 }
