@@ -174,6 +174,23 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_browser_binding_cookie_is_http_only_same_site_lax_and_scoped_to_the_connect_flow()
+    {
+        using var start = await _browser.GetAsync(new Uri(_workerAddress, "connect/linkedin?connectionId=cookie-1&tenantId=t"), Cancel);
+
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var cookie = Assert.Single(start.Headers.GetValues("Set-Cookie"), c => c.StartsWith("tw_connect=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/connect/linkedin", cookie, StringComparison.OrdinalIgnoreCase);
+        // Served over plain http here (PublicBaseUrl is http), so not Secure; over https it is.
+        Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        // The cookie holds the nonce, the state in LinkedIn's URL only its hash.
+        var nonce = cookie["tw_connect=".Length..cookie.IndexOf(';', StringComparison.Ordinal)];
+        Assert.DoesNotContain(nonce, start.Headers.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_consent_started_in_another_browser_cannot_be_completed_in_the_victims()
     {
         // Login CSRF: the attacker starts the flow, consents as themself, and makes the victim's browser open the callback.
