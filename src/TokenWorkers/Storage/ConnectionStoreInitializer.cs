@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using TokenWorkers.Connections;
+using TokenWorkers.Ports;
 using TokenWorkers.Posts;
 
 namespace TokenWorkers.Storage;
@@ -8,12 +9,15 @@ namespace TokenWorkers.Storage;
 /// Creates the store's schema before any hosted service starts (the bus, the scheduler), so no
 /// consumer can run against a missing table.
 /// </summary>
-internal sealed class ConnectionStoreInitializer(IConnectionStore store, IPostLedger ledger) : IHostedLifecycleService
+internal sealed class ConnectionStoreInitializer(IConnectionStore store, IPostLedger ledger, IAuditTrail audit, IConnectSessions sessions)
+    : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
         await ledger.InitializeAsync(cancellationToken);
+        await audit.InitializeAsync(cancellationToken);
+        await sessions.InitializeAsync(cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

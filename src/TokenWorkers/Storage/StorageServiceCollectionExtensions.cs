@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Ports;
 using TokenWorkers.Posts;
 using TokenWorkers.Storage.Encryption;
 using TokenWorkers.Storage.Mongo;
@@ -60,8 +61,20 @@ public static class StorageServiceCollectionExtensions
                 : serviceProvider.GetRequiredService<SqlitePostLedger>();
         });
 
+        services.TryAddSingleton(serviceProvider => new SqliteAuditTrail(serviceProvider.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IAuditTrail>(serviceProvider => IsMongo(serviceProvider)
+            ? serviceProvider.GetRequiredService<MongoAuditTrail>()
+            : serviceProvider.GetRequiredService<SqliteAuditTrail>());
+        services.TryAddSingleton(serviceProvider => new SqliteConnectSessions(serviceProvider.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton<IConnectSessions>(serviceProvider => IsMongo(serviceProvider)
+            ? serviceProvider.GetRequiredService<MongoConnectSessions>()
+            : serviceProvider.GetRequiredService<SqliteConnectSessions>());
+
         services.AddMongoConnectionStore();
         services.AddHostedService<ConnectionStoreInitializer>();
         return services;
     }
+
+    private static bool IsMongo(IServiceProvider serviceProvider) =>
+        StorageProviders.Is(serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.Provider, StorageProviders.Mongo);
 }

@@ -43,6 +43,12 @@ public sealed class MongoCollectionNames
 
     /// <summary>The posting ledger: one document per PostId. Default <c>posts</c>.</summary>
     public string Posts { get; set; } = "posts";
+
+    /// <summary>The audit trail: one document per state-changing call. Default <c>audit</c>.</summary>
+    public string Audit { get; set; } = "audit";
+
+    /// <summary>Connect sessions minted by the product's backend. Default <c>connectSessions</c>.</summary>
+    public string ConnectSessions { get; set; } = "connectSessions";
 }
 
 /// <summary>Checks <see cref="MongoStorageOptions"/>; every error names its setting and never shows a password.</summary>
@@ -82,9 +88,15 @@ public sealed class MongoStorageOptionsValidator : IValidateOptions<MongoStorage
             errors.Add($"{Section}:Collections:Connections must be a MongoDB collection name: not empty, without '$', not starting with 'system.'.");
         }
 
-        if (!IsCollectionName(options.Collections?.Posts))
+        foreach (var (setting, value) in new[]
+                 {
+                     ("Posts", options.Collections?.Posts), ("Audit", options.Collections?.Audit), ("ConnectSessions", options.Collections?.ConnectSessions),
+                 })
         {
-            errors.Add($"{Section}:Collections:Posts must be a MongoDB collection name: not empty, without '$', not starting with 'system.'.");
+            if (!IsCollectionName(value))
+            {
+                errors.Add($"{Section}:Collections:{setting} must be a MongoDB collection name: not empty, without '$', not starting with 'system.'.");
+            }
         }
 
         if (options.ServerSelectionTimeout < MinTimeout || options.ServerSelectionTimeout > MaxTimeout)

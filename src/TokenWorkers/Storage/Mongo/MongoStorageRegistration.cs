@@ -22,6 +22,8 @@ public static class MongoStorageRegistration
         services.TryAddSingleton<IMongoTokenCodec, ProtectorMongoCodec>();
         services.TryAddSingleton<MongoConnectionStore>();
         services.TryAddSingleton<MongoPostLedger>();
+        services.TryAddSingleton<MongoAuditTrail>();
+        services.TryAddSingleton<MongoConnectSessions>();
         return services;
     }
 }

@@ -122,6 +122,21 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>Runs a table's idempotent schema script (<c>CREATE ... IF NOT EXISTS</c>) in one transaction.</summary>
+    public async Task CreateSchemaAsync(string script, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await WriteAsync(async connection =>
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = script;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
     /// <summary>Runs <paramref name="use"/> on the writer connection while holding the write gate; for tests of its settings.</summary>
     internal async Task<T> OnWriterAsync<T>(Func<SqliteConnection, Task<T>> use, CancellationToken cancellationToken)
     {
