@@ -13,8 +13,9 @@ namespace TokenWorkers.Admin;
 
 /// <summary>
 /// The admin API under <c>/admin</c> (when <c>Admin:Enabled</c>): connections without their secrets, one
-/// connection's timeline, force a refresh, disconnect, send a post, key rotation, and the status page. Every route needs
-/// the API key. A route that needs a connection the store cannot read answers 409 with the reason.
+/// connection's timeline, force a refresh, disconnect, send a post, key rotation, the audit trail and the status page.
+/// Every route needs a key holding the route's scope (<see cref="AdminGate"/>); every write is audited. A route that needs
+/// a connection the store cannot read answers 409 with the reason.
 /// </summary>
 public static class AdminEndpoints
 {
@@ -33,7 +34,7 @@ public static class AdminEndpoints
             return services;
         }
 
-        services.TryAddSingleton<AdminKey>();
+        services.TryAddSingleton<AdminKeyring>();
         services.TryAddScoped<ConnectionDisconnector>();
         return services;
     }
@@ -48,36 +49,7 @@ public static class AdminEndpoints
             return app;
         }
 
-        // Middleware rather than an endpoint filter: the key is checked before a body is even read.
-        app.Use(async (http, next) =>
-        {
-            if (!http.Request.Path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                await next(http);
-                return;
-            }
-
-            http.Response.Headers.CacheControl = "no-store";
-            if (CrossSiteGuard.Refusal(http.Request) is { } crossSite)
-            {
-                await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-site requests cannot change anything.", detail: crossSite)
-                    .ExecuteAsync(http);
-                return;
-            }
-
-            if (!http.RequestServices.GetRequiredService<AdminKey>().Authorizes(http.Request))
-            {
-                http.Response.Headers.WWWAuthenticate = "Basic realm=\"TokenWorkers admin\", charset=\"UTF-8\"";
-                await Results.Problem(
-                    statusCode: StatusCodes.Status401Unauthorized,
-                    title: "The admin API key is required.",
-                    detail: "Send it as X-Api-Key or as Authorization: Bearer; HTTP Basic (the key as password) opens pages but changes nothing.")
-                    .ExecuteAsync(http);
-                return;
-            }
-
-            await next(http);
-        });
+        app.UseAdminGate();
 
         var admin = app.MapGroup(Prefix);
         admin.AddEndpointFilter(async (context, next) =>
@@ -101,12 +73,13 @@ public static class AdminEndpoints
         admin.MapGet("/connections", ListAsync);
         admin.MapGet("/connections/{connectionId}", FindAsync);
         admin.MapGet("/connections/{connectionId}/timeline", TimelineAsync);
-        admin.MapPost("/connections/{connectionId}/refresh", RefreshAsync);
-        admin.MapPost("/connections/{connectionId}/disconnect", DisconnectAsync);
-        admin.MapPost("/connections/{connectionId}/posts", SendPostAsync);
+        admin.MapPost("/connections/{connectionId}/refresh", RefreshAsync).RequireScope(AdminScopes.Operate);
+        admin.MapPost("/connections/{connectionId}/disconnect", DisconnectAsync).RequireScope(AdminScopes.Operate);
+        admin.MapPost("/connections/{connectionId}/posts", SendPostAsync).RequireScope(AdminScopes.Post);
         admin.MapPostAdmin();
         admin.MapMemberAdmin();
         admin.MapEncryptionEndpoints();
+        admin.MapAuditEndpoints();
         return app;
     }
 

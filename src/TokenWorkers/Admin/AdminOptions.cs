@@ -3,8 +3,10 @@ using Microsoft.Extensions.Options;
 namespace TokenWorkers.Admin;
 
 /// <summary>
-/// The admin API and status page (section <c>Admin</c>): off unless enabled. The API key is a secret: from the
-/// environment (<c>Admin__ApiKey</c>) or a mounted file (<c>Admin__ApiKeyFile</c>), never from committed settings.
+/// The admin API and status page (section <c>Admin</c>): off unless enabled. Keys are secrets: from the environment or
+/// mounted files, never from committed settings. Named keys with scopes (<see cref="Keys"/>, <see cref="KeysFile"/>) are
+/// the way to give each caller its own key; <see cref="ApiKey"/>/<see cref="ApiKeyFile"/> is one key named <c>admin</c>
+/// with every scope, as in earlier versions. Keys and key files are re-read when they change: no restart to rotate.
 /// </summary>
 public sealed class AdminOptions
 {
@@ -20,39 +22,46 @@ public sealed class AdminOptions
     /// <summary>A file holding the key (a Docker or Kubernetes secret); surrounding whitespace is ignored.</summary>
     public string? ApiKeyFile { get; set; }
 
+    /// <summary>Named keys, each with its scopes (<see cref="AdminScopes"/>).</summary>
+    public IList<AdminKeyOptions> Keys { get; } = [];
+
+    /// <summary>
+    /// A JSON file of named keys held as hashes: <c>{"keys":[{"name":"ops","sha256":"…","scopes":["read","operate"]}]}</c>.
+    /// Mount it from a secret store and edit it to add, rotate or remove keys while the worker runs.
+    /// </summary>
+    public string? KeysFile { get; set; }
+
     /// <summary>The most connections one list call or status page shows; the rest are reached by paging.</summary>
     public int PageSize { get; set; } = 500;
+}
+
+/// <summary>One named key: exactly one of <see cref="Key"/>, <see cref="KeyFile"/> or <see cref="Sha256"/>.</summary>
+public sealed class AdminKeyOptions
+{
+    /// <summary>Who calls with this key; recorded in the audit trail and logs. Letters, digits, '.', '_' and '-'.</summary>
+    public string? Name { get; set; }
+
+    public string? Key { get; set; }
+
+    public string? KeyFile { get; set; }
+
+    /// <summary>The SHA-256 of the key, in hex: the key itself then appears in no setting at all.</summary>
+    public string? Sha256 { get; set; }
+
+    public IList<string> Scopes { get; } = [];
 }
 
 public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
 {
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (!options.Enabled)
         {
             return ValidateOptionsResult.Success;
         }
 
-        var failures = new List<string>();
-        var hasKey = !string.IsNullOrEmpty(options.ApiKey);
-        var hasFile = !string.IsNullOrEmpty(options.ApiKeyFile);
-        if (hasKey == hasFile)
-        {
-            failures.Add("Admin:ApiKey or Admin:ApiKeyFile (exactly one) is required when Admin:Enabled is true.");
-        }
-        else
-        {
-            var (key, problem) = AdminKey.Load(options);
-            if (problem is not null)
-            {
-                failures.Add(problem);
-            }
-            else if (key!.Length < AdminOptions.MinKeyLength)
-            {
-                failures.Add($"{(hasKey ? "Admin:ApiKey" : "Admin:ApiKeyFile")} must hold at least {AdminOptions.MinKeyLength} characters.");
-            }
-        }
-
+        var failures = new List<string>(AdminKeySet.Build(options).Problems);
         if (options.PageSize is < 1 or > 10_000)
         {
             failures.Add("Admin:PageSize must be between 1 and 10000.");

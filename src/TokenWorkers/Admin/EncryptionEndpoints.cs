@@ -13,7 +13,7 @@ internal static class EncryptionEndpoints
         admin.MapGet("/encryption", async (KeyUsageMonitor keys, CancellationToken cancellationToken) =>
             Results.Ok(KeyUsageView.Of(await keys.RefreshAsync(cancellationToken))));
         admin.MapPost("/encryption/reencrypt", async (ConnectionReencryptor reencryptor, CancellationToken cancellationToken) =>
-            Results.Ok(ReencryptionView.Of(await reencryptor.RunAsync(cancellationToken))));
+            Results.Ok(ReencryptionView.Of(await reencryptor.RunAsync(cancellationToken)))).RequireScope(AdminScopes.Operate);
         return admin;
     }
 }

@@ -12,7 +12,7 @@ internal static partial class MemberAdminEndpoints
 {
     public static RouteGroupBuilder MapMemberAdmin(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/connections/{connectionId}/release-member", ReleaseAsync);
+        admin.MapPost("/connections/{connectionId}/release-member", ReleaseAsync).RequireScope(AdminScopes.Operate);
         return admin;
     }
 

@@ -12,7 +12,7 @@ internal static partial class PostAdminEndpoints
     public static RouteGroupBuilder MapPostAdmin(this RouteGroupBuilder admin)
     {
         admin.MapGet("/posts/{postId}", FindAsync);
-        admin.MapPost("/posts/{postId}/resolve", ResolveAsync);
+        admin.MapPost("/posts/{postId}/resolve", ResolveAsync).RequireScope(AdminScopes.Operate);
         return admin;
     }
 

@@ -51,6 +51,7 @@ public static class WorkerRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkerIdentity>();
+        services.TryAddSingleton<Auditor>();
         services.AddMetrics();
         services.TryAddSingleton<FleetMonitor>();
         services.TryAddSingleton<KeyUsageMonitor>();

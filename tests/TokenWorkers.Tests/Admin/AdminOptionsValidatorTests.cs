@@ -19,8 +19,8 @@ public sealed class AdminOptionsValidatorTests
         var none = Validator.Validate(null, new AdminOptions { Enabled = true }).Failures!;
         var both = Validator.Validate(null, new AdminOptions { Enabled = true, ApiKey = new string('k', 30), ApiKeyFile = "/tmp/key" }).Failures!;
 
-        Assert.Contains(none, f => f.StartsWith("Admin:ApiKey or Admin:ApiKeyFile", StringComparison.Ordinal));
-        Assert.Contains(both, f => f.StartsWith("Admin:ApiKey or Admin:ApiKeyFile", StringComparison.Ordinal));
+        Assert.Contains(none, f => f.StartsWith("Admin:ApiKey, Admin:ApiKeyFile, Admin:Keys or Admin:KeysFile is required", StringComparison.Ordinal));
+        Assert.Contains(both, f => f.StartsWith("Admin:ApiKey or Admin:ApiKeyFile: set one, not both", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -42,7 +42,8 @@ public sealed class AdminOptionsValidatorTests
             var missing = Validator.Validate(null, new AdminOptions { Enabled = true, ApiKeyFile = file + ".missing" }).Failures!;
 
             Assert.True(fromFile.Succeeded);
-            Assert.Equal(("file-key-SENTINEL-0123456789abcdef", null), AdminKey.Load(new AdminOptions { Enabled = true, ApiKeyFile = file }));
+            var admin = AdminKeySet.Build(new AdminOptions { Enabled = true, ApiKeyFile = file }).Set!.Find("file-key-SENTINEL-0123456789abcdef");
+            Assert.Equal("admin", admin?.Name);
             var failure = Assert.Single(missing);
             Assert.StartsWith($"Admin:ApiKeyFile '{file}.missing' cannot be read", failure, StringComparison.Ordinal);
         }
