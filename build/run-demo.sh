@@ -28,9 +28,13 @@ cat <<TXT
 
   LinkedIn sandbox:  $sandbox_url   (control surface: $sandbox_url/_sandbox/requests)
   Worker:            $worker_url/health/ready
-  Connect a member:  $worker_url/connect/linkedin?connectionId=demo-dana&tenantId=demo-tenant  (open it in a browser)
+  Connect a member:  your product's backend mints a one-time link with a key holding the connect scope:
+                     curl -sS -X POST -H 'X-Api-Key: dev-only-backend-key-NOT-A-SECRET' -H 'Content-Type: application/json' \\
+                       -d '{"connectionId":"demo-dana","tenantId":"demo-tenant"}' $worker_url/admin/connect-sessions
+                     then open the "url" it returns in a browser (once, within 15 minutes)
   Status page:       $worker_url/admin/status  (any user name; password dev-only-admin-key-NOT-A-SECRET)
   Admin API:         curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/admin/connections
+  Audit trail:       curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/admin/audit
   Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon, ReauthRequired, PostPublished and PostFailed below (within a minute).
 
 TXT

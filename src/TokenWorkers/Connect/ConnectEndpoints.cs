@@ -1,12 +1,13 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Admin;
 using TokenWorkers.Connections;
 using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Connect;
 
-public static class ConnectEndpoints
+public static partial class ConnectEndpoints
 {
     /// <summary>The connect flow's services, when <c>Connect:Enabled</c> is true; before AddRefresh, so events carry its links.</summary>
     public static IServiceCollection AddConnectFlow(this IServiceCollection services, IConfiguration configuration)
@@ -19,7 +20,9 @@ public static class ConnectEndpoints
         }
 
         services.TryAddSingleton<ConnectState>();
-        services.TryAddSingleton<IReconnectLinks, ConnectLinks>();
+        services.TryAddSingleton<ConnectLinks>();
+        services.TryAddSingleton<IReconnectLinks>(sp => sp.GetRequiredService<ConnectLinks>());
+        services.TryAddScoped<ConnectSessionIssuer>();
         services.TryAddScoped<ConnectFlow>();
         return services;
     }
@@ -34,9 +37,21 @@ public static class ConnectEndpoints
             return app;
         }
 
-        app.MapGet("/connect/linkedin", (HttpContext http, ConnectFlow flow, IOptions<ConnectOptions> options) =>
+        // Minted by the product's backend with a key holding the connect scope; behind the admin gate like every /admin route.
+        if (AdminEndpoints.IsEnabled(app.Configuration))
         {
-            var (redirect, browser, problem) = flow.Start(http.Request.Query["connectionId"], http.Request.Query["tenantId"], http.Request.Query["returnUrl"]);
+            app.MapPost($"{AdminEndpoints.Prefix}/connect-sessions", MintAsync).RequireScope(AdminScopes.Connect);
+        }
+        else
+        {
+            LogNoSessions(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConnectEndpoints).FullName!));
+        }
+
+        app.MapGet("/connect/linkedin", async (HttpContext http, ConnectFlow flow, IOptions<ConnectOptions> options, CancellationToken cancellationToken) =>
+        {
+            var query = http.Request.Query;
+            var (redirect, browser, problem) = await flow.StartAsync(
+                new ConnectStart(query["session"], query["reconnect"], query["connectionId"], query["tenantId"], query["returnUrl"]), cancellationToken);
             if (redirect is null)
             {
                 return Page(HttpStatusCode.BadRequest, "Cannot connect", problem!);
@@ -72,6 +87,21 @@ public static class ConnectEndpoints
         });
         return app;
     }
+
+    private static async Task<IResult> MintAsync(
+        ConnectSessionRequest request, HttpContext http, ConnectSessionIssuer issuer, CancellationToken cancellationToken)
+    {
+        var caller = AdminGate.CallerOf(http)!;
+        AdminGate.AuditTarget(http, request.ConnectionId);
+        var (session, status, problem) = await issuer.MintAsync(request, caller.Name, cancellationToken);
+        return session is null
+            ? Results.Problem(statusCode: status, title: "No connect session was created.", detail: problem)
+            : Results.Json(session, statusCode: status);
+    }
+
+    [LoggerMessage(EventId = 707, Level = LogLevel.Warning,
+        Message = "The connect flow is on but the admin API is off: no connect session can be minted, so only reconnects work (set Admin:Enabled and give the product's backend a key with the connect scope)")]
+    private static partial void LogNoSessions(ILogger logger);
 
     // Binds a flow to the browser that started it: SameSite=Lax still travels on LinkedIn's top-level redirect back to us.
     private const string BrowserCookie = "tw_connect";

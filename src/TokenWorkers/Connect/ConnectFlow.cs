@@ -4,6 +4,7 @@ using TokenWorkers.Contracts;
 using TokenWorkers.Events;
 using TokenWorkers.Outbox;
 using TokenWorkers.Ports;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Connect;
 
@@ -15,42 +16,83 @@ public sealed record ConnectOutcome(Connection? Connection, ConnectRequest? Requ
 /// exchanges the code, learns the member, and stores the tokens (a new connection, or new tokens for an existing
 /// one, which keeps its id and history). Nothing is stored unless every step succeeded.
 /// </summary>
+/// <summary>How a browser asks to start the flow: a connect session's link, a reconnect link, or an old-style reconnect URL.</summary>
+public sealed record ConnectStart(string? Session, string? Reconnect, string? ConnectionId, string? TenantId, string? ReturnUrl);
+
 public sealed partial class ConnectFlow(
     ConnectState state,
+    ConnectSessionIssuer sessions,
+    ConnectLinks links,
+    IConnectionStore connections,
     ILinkedInOAuth oauth,
     ILinkedInApi api,
     RefreshSchedule schedule,
     AggregateWriter<Connection> writer,
+    Auditor auditor,
     IOptions<ConnectOptions> connectOptions,
     ILogger<ConnectFlow> logger)
 {
-    private const int MaxIdLength = 200;
-
     /// <summary>
-    /// LinkedIn's authorization URL for this connection and the nonce the browser must keep in a cookie until the
-    /// callback, or why the request is refused.
+    /// LinkedIn's authorization URL and the nonce the browser must keep in a cookie until the callback, or why the request
+    /// is refused. A connect session starts any flow (a first connection included) once; a reconnect link, or the
+    /// connectionId/tenantId form of earlier versions, only renews an existing connection bound to a member.
     /// </summary>
-    public (Uri? Redirect, string? BrowserNonce, string? Problem) Start(string? connectionId, string? tenantId, string? returnUrl)
+    public async Task<(Uri? Redirect, string? BrowserNonce, string? Problem)> StartAsync(ConnectStart start, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(connectionId) || connectionId.Length > MaxIdLength ||
-            string.IsNullOrWhiteSpace(tenantId) || tenantId.Length > MaxIdLength)
-        {
-            return (null, null, "connectionId and tenantId are required (at most 200 characters each).");
-        }
-
-        Uri? back = null;
-        if (!string.IsNullOrEmpty(returnUrl))
-        {
-            if (!Uri.TryCreate(returnUrl, UriKind.Absolute, out back) ||
-                !connectOptions.Value.AllowedReturnOrigins.Any(o => string.Equals(o.TrimEnd('/'), back.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase)))
-            {
-                return (null, null, "returnUrl is not on an allowed origin.");
-            }
-        }
-
+        ArgumentNullException.ThrowIfNull(start);
         var options = connectOptions.Value;
+        string connectionId, tenantId;
+        Uri? back;
+        var reconnectOnly = true;
+        if (!string.IsNullOrEmpty(start.Session))
+        {
+            var (session, problem) = await sessions.RedeemAsync(start.Session, cancellationToken);
+            if (session is null)
+            {
+                LogStartRefused(logger, problem!);
+                return (null, null, problem);
+            }
+
+            (connectionId, tenantId, back, reconnectOnly) = (session.ConnectionId, session.TenantId, session.ReturnUrl, false);
+            LogSessionRedeemed(logger, connectionId, session.CreatedBy);
+        }
+        else
+        {
+            string? problem;
+            (var linkedId, var linkedTenant, problem) = string.IsNullOrEmpty(start.Reconnect)
+                ? (start.ConnectionId, start.TenantId, ConnectRequestRules.CheckIds(start.ConnectionId, start.TenantId))
+                : links.Read(start.Reconnect);
+            (back, var returnProblem) = ConnectRequestRules.CheckReturnUrl(start.ReturnUrl, options);
+            problem ??= returnProblem ?? await ReconnectProblemAsync(linkedId!, linkedTenant!, cancellationToken);
+            if (problem is not null)
+            {
+                LogStartRefused(logger, problem);
+                return (null, null, problem);
+            }
+
+            (connectionId, tenantId) = (linkedId!, linkedTenant!);
+        }
+
         var browser = ConnectState.NewBrowserNonce();
-        return (oauth.AuthorizationUrl(options.CallbackUri, state.Issue(connectionId, tenantId, back, browser), options.Scopes), browser, null);
+        return (oauth.AuthorizationUrl(options.CallbackUri, state.Issue(connectionId, tenantId, back, browser, reconnectOnly), options.Scopes), browser, null);
+    }
+
+    // The same answer whether the connection is missing, another tenant's or not yet bound: a link must not reveal which.
+    private async Task<string?> ReconnectProblemAsync(string connectionId, string tenantId, CancellationToken cancellationToken)
+    {
+        Connection? existing;
+        try
+        {
+            existing = await connections.FindAsync(connectionId, cancellationToken);
+        }
+        catch (UnreadableRowException)
+        {
+            return "This connection cannot be renewed right now. Please try again later.";
+        }
+
+        return existing is { MemberUrn: not null } && existing.TenantId == tenantId
+            ? null
+            : "This link cannot start a new connection. Start from the page in the product that sent you here: it gives you a fresh sign-in link.";
     }
 
     public async Task<ConnectOutcome> CompleteAsync(
@@ -100,7 +142,8 @@ public sealed partial class ConnectFlow(
     private async Task<ConnectOutcome> StoreAsync(ConnectRequest request, TokenGranted granted, string memberUrn, CancellationToken cancellationToken)
     {
         string? problem = null;
-        var facts = new ConnectRequestFacts(request.ConnectionId, request.TenantId, memberUrn);
+        var facts = new ConnectRequestFacts(request.ConnectionId, request.TenantId, memberUrn, request.ReconnectOnly);
+        var action = request.ReconnectOnly ? "connect.reconnect-link" : "connect.session";
         var grant = granted.ToGrant();
         try
         {
@@ -111,9 +154,11 @@ public sealed partial class ConnectFlow(
             if (problem is not null)
             {
                 LogAuthorizeRefused(logger, request.ConnectionId, request.TenantId, memberUrn, written.Current?.MemberUrn, problem);
+                await auditor.RecordAsync(memberUrn, action, request.ConnectionId, StatusCodes.Status403Forbidden, problem);
                 return new ConnectOutcome(null, request, problem);
             }
 
+            await auditor.RecordAsync(memberUrn, action, request.ConnectionId, StatusCodes.Status200OK);
             return new ConnectOutcome(written.Current, request, null);
         }
         catch (ConcurrencyException)
@@ -128,6 +173,12 @@ public sealed partial class ConnectFlow(
     [LoggerMessage(EventId = 704, Level = LogLevel.Warning,
         Message = "Connect refused for {ConnectionId} (tenant {TenantId}): LinkedIn member {MemberUrn} signed in, the connection belongs to {StoredMemberUrn}: {Problem}")]
     private static partial void LogAuthorizeRefused(ILogger logger, string connectionId, string tenantId, string memberUrn, string? storedMemberUrn, string problem);
+
+    [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "Connect start refused: {Problem}")]
+    private static partial void LogStartRefused(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 706, Level = LogLevel.Information, Message = "Connect session for {ConnectionId} (minted by key {CreatedBy}) redeemed")]
+    private static partial void LogSessionRedeemed(ILogger logger, string connectionId, string createdBy);
 
     [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Connect callback refused: {Problem}")]
     private static partial void LogRefused(ILogger logger, string problem);

@@ -21,6 +21,15 @@ public sealed class ConnectOptions
     /// <summary>How long a member has between starting the flow and LinkedIn's callback.</summary>
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long a connect session's link can be used (once) after the product's backend minted it.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long the reconnect link in <c>ReauthRequired</c>/<c>ReauthSoon</c> stays valid. It only ever renews a connection
+    /// for its own member, so it may live long enough to sit in an inbox.
+    /// </summary>
+    public TimeSpan ReconnectLinkLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Origins (scheme://host[:port]) that <c>returnUrl</c> may point to; none means no returnUrl is accepted.</summary>
     public IList<string> AllowedReturnOrigins { get; } = [];
 
@@ -63,6 +72,16 @@ public sealed class ConnectOptionsValidator : IValidateOptions<ConnectOptions>
         if (options.StateLifetime < TimeSpan.FromMinutes(1) || options.StateLifetime > TimeSpan.FromHours(1))
         {
             failures.Add("Connect:StateLifetime must be between 00:01:00 and 01:00:00.");
+        }
+
+        if (options.SessionLifetime < TimeSpan.FromMinutes(1) || options.SessionLifetime > TimeSpan.FromDays(1))
+        {
+            failures.Add("Connect:SessionLifetime must be between 00:01:00 and 1.00:00:00.");
+        }
+
+        if (options.ReconnectLinkLifetime < TimeSpan.FromHours(1) || options.ReconnectLinkLifetime > TimeSpan.FromDays(365))
+        {
+            failures.Add("Connect:ReconnectLinkLifetime must be between 01:00:00 and 365.00:00:00.");
         }
 
         foreach (var origin in options.AllowedReturnOrigins)

@@ -10,7 +10,9 @@ namespace TokenWorkers.Connect;
 /// What the flow carries through LinkedIn in <c>state</c>: whom it connects, where to go back, until when, and the hash of
 /// the nonce the starting browser holds in a cookie (the state alone would let anyone finish a flow in a victim's browser).
 /// </summary>
-public sealed record ConnectRequest(string ConnectionId, string TenantId, Uri? ReturnUrl, DateTimeOffset ExpiresAt, string Nonce, string? Browser = null);
+/// <param name="ReconnectOnly">Started from a reconnect link: it may only renew an existing connection for its own member.</param>
+public sealed record ConnectRequest(
+    string ConnectionId, string TenantId, Uri? ReturnUrl, DateTimeOffset ExpiresAt, string Nonce, string? Browser = null, bool ReconnectOnly = false);
 
 /// <summary>
 /// Signs and checks <c>state</c> (HMAC-SHA256, compared in constant time), so a callback can only complete a
@@ -25,11 +27,11 @@ public sealed class ConnectState(IOptions<ConnectOptions> options, TimeProvider 
     /// <summary>A fresh secret for the starting browser's cookie; <see cref="Issue"/> binds the state to it.</summary>
     public static string NewBrowserNonce() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
-    public string Issue(string connectionId, string tenantId, Uri? returnUrl, string browserNonce)
+    public string Issue(string connectionId, string tenantId, Uri? returnUrl, string browserNonce, bool reconnectOnly = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(browserNonce);
         var request = new ConnectRequest(connectionId, tenantId, returnUrl, time.GetUtcNow() + options.Value.StateLifetime,
-            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), BrowserHash(browserNonce));
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), BrowserHash(browserNonce), reconnectOnly);
         var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(request, Json));
         return payload + "." + Base64Url(Sign(payload));
     }
@@ -78,9 +80,9 @@ public sealed class ConnectState(IOptions<ConnectOptions> options, TimeProvider 
 
     private byte[] Sign(string payload) => HMACSHA256.HashData(options.Value.StateKeyBytes, Encoding.ASCII.GetBytes(payload));
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static bool TryBase64Url(string text, out byte[] bytes)
+    internal static bool TryBase64Url(string text, out byte[] bytes)
     {
         var padded = text.Replace('-', '+').Replace('_', '/');
         padded += new string('=', (4 - (padded.Length % 4)) % 4);

@@ -16,6 +16,13 @@ public static partial class ConnectionTransitions
         ArgumentNullException.ThrowIfNull(request);
         var fresh = NewConnections.FromGrant(request.ConnectionId, request.TenantId, grant, schedule, now, request.MemberUrn);
         problem = null;
+        if (request.ReconnectOnly && existing?.MemberUrn is null)
+        {
+            problem = "This link can only reconnect an existing connection to its own member. Nothing was changed: " +
+                      "start from the page that sent you here to get a new link.";
+            return null;
+        }
+
         if (existing is null)
         {
             return new(fresh.WithAttempt(Connected(now, 1)), ConnectionEvents.Authorized(fresh, 1, now, reconnected: false));
@@ -128,4 +135,8 @@ public static partial class ConnectionTransitions
 }
 
 /// <summary>Who authorized what: the connection the member consented for, and the member LinkedIn said signed in.</summary>
-public sealed record ConnectRequestFacts(string ConnectionId, string TenantId, string MemberUrn);
+/// <param name="ReconnectOnly">
+/// The flow started from a reconnect link, not a connect session: it may only renew the tokens of a connection that exists
+/// and is bound to a member (the member check then decides); creating a connection or binding a member needs a session.
+/// </param>
+public sealed record ConnectRequestFacts(string ConnectionId, string TenantId, string MemberUrn, bool ReconnectOnly = false);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
+using TokenWorkers.Admin;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Sandbox;
@@ -24,7 +25,8 @@ public sealed partial class AdminApiTests : IAsyncLifetime
     private static readonly string StateKey = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 11)).ToArray());
 
     private readonly List<string> _bodies = [];
-    private readonly List<string> _secrets = [ApiKey, StateKey, RabbitMqWorkerEnvironment.ClientSecret];
+    private readonly List<string> _secrets = [ApiKey, ReaderKey, OperatorKey, RotatedKeyA, RotatedKeyB, StateKey, RabbitMqWorkerEnvironment.ClientSecret];
+    private readonly string _keysFile = Path.Combine(Directory.CreateTempSubdirectory("tokenworkers-admin-keys-").FullName, "keys.json");
     private RabbitMqWorkerEnvironment _environment = null!;
     private Uri _workerAddress = null!;
     private HttpClient _http = null!;
@@ -40,6 +42,14 @@ public sealed partial class AdminApiTests : IAsyncLifetime
             ["Urls"] = _workerAddress.ToString().TrimEnd('/'),
             ["Admin:Enabled"] = "true",
             ["Admin:ApiKey"] = ApiKey,
+            ["Admin:Keys:0:Name"] = "reader",
+            ["Admin:Keys:0:Key"] = ReaderKey,
+            ["Admin:Keys:0:Scopes:0"] = "read",
+            ["Admin:Keys:1:Name"] = "operator",
+            ["Admin:Keys:1:Sha256"] = AdminKeySet.Hash(OperatorKey),
+            ["Admin:Keys:1:Scopes:0"] = "read",
+            ["Admin:Keys:1:Scopes:1"] = "operate",
+            ["Admin:KeysFile"] = WriteKeysFile(("rotating-a", RotatedKeyA)),
             ["Connect:Enabled"] = "true",
             ["Connect:PublicBaseUrl"] = _workerAddress.ToString(),
             ["Connect:StateKey"] = StateKey,
@@ -55,6 +65,7 @@ public sealed partial class AdminApiTests : IAsyncLifetime
     {
         _http.Dispose();
         await _environment.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(_keysFile)!, recursive: true);
     }
 
     public static TheoryData<string, string> EveryRoute => new()
@@ -143,7 +154,7 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         var storedFailure = (await _environment.Store.FindAsync("list-b", Cancel))!.LastFailure!;
         Assert.NotNull(storedFailure.ErrorCode);
         Assert.Equal(storedFailure.ErrorCode, b.GetProperty("lastFailure").GetProperty("errorCode").GetString());
-        Assert.Equal(new Uri(_workerAddress, "connect/linkedin?connectionId=list-b&tenantId=t").ToString(), b.GetProperty("reconnectUrl").GetString());
+        Assert.Equal("list-b", ReconnectLink.ConnectionOf(b.GetProperty("reconnectUrl").GetString(), _workerAddress));
         AssertNoSecretInAnyResponse();
     }
 
@@ -216,7 +227,7 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         Assert.Equal(AttemptOutcome.Disconnected, stored.Attempts[^1].Outcome);
         var announced = await WaitForAsync(() => _environment.OtherService.Of<ConnectionDisconnected>("leaving-1"));
         Assert.Equal("offboarded", announced.Reason);
-        Assert.Equal(new Uri(_workerAddress, "connect/linkedin?connectionId=leaving-1&tenantId=t"), announced.ReconnectUrl);
+        Assert.Equal("leaving-1", ReconnectLink.ConnectionOf(announced.ReconnectUrl?.ToString(), _workerAddress));
         await Task.Delay(500, Cancel);
         Assert.Single(_environment.OtherService.Of<ConnectionDisconnected>("leaving-1"));
         AssertNoSecretInAnyResponse();
@@ -279,7 +290,7 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         Assert.Equal([("page-a", "Healthy"), ("page-b", "Healthy"), ("page-c", "Dead")], rows);
         Assert.Contains($"data-at=\"{first.AccessTokenExpiresAt!.Value.ToUniversalTime():O}\"", html, StringComparison.Ordinal);
         Assert.Contains("data-status=\"ReauthRequired\" data-count=\"1\"", html, StringComparison.Ordinal);
-        Assert.Contains("connect/linkedin?connectionId=page-c", html, StringComparison.Ordinal);
+        Assert.Contains("connect/linkedin?reconnect=", html, StringComparison.Ordinal);
         Assert.Contains("href=\"status/connections/page-a\"", html, StringComparison.Ordinal);
         AssertNoSecretInAnyResponse();
     }

@@ -17,8 +17,11 @@ namespace TokenWorkers.Tests.Connect;
 /// The connect flow through a browser's eyes: the worker's real host on a real port, the sandbox's authorization
 /// endpoint consenting as a member, redirects followed by hand; another service receives the events.
 /// </summary>
-public sealed class ConnectFlowTests : IAsyncLifetime
+public sealed partial class ConnectFlowTests : IAsyncLifetime
 {
+    private const string BackendKey = "backend-key-SENTINEL-7f3a9c2e5b1d4f60";
+    private const string ReaderKey = "reader-key-SENTINEL-0a1b2c3d4e5f6a7b";
+
     private RabbitMqWorkerEnvironment _environment = null!;
     private WebApplication _worker = null!;
     private Uri _workerAddress = null!;
@@ -40,6 +43,13 @@ public sealed class ConnectFlowTests : IAsyncLifetime
             ["Connect:PublicBaseUrl"] = _workerAddress.ToString(),
             ["Connect:StateKey"] = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray()),
             ["Connect:AllowedReturnOrigins:0"] = "https://app.example.com",
+            ["Admin:Enabled"] = "true",
+            ["Admin:Keys:0:Name"] = "backend",
+            ["Admin:Keys:0:Key"] = BackendKey,
+            ["Admin:Keys:0:Scopes:0"] = "connect",
+            ["Admin:Keys:1:Name"] = "reader",
+            ["Admin:Keys:1:Key"] = ReaderKey,
+            ["Admin:Keys:1:Scopes:0"] = "read",
             ["Publishing:ScanInterval"] = "00:00:01",
         });
     }
@@ -79,7 +89,7 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     [Fact]
     public async Task Reconnecting_keeps_the_id_and_history_bumps_the_version_and_resumes_waiting_posts()
     {
-        var (before, grant) = await _environment.ConnectDueAsync("again-1");
+        var (before, grant) = await _environment.ConnectDueAsync("again-1", bindMember: true);
         _environment.Sandbox.Control.RevokeGrant(grant.GrantId);
         var endpoint = await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:publish-post"));
         await endpoint.Send(new PublishPost { PostId = "waits-for-reconnect", ConnectionId = "again-1", Text = "After the member comes back" }, Cancel);
@@ -87,7 +97,7 @@ public sealed class ConnectFlowTests : IAsyncLifetime
         await PipelineHost.WaitUntilAsync(async () => (await ledger.FindAsync("waits-for-reconnect", Cancel))?.State == PostState.AwaitingReauth,
             "the post to wait for re-authorization", TimeSpan.FromSeconds(30));
         var reauth = await WaitForAsync(() => _environment.OtherService.Of<ReauthRequired>("again-1"));
-        Assert.Equal(new Uri(_workerAddress, "connect/linkedin?connectionId=again-1&tenantId=t"), reauth.ReconnectUrl);
+        Assert.StartsWith(new Uri(_workerAddress, "connect/linkedin?reconnect=").ToString(), reauth.ReconnectUrl!.ToString(), StringComparison.Ordinal);
         var brokenVersion = (await _environment.Store.FindAsync("again-1", Cancel))!.Version;
 
         var memberSub = before.MemberUrn is { } urn ? urn["urn:li:person:".Length..] : _environment.Sandbox.Control.FindGrant(grant.GrantId)!.MemberSub;
@@ -176,7 +186,7 @@ public sealed class ConnectFlowTests : IAsyncLifetime
     [Fact]
     public async Task The_browser_binding_cookie_is_http_only_same_site_lax_and_scoped_to_the_connect_flow()
     {
-        using var start = await _browser.GetAsync(new Uri(_workerAddress, "connect/linkedin?connectionId=cookie-1&tenantId=t"), Cancel);
+        using var start = await _browser.GetAsync(await MintAsync("cookie-1", "t", null), Cancel);
 
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         var cookie = Assert.Single(start.Headers.GetValues("Set-Cookie"), c => c.StartsWith("tw_connect=", StringComparison.Ordinal));
@@ -218,9 +228,8 @@ public sealed class ConnectFlowTests : IAsyncLifetime
         Assert.Contains(problem, await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 
-    private Task<Uri> AuthorizeAtLinkedInAsync(string connectionId, string tenantId, string? returnUrl) =>
-        AuthorizeAtLinkedInAsync(new Uri(_workerAddress,
-            $"connect/linkedin?connectionId={connectionId}&tenantId={tenantId}" + (returnUrl is null ? "" : "&returnUrl=" + Uri.EscapeDataString(returnUrl))));
+    private async Task<Uri> AuthorizeAtLinkedInAsync(string connectionId, string tenantId, string? returnUrl) =>
+        await AuthorizeAtLinkedInAsync(await MintAsync(connectionId, tenantId, returnUrl));
 
     /// <summary>Follows the worker's redirect to LinkedIn and LinkedIn's back: the callback URL the browser would open.</summary>
     private async Task<Uri> AuthorizeAtLinkedInAsync(Uri start)

@@ -177,11 +177,14 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
     }
 
     /// <summary>A connection whose access token has 5 days left: inside the refresh window, so the next scan dispatches it.</summary>
-    public Task<(Connection Connection, SeededGrant Grant)> ConnectDueAsync(string connectionId) =>
-        ConnectAsync(connectionId, TimeSpan.FromDays(5));
+    public Task<(Connection Connection, SeededGrant Grant)> ConnectDueAsync(string connectionId, bool bindMember = false) =>
+        ConnectAsync(connectionId, TimeSpan.FromDays(5), bindMember);
 
-    /// <summary>A connection whose access token has <paramref name="accessTokenLeft"/> left (60 days: nothing is due for 50).</summary>
-    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(string connectionId, TimeSpan accessTokenLeft)
+    /// <summary>
+    /// A connection whose access token has <paramref name="accessTokenLeft"/> left (60 days: nothing is due for 50), bound to
+    /// its member as the connect flow binds it when <paramref name="bindMember"/> (a reconnect link then works for them).
+    /// </summary>
+    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(string connectionId, TimeSpan accessTokenLeft, bool bindMember = false)
     {
         var member = Sandbox.Control.CreateMember();
         var grant = Sandbox.Control.SeedGrant(ClientId, member.Sub, "openid", "profile", "w_member_social");
@@ -189,7 +192,8 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
         var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
             $$"""{"access_token":"{{grant.AccessToken}}","expires_in":{{(long)accessTokenLeft.TotalSeconds}},"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
         var connection = await Store.TryInsertAsync(
-            NewConnections.FromGrant(connectionId, "t", granted.ToGrant(), Services.GetRequiredService<RefreshSchedule>(), now), Cancel);
+            NewConnections.FromGrant(connectionId, "t", granted.ToGrant(), Services.GetRequiredService<RefreshSchedule>(), now,
+                bindMember ? $"urn:li:person:{member.Sub}" : null), Cancel);
         return (connection!, grant);
     }
 
