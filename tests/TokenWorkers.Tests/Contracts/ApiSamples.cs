@@ -93,6 +93,30 @@ public sealed record PostWithOptionalLanguage
     public string? Language { get; init; }
 }
 
+public sealed record PostDeprecatingTenant
+{
+    public required string PostId { get; init; }
+
+    public required string Text { get; init; }
+
+    [Obsolete("Tenants are implied by the connection.")]
+    public string? TenantId { get; init; }
+
+    public Visibility Visibility { get; init; } = Visibility.Public;
+}
+
+public sealed record PostWithTextAsBody
+{
+    public required string PostId { get; init; }
+
+    [System.Text.Json.Serialization.JsonPropertyName("body")]
+    public required string Text { get; init; }
+
+    public string? TenantId { get; init; }
+
+    public Visibility Visibility { get; init; } = Visibility.Public;
+}
+
 public enum Visibility
 {
     Public = 1,

@@ -36,15 +36,12 @@ internal sealed partial class PublicApiDiff
             }
 
             added.Remove(replacement);
-            var kind = WithoutRequired(replacement.Line) == old.Line ? ChangeKind.MadeRequired
-                : WithoutRequired(old.Line) == replacement.Line ? ChangeKind.NoLongerRequired
-                : ChangeKind.Changed;
-            changes.Add(new Change(old.Scope, kind, old.Line, replacement.Line));
+            changes.Add(new Change(old.Scope, Compare(old, replacement), old.Line, replacement.Line));
         }
 
         foreach (var @new in added)
         {
-            var kind = IsRequired(@new.Line) ? ChangeKind.AddedRequired : ChangeKind.Added;
+            var kind = IsRequired(@new.Declaration) ? ChangeKind.AddedRequired : ChangeKind.Added;
             changes.Add(new Change(@new.Scope, kind, null, @new.Line));
         }
 
@@ -57,7 +54,7 @@ internal sealed partial class PublicApiDiff
         var text = new StringBuilder();
         Section(text, "Breaking (services on the approved package would fail or misread messages; see docs/contracts-versioning.md):",
             Changes.Where(c => c.Breaking));
-        Section(text, "Additions (compatible when optional: review them, then release a minor version):",
+        Section(text, "Additions and deprecations (compatible when optional: review them, then release a minor version):",
             Changes.Where(c => !c.Breaking));
         return text.ToString();
     }
@@ -93,9 +90,27 @@ internal sealed partial class PublicApiDiff
         ChangeKind.MadeRequired => "made required (a message from a sender on the approved package, which may omit it, fails to deserialize)",
         ChangeKind.NoLongerRequired => "no longer required (a subscriber on the approved package fails to deserialize a message without it)",
         ChangeKind.AddedRequired => "added as required (a message from a sender on the approved package, which lacks it, fails to deserialize)",
+        ChangeKind.AttributesChanged => "attributes changed (a serialization attribute such as JsonPropertyName changes the wire)",
+        ChangeKind.ObsoleteChanged => "deprecated, or its deprecation changed (compatible: it still travels as before)",
         ChangeKind.Added => "added",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    /// <summary>How a declaration that kept its name changed.</summary>
+    private static ChangeKind Compare(Entry old, Entry @new)
+    {
+        if (old.Declaration == @new.Declaration)
+        {
+            return NotObsolete(old.Attributes).SequenceEqual(NotObsolete(@new.Attributes)) ? ChangeKind.ObsoleteChanged : ChangeKind.AttributesChanged;
+        }
+
+        return WithoutRequired(@new.Declaration) == old.Declaration ? ChangeKind.MadeRequired
+            : WithoutRequired(old.Declaration) == @new.Declaration ? ChangeKind.NoLongerRequired
+            : ChangeKind.Changed;
+    }
+
+    private static IEnumerable<string> NotObsolete(IReadOnlyList<string> attributes) =>
+        attributes.Where(a => !a.StartsWith("[System.Obsolete", StringComparison.Ordinal));
 
     private static List<Entry> Except(List<Entry> from, List<Entry> remove)
     {
@@ -110,12 +125,14 @@ internal sealed partial class PublicApiDiff
 
     /// <summary>
     /// Each declaration and member line with the scope it sits in (namespace, then type), found by following braces:
-    /// PublicApiGenerator writes one declaration per line and opens each scope with a <c>{</c> line of its own.
+    /// PublicApiGenerator writes one declaration per line, its attributes on lines of their own above it, and opens
+    /// each scope with a <c>{</c> line of its own.
     /// </summary>
     private static List<Entry> Entries(string api)
     {
         var entries = new List<Entry>();
         var scopes = new Stack<string>();
+        var attributes = new List<string>();
         string? previous = null;
         foreach (var raw in api.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {
@@ -137,12 +154,20 @@ internal sealed partial class PublicApiDiff
                 continue;
             }
 
+            if (line.StartsWith('[') && line.EndsWith(']'))
+            {
+                attributes.Add(line);
+                continue;
+            }
+
             previous = line;
             if (!line.StartsWith("namespace ", StringComparison.Ordinal))
             {
                 var scope = scopes.Count == 0 ? "" : scopes.Peek();
-                entries.Add(new Entry(scope, MemberName(line), line));
+                entries.Add(new Entry(scope, MemberName(line), line, [.. attributes]));
             }
+
+            attributes.Clear();
         }
 
         return entries;
@@ -184,11 +209,21 @@ internal sealed partial class PublicApiDiff
     [GeneratedRegex(@"(?<=^(?:\w+\s+)*)required\s+")]
     private static partial Regex RequiredModifier();
 
-    private sealed record Entry(string Scope, string Name, string Line);
+    private sealed record Entry(string Scope, string Name, string Declaration, IReadOnlyList<string> Attributes)
+    {
+        /// <summary>The declaration with its attributes, as the failure message shows it.</summary>
+        public string Line => string.Join(" ", Attributes.Append(Declaration));
+
+        // Attributes compared by content: records compare lists by reference.
+        public bool Equals(Entry? other) =>
+            other is not null && (Scope, Name, Declaration) == (other.Scope, other.Name, other.Declaration) && Attributes.SequenceEqual(other.Attributes);
+
+        public override int GetHashCode() => HashCode.Combine(Scope, Name, Declaration);
+    }
 
     public sealed record Change(string Scope, ChangeKind Kind, string? Before, string? After)
     {
-        public bool Breaking => Kind != ChangeKind.Added;
+        public bool Breaking => Kind is not (ChangeKind.Added or ChangeKind.ObsoleteChanged);
     }
 
     public enum ChangeKind
@@ -198,6 +233,8 @@ internal sealed partial class PublicApiDiff
         MadeRequired,
         NoLongerRequired,
         AddedRequired,
+        AttributesChanged,
+        ObsoleteChanged,
         Added,
     }
 }

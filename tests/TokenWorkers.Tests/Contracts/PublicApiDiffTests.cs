@@ -90,6 +90,26 @@ public class PublicApiDiffTests
     }
 
     [Fact]
+    public void Deprecating_a_property_is_a_difference_to_review_but_not_breaking()
+    {
+        var diff = Between(Approved, Api<PostDeprecatingTenant>());
+
+        var change = Assert.Single(diff.Changes);
+        Assert.Equal(ChangeKind.ObsoleteChanged, change.Kind);
+        Assert.Equal("[System.Obsolete(\"Tenants are implied by the connection.\")] public string? TenantId { get; init; }", change.After);
+        Assert.False(diff.IsBreaking);
+    }
+
+    [Fact]
+    public void Renaming_a_field_on_the_wire_with_an_attribute_is_breaking()
+    {
+        var change = Assert.Single(Between(Approved, Api<PostWithTextAsBody>()).Changes);
+
+        Assert.Equal(ChangeKind.AttributesChanged, change.Kind);
+        Assert.True(change.Breaking);
+    }
+
+    [Fact]
     public void Adding_an_enum_value_is_a_difference_to_review_but_not_breaking()
     {
         var diff = Between(Api<Visibility>("Visibility"), Api<VisibilityWithLoggedIn>("Visibility"));
