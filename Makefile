@@ -4,10 +4,11 @@ SHELL := /bin/bash
 
 CONFIGURATION ?= Release
 RESULTS_DIR   ?= artifacts/test-results
+PACKAGES_DIR  ?= artifacts/packages
 SANDBOX_URL   ?= http://127.0.0.1:5080
 DOTNET        := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: help restore build test run sandbox worker format check clean bench
+.PHONY: help restore build test run sandbox worker format check pack accept-api clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +37,15 @@ format: ## apply the .editorconfig style
 
 check: build ## verify formatting without changing files
 	$(DOTNET) format TokenWorkers.sln --verify-no-changes --no-restore
+
+pack: restore ## the contracts NuGet package (.nupkg and .snupkg) in artifacts/packages
+	$(DOTNET) pack src/TokenWorkers.Contracts -c $(CONFIGURATION) --no-restore -o $(PACKAGES_DIR)
+
+accept-api: restore ## rewrite the contracts' approved public API after an intended change (refused in CI)
+	$(DOTNET) build tests/TokenWorkers.Tests -c $(CONFIGURATION) --no-restore
+	TOKENWORKERS_ACCEPT_CONTRACTS_API=1 $(DOTNET) test tests/TokenWorkers.Tests -c $(CONFIGURATION) --no-build \
+		--filter "FullyQualifiedName=TokenWorkers.Tests.Contracts.ContractsApiTests.The_public_API_of_the_contracts_is_the_approved_one"
+	@git diff --stat -- tests/TokenWorkers.Tests/Contracts/TokenWorkers.Contracts.approved.txt || true
 
 clean: ## remove build output and test results
 	$(DOTNET) clean TokenWorkers.sln -c $(CONFIGURATION)

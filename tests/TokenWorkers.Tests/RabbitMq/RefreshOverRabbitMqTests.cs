@@ -158,6 +158,8 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
             "{ this is not json",
             Envelope("""{"eventId":"00000000-0000-0000-0000-000000000001","connectionId":"","tenantId":"t","version":1,"occurredAt":"2026-01-01T00:00:00Z"}"""),
             Envelope("""{"eventId":"00000000-0000-0000-0000-000000000002","connectionId":"nobody","tenantId":"t","version":1,"occurredAt":"2026-01-01T00:00:00Z"}"""),
+            // From a sender whose contracts lack a property this worker's contracts require (docs/contracts-versioning.md).
+            Envelope("""{"eventId":"00000000-0000-0000-0000-000000000003","tenantId":"t","version":1,"occurredAt":"2026-01-01T00:00:00Z"}"""),
             Envelope("""{"anything":1}""", "urn:message:Elsewhere.Contracts:SomethingElse"),
         ];
         foreach (var body in poison)
@@ -186,6 +188,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         Assert.All(reasons, r => Assert.NotEqual("(no MT-Fault-Message header)", r));
         Assert.Contains(reasons, r => r.Contains("ConnectionId is required", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("'nobody' does not exist", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("missing required properties including: 'connectionId'", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("No consumer on this queue accepts the message", StringComparison.Ordinal) &&
                                       r.Contains("urn:message:Elsewhere.Contracts:SomethingElse", StringComparison.Ordinal));
 
