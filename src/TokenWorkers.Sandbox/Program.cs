@@ -1,7 +1,9 @@
 using TokenWorkers.Sandbox;
 using TokenWorkers.Sandbox.Hosting;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+// The settings next to the binary, wherever it is started from: from the repository root the working directory holds
+// no appsettings.json, and a sandbox without its demo app answers every client_id as invalid.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddOptions<SandboxSettings>().BindConfiguration(SandboxSettings.SectionName).ValidateOnStart();
 builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SandboxSettings>, SandboxSettingsValidator>();
 builder.Services.AddLinkedInSandbox(timeProvider: null);

@@ -5,6 +5,9 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "LinkedIn sandbox listening on {Address} with {AppCount} apps and {MemberCount} members")]
     public static partial void Started(ILogger logger, string address, int appCount, int memberCount);
 
+    [LoggerMessage(6, LogLevel.Warning, "The sandbox has no LinkedIn apps configured (Sandbox:Apps): every client_id will be answered as invalid")]
+    public static partial void NoApps(ILogger logger);
+
     [LoggerMessage(2, LogLevel.Information, "{Endpoint} answered {Status} {Outcome} (grant {GrantId}, token {TokenFingerprint}, fault {Fault})")]
     public static partial void Handled(ILogger logger, string endpoint, int status, string outcome, string? grantId, string? tokenFingerprint, string? fault);
 

@@ -7,5 +7,9 @@ internal static class SandboxStartup
         var control = app.Services.GetRequiredService<SandboxControl>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TokenWorkers.Sandbox");
         Log.Started(logger, string.Join(", ", app.Urls), control.Apps.Count, control.Members.Count);
+        if (control.Apps.Count == 0)
+        {
+            Log.NoApps(logger);
+        }
     }
 }

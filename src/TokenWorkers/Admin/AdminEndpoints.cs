@@ -123,12 +123,13 @@ public static class AdminEndpoints
             return NotFound(connectionId);
         }
 
-        var body = new RefreshResponse(outcome, connection is null ? null : Details(connection, links, time.GetUtcNow()));
+        var now = time.GetUtcNow();
+        var body = new RefreshResponse(outcome, View(connection, links, now), connection?.Attempts.Reverse().ToList());
         return outcome switch
         {
             RefreshOutcome.NotActive => Results.Conflict(body with { Problem = "The connection is not active: the member must connect again." }),
             RefreshOutcome.Leased => Results.Conflict(body with { Problem = "A refresh or post is using this connection right now; try again in a few seconds." }),
-            RefreshOutcome.NotDue => Results.Conflict(body with { Problem = "The connection cannot be refreshed: its refresh token has ended or it has none." }),
+            RefreshOutcome.NotDue => Results.Conflict(body with { Problem = connection is null ? null : RefreshRefusals.Explain(connection, now) }),
             _ => Results.Ok(body),
         };
     }
@@ -145,7 +146,7 @@ public static class AdminEndpoints
 
         var result = await disconnector.DisconnectAsync(connectionId, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), cancellationToken);
         var body = new DisconnectResponse(
-            result.Outcome, result.Problem, result.Connection is null ? null : Details(result.Connection, links, time.GetUtcNow()));
+            result.Outcome, result.Problem, View(result.Connection, links, time.GetUtcNow()), result.Connection?.Attempts.Reverse().ToList());
         return result.Outcome switch
         {
             DisconnectOutcome.Unknown => NotFound(connectionId),
@@ -185,6 +186,9 @@ public static class AdminEndpoints
         return Results.Accepted(value: new { command.PostId, command.ConnectionId });
     }
 
+    private static ConnectionView? View(Connection? c, IReconnectLinks links, DateTimeOffset now) =>
+        c is null ? null : ConnectionView.Of(c, now, links.LinkFor(c.ConnectionId, c.TenantId));
+
     private static ConnectionDetails Details(Connection c, IReconnectLinks links, DateTimeOffset now) =>
         new(ConnectionView.Of(c, now, links.LinkFor(c.ConnectionId, c.TenantId)), [.. c.Attempts.Reverse()]);
 
@@ -196,9 +200,11 @@ public static class AdminEndpoints
 public sealed record AdminPostRequest(
     string? PostId, string? Text, PostVisibility? Visibility, Uri? ArticleUrl, string? ArticleTitle, string? ArticleDescription);
 
-public sealed record RefreshResponse(RefreshOutcome Outcome, ConnectionDetails? Connection, string? Problem = null);
+/// <summary>The answer to a forced refresh: the outcome, the connection as it is now and its timeline, newest first.</summary>
+public sealed record RefreshResponse(RefreshOutcome Outcome, ConnectionView? Connection, IReadOnlyList<RefreshAttempt>? Timeline, string? Problem = null);
 
-public sealed record DisconnectResponse(DisconnectOutcome Outcome, string? Problem, ConnectionDetails? Connection);
+/// <summary>The answer to a disconnect: the outcome, why it failed, the connection as it is now and its timeline.</summary>
+public sealed record DisconnectResponse(DisconnectOutcome Outcome, string? Problem, ConnectionView? Connection, IReadOnlyList<RefreshAttempt>? Timeline);
 
 /// <summary>The fleet's counts and next deadlines, as <c>GET /admin/fleet</c> returns them.</summary>
 public sealed record FleetView(long Total, IReadOnlyDictionary<ConnectionStatus, long> ByStatus, DateTimeOffset? EarliestAccessTokenExpiry, DateTimeOffset? EarliestRefreshTokenEnd)

@@ -62,6 +62,30 @@ public sealed record FailureView(FailureClass Class, string? ErrorCode, string M
 public sealed record ConnectionDetails(ConnectionView Connection, IReadOnlyList<RefreshAttempt> Timeline);
 
 /// <summary>
+/// Why a forced refresh cannot extend a connection (outcome NotDue), in the words an operator needs: LinkedIn never
+/// extends a refresh token's end, so a connection whose access token already lasts until then needs its member back.
+/// </summary>
+public static class RefreshRefusals
+{
+    public static string Explain(Connection c, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        if (c.RefreshToken is null)
+        {
+            return "The connection has no refresh token (LinkedIn issued none): only the member reconnecting extends it.";
+        }
+
+        if (c.RefreshTokenExpiresAt is { } end && end <= now)
+        {
+            return $"The connection's refresh token ended at {end:O}: the member must connect again.";
+        }
+
+        return $"Its access token already lasts until its refresh token's end ({c.RefreshTokenExpiresAt:O}), which LinkedIn never " +
+               "extends: a refresh would gain nothing. The member must reconnect before then (ReauthSoon asks them).";
+    }
+}
+
+/// <summary>
 /// A page of connections; pass <see cref="Next"/> as <c>after</c> for the next one (null on the last page). Connections
 /// of the page that cannot be read are in <see cref="Unreadable"/>, in id order like the items.
 /// </summary>
@@ -88,7 +112,10 @@ public enum ConnectionHealth
 
 public static class ConnectionHealths
 {
-    /// <summary>A refresh-token hard end closer than this makes an active connection <see cref="ConnectionHealth.ExpiringSoon"/>.</summary>
+    /// <summary>
+    /// A refresh-token hard end closer than this makes an active connection <see cref="ConnectionHealth.ExpiringSoon"/>, as
+    /// does any ReauthSoon already sent for it.
+    /// </summary>
     public static readonly TimeSpan ExpiringSoonWindow = TimeSpan.FromDays(14);
 
     public static ConnectionHealth Of(Connection c, DateTimeOffset now)
@@ -109,8 +136,9 @@ public static class ConnectionHealths
             return ConnectionHealth.Failing;
         }
 
-        // Without a refresh token the access token's expiry is the connection's end.
+        // Without a refresh token the access token's expiry is the connection's end. Once the member has been warned
+        // (ReauthSoon), the connection is expiring as far as anyone watching is concerned, whatever the window says.
         var end = c.RefreshTokenExpiresAt ?? expiry;
-        return end - now < ExpiringSoonWindow ? ConnectionHealth.ExpiringSoon : ConnectionHealth.Healthy;
+        return c.ReauthWarningsSent.Count > 0 || end - now < ExpiringSoonWindow ? ConnectionHealth.ExpiringSoon : ConnectionHealth.Healthy;
     }
 }

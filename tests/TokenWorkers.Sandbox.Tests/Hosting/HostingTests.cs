@@ -87,4 +87,61 @@ public sealed class HostingTests
         var seeded = sandbox.Control.SeedGrant(app.ClientId, member.Sub, "openid", "profile", "email", "w_member_social");
         Assert.NotNull(seeded.RefreshToken);
     }
+
+    [Fact]
+    public async Task The_built_sandbox_started_from_the_repository_root_loads_its_own_settings()
+    {
+        // A user ran the binary from the repository root: it loaded no settings and answered "client_id is invalid".
+        var root = RepositoryRoot();
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var binary = Path.Combine(root, "src", "TokenWorkers.Sandbox", "bin", configuration, "net10.0", "TokenWorkers.Sandbox.dll");
+        Assert.True(File.Exists(binary), $"the built sandbox is at {binary}");
+        var port = FreePort();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { binary, "--urls", $"http://127.0.0.1:{port}", "--Logging:Console:FormatterName=simple" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Harness.Ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            }
+            while (line is not null && !line.Contains("LinkedIn sandbox listening on", StringComparison.Ordinal));
+
+            Assert.NotNull(line);
+            Assert.Contains("with 1 apps and 1 members", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync(Harness.Ct);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TokenWorkers.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("TokenWorkers.sln not found above the test binaries.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

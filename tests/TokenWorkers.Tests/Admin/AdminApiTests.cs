@@ -173,6 +173,9 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         var timeline = await GetJsonAsync("admin/connections/forced-1/timeline");
 
         Assert.Equal("Refreshed", refreshed.GetProperty("outcome").GetString());
+        // The connection at the top level of the answer, its timeline beside it (it was nested as connection.connection).
+        Assert.Equal("forced-1", refreshed.GetProperty("connection").GetProperty("connectionId").GetString());
+        Assert.Equal("Refreshed", refreshed.GetProperty("timeline")[0].GetProperty("outcome").GetString());
         Assert.Equal("TransientFailure", transient.GetProperty("outcome").GetString());
         Assert.Equal("ReauthRequired", rejected.GetProperty("outcome").GetString());
         Assert.Equal("NotActive", notActive.GetProperty("outcome").GetString());
