@@ -51,6 +51,7 @@ public static class WorkerRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkerIdentity>();
+        services.AddValidatedOptions<AuditOptions>(AuditOptions.SectionName);
         services.TryAddSingleton<Auditor>();
         services.AddMetrics();
         services.TryAddSingleton<FleetMonitor>();

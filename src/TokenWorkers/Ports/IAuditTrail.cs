@@ -45,4 +45,7 @@ public interface IAuditTrail
     Task AppendAsync(AuditRecord record, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes records made before <paramref name="before"/> (the retention period); returns how many.</summary>
+    Task<long> DeleteOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

@@ -102,6 +102,20 @@ public abstract class AccessStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Audit_records_older_than_the_retention_are_deleted_and_newer_ones_kept()
+    {
+        var old = AuditRecord.New(T0.AddDays(-401), "ops", "POST /admin/x", "c-old", 200);
+        var kept = AuditRecord.New(T0.AddDays(-399), "ops", "POST /admin/x", "c-kept", 200);
+        await Trail.AppendAsync(old, Cancel);
+        await Trail.AppendAsync(kept, Cancel);
+
+        var deleted = await Trail.DeleteOlderThanAsync(T0.AddDays(-400), Cancel);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal([kept], await Trail.ListAsync(new AuditQuery(10), Cancel));
+    }
+
+    [Fact]
     public async Task A_session_reads_back_equal_and_its_id_cannot_be_added_twice()
     {
         var session = Session("s-1");

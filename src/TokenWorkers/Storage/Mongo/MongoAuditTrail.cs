@@ -24,7 +24,10 @@ public sealed class MongoAuditTrail : IAuditTrail
         await _context.EnsureReachableAsync(cancellationToken);
         await _context.EnsureIndexesAsync(
             _audit,
-            [new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("target").Descending("_id"), new CreateIndexOptions { Name = "target_id" })],
+            [
+                new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("target").Descending("_id"), new CreateIndexOptions { Name = "target_id" }),
+                new CreateIndexModel<BsonDocument>(Builders<BsonDocument>.IndexKeys.Ascending("at"), new CreateIndexOptions { Name = "at" }),
+            ],
             cancellationToken);
     }
 
@@ -82,5 +85,11 @@ public sealed class MongoAuditTrail : IAuditTrail
             d["status"].AsInt32,
             Enum.Parse<AuditOutcome>(d["outcome"].AsString),
             d["detail"].IsBsonNull ? null : d["detail"].AsString))];
+    }
+
+    public async Task<long> DeleteOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var result = await _audit.DeleteManyAsync(Filter.Lt("at", BsonTime.ToBson(before)), cancellationToken);
+        return result.DeletedCount;
     }
 }

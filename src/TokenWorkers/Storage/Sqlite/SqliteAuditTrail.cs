@@ -18,6 +18,7 @@ public sealed class SqliteAuditTrail(SqliteDatabase database) : IAuditTrail
             detail  TEXT
         ) STRICT;
         CREATE INDEX IF NOT EXISTS ix_audit_target ON audit (target, id) WHERE target IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_audit_at ON audit (at);
         """;
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.CreateSchemaAsync(CreateSchema, cancellationToken);
@@ -76,4 +77,10 @@ public sealed class SqliteAuditTrail(SqliteDatabase database) : IAuditTrail
 
         return records;
     }
+
+    public async Task<long> DeleteOlderThanAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        await database.ExecuteWriteAsync(
+            "DELETE FROM audit WHERE at < @before",
+            p => p.AddWithValue("@before", UnixMilliseconds.From(before)),
+            cancellationToken);
 }
