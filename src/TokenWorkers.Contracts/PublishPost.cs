@@ -3,7 +3,8 @@ namespace TokenWorkers.Contracts;
 /// <summary>
 /// Publish a post on LinkedIn as the member of a connection. Send it once; resending the same
 /// <see cref="PostId"/> never posts twice: the worker answers with the outcome it already reached.
-/// The outcome arrives as <see cref="PostPublished"/> or <see cref="PostFailed"/>.
+/// The outcome arrives as <see cref="PostPublished"/> or <see cref="PostFailed"/> (or <see cref="PostCancelled"/> for a
+/// scheduled post cancelled with <see cref="CancelPost"/>).
 /// </summary>
 public sealed record PublishPost
 {
@@ -36,6 +37,13 @@ public sealed record PublishPost
 
     /// <summary>The article card's description; used only with <see cref="ArticleUrl"/>.</summary>
     public string? ArticleDescription { get; init; }
+
+    /// <summary>
+    /// When to publish; null (or a time already past) publishes now. A later time holds the post in the worker's ledger,
+    /// announced once with <see cref="PostScheduled"/>, until then; <see cref="CancelPost"/> cancels it before then. At
+    /// most the worker's <c>Publishing:MaxScheduleAhead</c> (one year by default) ahead.
+    /// </summary>
+    public DateTimeOffset? PublishAt { get; init; }
 }
 
 /// <summary>Who may see a post.</summary>

@@ -1,5 +1,6 @@
 using TokenWorkers.Outbox;
 using TokenWorkers.Posts;
+using TokenWorkers.Publishing;
 
 namespace TokenWorkers.Admin;
 
@@ -13,6 +14,7 @@ internal static partial class PostAdminEndpoints
     {
         admin.MapGet("/posts/{postId}", FindAsync);
         admin.MapPost("/posts/{postId}/resolve", ResolveAsync).RequireScope(AdminScopes.Operate);
+        admin.MapPost("/posts/{postId}/cancel", CancelAsync).RequireScope(AdminScopes.Operate);
         return admin;
     }
 
@@ -49,6 +51,23 @@ internal static partial class PostAdminEndpoints
         return Results.Ok(PostView.Of(entry));
     }
 
+    private static async Task<IResult> CancelAsync(string postId, string? reason, HttpContext http, PostCanceller canceller, CancellationToken cancellationToken)
+    {
+        if (reason is { Length: > PostCanceller.MaxReasonLength })
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"A cancel reason travels in PostCancelled: at most {PostCanceller.MaxReasonLength} characters.");
+        }
+
+        var who = AdminGate.CallerOf(http)?.Name;
+        var (outcome, entry) = await canceller.CancelAsync(postId, tenantId: null, string.IsNullOrWhiteSpace(reason) ? $"cancelled by {who}" : $"{reason.Trim()} ({who})", cancellationToken);
+        return outcome switch
+        {
+            CancelOutcome.Unknown => NotFound(postId),
+            CancelOutcome.TooLate => Results.Conflict(new { problem = $"Post '{postId}' is {entry!.State}: only a post nothing has been sent for can be cancelled.", post = PostView.Of(entry) }),
+            _ => Results.Ok(PostView.Of(entry!)),
+        };
+    }
+
     private static IResult NotFound(string postId) =>
         Problem(StatusCodes.Status404NotFound, $"Post '{postId}' is not in the ledger.");
 
@@ -64,11 +83,13 @@ public sealed record PostResolutionRequest(PostResolution? Resolution, string? U
 /// <summary>A post as the admin API shows it: the ledger's state without the content's full text.</summary>
 public sealed record PostView(
     string PostId, string ConnectionId, PostState State, int Attempts, string? Urn, PostError? LastError, DateTimeOffset? NotBefore,
-    DateTimeOffset? UncertainSince, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset? UncertainSince, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishAt = null,
+    string? CancelReason = null)
 {
     public static PostView Of(PostEntry e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return new(e.PostId, e.ConnectionId, e.State, e.Attempts, e.Urn, e.LastError, e.NotBefore, e.UncertainSince, e.Version, e.CreatedAt, e.UpdatedAt);
+        return new(e.PostId, e.ConnectionId, e.State, e.Attempts, e.Urn, e.LastError, e.NotBefore, e.UncertainSince, e.Version, e.CreatedAt, e.UpdatedAt,
+            e.PublishAt, e.CancelReason);
     }
 }

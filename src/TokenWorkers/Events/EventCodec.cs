@@ -13,7 +13,7 @@ public static class EventCodec
     {
         typeof(RefreshDue), typeof(TokenRefreshed), typeof(ReauthRequired), typeof(ReauthSoon), typeof(ConnectionRecovered),
         typeof(ConnectionAuthorized), typeof(ConnectionDisconnected), typeof(PostPublished), typeof(PostFailed),
-        typeof(PostOutcomeUnknown),
+        typeof(PostOutcomeUnknown), typeof(PostScheduled), typeof(PostCancelled),
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The stored form of <paramref name="message"/>, a connection or post event.</summary>

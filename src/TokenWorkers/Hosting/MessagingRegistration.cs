@@ -13,6 +13,7 @@ public static class MessagingRegistration
     {
         bus.AddConsumer<RefreshDueConsumer, RefreshDueConsumerDefinition>();
         bus.AddConsumer<PublishPostConsumer, PublishPostConsumerDefinition>();
+        bus.AddConsumer<CancelPostConsumer>();
         return bus;
     }
 

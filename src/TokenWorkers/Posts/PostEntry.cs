@@ -47,6 +47,12 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// </summary>
     public DateTimeOffset? UncertainSince { get; init; }
 
+    /// <summary>The time the sender asked to publish at (<see cref="PublishPost.PublishAt"/>), as given; null for "now".</summary>
+    public DateTimeOffset? PublishAt { get; init; }
+
+    /// <summary>Why the post was cancelled, as the canceller said (state <see cref="PostState.Cancelled"/>).</summary>
+    public string? CancelReason { get; init; }
+
     /// <summary>The connection's version when the post began waiting for re-authorization; a newer active version resumes it.</summary>
     public long? AwaitingConnectionVersion { get; init; }
 
@@ -63,8 +69,8 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// <inheritdoc />
     public Guid? WriteId { get; init; }
 
-    /// <summary>No automatic step is left: published, failed, or an outcome only an operator can resolve.</summary>
-    public bool IsFinished => State is PostState.Published or PostState.Failed or PostState.OutcomeUnknown;
+    /// <summary>No automatic step is left: published, failed, cancelled, or an outcome only an operator can resolve.</summary>
+    public bool IsFinished => State is PostState.Published or PostState.Failed or PostState.OutcomeUnknown or PostState.Cancelled;
 
     string IVersionedAggregate<PostEntry>.Id => PostId;
 
@@ -110,4 +116,10 @@ public enum PostState
     /// Nothing more happens by itself; an operator resolves it through the admin API.
     /// </summary>
     OutcomeUnknown = 7,
+
+    /// <summary>Held until <see cref="PostEntry.PublishAt"/>; then it goes out like a received post.</summary>
+    Scheduled = 8,
+
+    /// <summary>Cancelled before anything was sent to LinkedIn. Final.</summary>
+    Cancelled = 9,
 }

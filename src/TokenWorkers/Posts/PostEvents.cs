@@ -35,6 +35,26 @@ public static class PostEvents
         CanResend = entry.LastError?.Class is FailureClass.Permission,
     };
 
+    public static PostScheduled Scheduled(PostEntry entry) => new()
+    {
+        EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostScheduled)),
+        PostId = entry.PostId,
+        ConnectionId = entry.ConnectionId,
+        Version = entry.Version,
+        OccurredAt = entry.UpdatedAt,
+        PublishAt = entry.PublishAt!.Value.ToUniversalTime(),
+    };
+
+    public static PostCancelled Cancelled(PostEntry entry) => new()
+    {
+        EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostCancelled)),
+        PostId = entry.PostId,
+        ConnectionId = entry.ConnectionId,
+        Version = entry.Version,
+        OccurredAt = entry.UpdatedAt,
+        Reason = entry.CancelReason,
+    };
+
     public static PostOutcomeUnknown OutcomeUnknown(PostEntry entry) => new()
     {
         EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostOutcomeUnknown)),
@@ -50,10 +70,12 @@ public static class PostEvents
     /// The refusal of a PostId sent again with other content or for another connection. Not stored (the entry is the first
     /// post's); its id is derived from the refused command, so a redelivery of that command is recognised as a duplicate.
     /// </summary>
-    public static PostFailed Reused(PostEntry entry, string connectionId, PostContent content) => new()
+    public static PostFailed Reused(PostEntry entry, string connectionId, PostContent content, DateTimeOffset? publishAt = null) => new()
     {
         EventId = EventIds.For(
-            "post:" + entry.PostId + ":reused:" + Fingerprints.Of($"{connectionId}\n{content.Text}\n{content.Visibility}\n{content.ArticleUrl}\n{content.ArticleTitle}\n{content.ArticleDescription}"),
+            "post:" + entry.PostId + ":reused:" + Fingerprints.Of(
+                $"{connectionId}\n{content.Text}\n{content.Visibility}\n{content.ArticleUrl}\n{content.ArticleTitle}\n{content.ArticleDescription}" +
+                (publishAt is { } at ? $"\n{at.ToStoredPrecision():O}" : "")),
             entry.Version,
             nameof(PostFailed)),
         PostId = entry.PostId,
@@ -75,5 +97,6 @@ public static class PostEvents
         ArticleUrl = entry.Content.ArticleUrl is { } url ? new Uri(url) : null,
         ArticleTitle = entry.Content.ArticleTitle,
         ArticleDescription = entry.Content.ArticleDescription,
+        PublishAt = entry.PublishAt,
     };
 }

@@ -11,23 +11,54 @@ namespace TokenWorkers.Posts;
 /// </summary>
 public static class PostTransitions
 {
-    /// <summary>The first state of a post: received and waiting for its dispatch, or failed at once when <paramref name="invalid"/>.</summary>
+    /// <summary>
+    /// The first state of a post: received and waiting for its dispatch; scheduled until <paramref name="publishAt"/> when that
+    /// is later than now (announced with PostScheduled); or failed at once when <paramref name="invalid"/> or scheduled further
+    /// ahead than <paramref name="maxAhead"/>.
+    /// </summary>
     public static Change<PostEntry> Record(
-        string postId, string connectionId, PostContent content, DateTimeOffset now, TimeSpan redispatchAfter, string? invalid)
+        string postId, string connectionId, PostContent content, DateTimeOffset now, TimeSpan redispatchAfter, string? invalid,
+        DateTimeOffset? publishAt = null, TimeSpan? maxAhead = null)
     {
+        if (invalid is null && publishAt is { } late && maxAhead is { } limit && late - now > limit)
+        {
+            invalid = $"PublishAt {late:O} is more than {limit.TotalDays:0} days ahead (Publishing:MaxScheduleAhead).";
+        }
+
+        publishAt = publishAt.ToStoredPrecision();
+        var scheduled = invalid is null && publishAt > now;
         var entry = new PostEntry
         {
             PostId = postId,
             ConnectionId = connectionId,
             Content = content,
-            State = invalid is null ? PostState.Received : PostState.Failed,
+            PublishAt = publishAt,
+            State = invalid is not null ? PostState.Failed : scheduled ? PostState.Scheduled : PostState.Received,
             LastError = invalid is null ? null : new PostError(FailureClass.Invalid, invalid, now),
-            NotBefore = invalid is null ? now + redispatchAfter : null,
+            NotBefore = invalid is not null ? null : scheduled ? publishAt : now + redispatchAfter,
             CreatedAt = now,
             UpdatedAt = now,
             Version = 0,
         };
-        return invalid is null ? new(entry) : new(entry, PostEvents.Failed(entry with { Version = 1 }));
+        return invalid is not null ? new(entry, PostEvents.Failed(entry with { Version = 1 }))
+            : scheduled ? new(entry, PostEvents.Scheduled(entry with { Version = 1 }))
+            : new(entry);
+    }
+
+    /// <summary>
+    /// Cancels a post nothing has been sent for: scheduled, received, or waiting for a re-authorization. Null when it is too
+    /// late (finished, being published, or a call's outcome is unknown: LinkedIn may have posted it) or it is cancelled.
+    /// </summary>
+    public static Change<PostEntry>? Cancel(PostEntry e, DateTimeOffset now, string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.State is not (PostState.Scheduled or PostState.Received or PostState.AwaitingReauth) || MayHaveReachedLinkedIn(e))
+        {
+            return null;
+        }
+
+        var cancelled = e with { State = PostState.Cancelled, CancelReason = reason, Claim = null, NotBefore = null, UpdatedAt = now };
+        return new(cancelled, PostEvents.Cancelled(cancelled with { Version = e.Version + 1 }));
     }
 
     /// <summary>An earlier call may have reached LinkedIn: a dropped answer, a claim that ran out, a 5xx.</summary>
@@ -50,7 +81,9 @@ public static class PostTransitions
         ArgumentNullException.ThrowIfNull(e);
         switch (e.State)
         {
-            case PostState.Published or PostState.Failed or PostState.OutcomeUnknown:
+            case PostState.Published or PostState.Failed or PostState.OutcomeUnknown or PostState.Cancelled:
+                return null;
+            case PostState.Scheduled when e.PublishAt > now:
                 return null;
             case PostState.Publishing when e.Claim is { } claim && claim.Until > now:
                 return null;
@@ -164,6 +197,7 @@ public static class PostTransitions
             PostState.Published => PostEvents.Published(e),
             PostState.Failed => PostEvents.Failed(e),
             PostState.OutcomeUnknown => PostEvents.OutcomeUnknown(e),
+            PostState.Cancelled => PostEvents.Cancelled(e),
             _ => null,
         };
     }

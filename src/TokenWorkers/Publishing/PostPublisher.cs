@@ -34,7 +34,7 @@ public sealed partial class PostPublisher(
         {
             // Answering with the stored outcome would tell the sender its new post went out; nothing is sent for it.
             LogReused(logger, command.PostId, command.ConnectionId);
-            await writer.AnnounceAgainAsync(PostEvents.Reused(entry, command.ConnectionId ?? "", ContentOf(command)), cancellationToken);
+            await writer.AnnounceAgainAsync(PostEvents.Reused(entry, command.ConnectionId ?? "", ContentOf(command), command.PublishAt), cancellationToken);
             metrics.PostAttempted(PublishOutcome.Failed);
             return PublishOutcome.Failed;
         }
@@ -98,12 +98,17 @@ public sealed partial class PostPublisher(
         var content = ContentOf(command);
         var written = await writer.UpsertAsync(command.PostId, (existing, now) => existing is not null
             ? null
-            : PostTransitions.Record(command.PostId, command.ConnectionId ?? "", content, now, _options.RedispatchAfter, invalid),
+            : PostTransitions.Record(
+                command.PostId, command.ConnectionId ?? "", content, now, _options.RedispatchAfter, invalid, command.PublishAt, _options.MaxScheduleAhead),
             cancellationToken);
-        if (written.Changed && invalid is not null)
+        if (written.Changed && written.Current!.State == PostState.Failed)
         {
-            LogInvalid(logger, command.PostId, command.ConnectionId, invalid);
+            LogInvalid(logger, command.PostId, command.ConnectionId, written.Current.LastError!.Message);
             metrics.PostAttempted(PublishOutcome.Failed);
+        }
+        else if (written.Changed && written.Current!.State == PostState.Scheduled)
+        {
+            LogScheduled(logger, command.PostId, command.ConnectionId, written.Current.PublishAt!.Value);
         }
 
         return (written.Current!, written.Changed);
@@ -130,7 +135,8 @@ public sealed partial class PostPublisher(
     }
 
     private static bool SameCommand(PostEntry entry, PublishPost command) =>
-        string.Equals(entry.ConnectionId, command.ConnectionId ?? "", StringComparison.Ordinal) && entry.Content == ContentOf(command);
+        string.Equals(entry.ConnectionId, command.ConnectionId ?? "", StringComparison.Ordinal) && entry.Content == ContentOf(command) &&
+        entry.PublishAt == command.PublishAt.ToStoredPrecision();
 
     private static PostContent ContentOf(PublishPost command) =>
         new(command.Text ?? "", command.Visibility, command.ArticleUrl?.OriginalString, command.ArticleTitle, command.ArticleDescription);
@@ -139,6 +145,7 @@ public sealed partial class PostPublisher(
     {
         PostState.Published => PublishOutcome.Published,
         PostState.OutcomeUnknown => PublishOutcome.Unresolved,
+        PostState.Cancelled => PublishOutcome.NothingToDo,
         _ => PublishOutcome.Failed,
     };
 
@@ -147,6 +154,9 @@ public sealed partial class PostPublisher(
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Post {PostId} for connection {ConnectionId} refused before any call to LinkedIn: {Reason}")]
     private static partial void LogInvalid(ILogger logger, string postId, string? connectionId, string reason);
+
+    [LoggerMessage(EventId = 513, Level = LogLevel.Information, Message = "Post {PostId} for connection {ConnectionId} scheduled for {PublishAt:o}")]
+    private static partial void LogScheduled(ILogger logger, string postId, string? connectionId, DateTimeOffset publishAt);
 
     [LoggerMessage(EventId = 511, Level = LogLevel.Error,
         Message = "Post {PostId} stopped with an unknown outcome: a call sent at {FirstUncertainAt:o} got no answer and it was not settled in time; an operator must resolve it")]

@@ -44,7 +44,11 @@ public sealed class PublishingOptions
     /// </summary>
     public bool RequireTenantId { get; set; }
 
-    /// <summary>How often the resumption scan runs.</summary>
+    /// <summary>How far ahead <c>PublishPost.PublishAt</c> may be; a post scheduled later fails at once (nothing is held for years).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan MaxScheduleAhead { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>How often the resumption scan runs (it also releases scheduled posts, so it bounds how late they go out).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -13,6 +13,7 @@ public static class PublishingRegistration
         services.TryAddScoped<PostAttempt>();
         services.TryAddScoped<PostPublisher>();
         services.TryAddScoped<PostResumer>();
+        services.TryAddScoped<PostCanceller>();
         return services;
     }
 }

@@ -51,8 +51,12 @@ public sealed class EventRecorder
 public sealed class EventRecorderConsumer(EventRecorder recorder) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>, IConsumer<ConnectionAuthorized>,
     IConsumer<ConnectionDisconnected>,
-    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>
+    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>, IConsumer<PostScheduled>, IConsumer<PostCancelled>
 {
+    public Task Consume(ConsumeContext<PostScheduled> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<PostCancelled> context) => Record(context.Message);
+
     public Task Consume(ConsumeContext<PostOutcomeUnknown> context) => Record(context.Message);
 
     public Task Consume(ConsumeContext<PostPublished> context) => Record(context.Message);

@@ -170,6 +170,12 @@ public sealed class PipelineHost : IAsyncDisposable
         await Activity.SettleAsync();
     }
 
+    public async Task CancelAsync(CancelPost command)
+    {
+        await Bus.Publish(command);
+        await Activity.SettleAsync();
+    }
+
     /// <summary>Runs one post resumption scan (the Quartz job's work), then waits until the bus settles.</summary>
     public async Task<int> ResumePostsAsync()
     {

@@ -86,6 +86,8 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
             Claim = new Lease("worker-a/1", T0.AddMinutes(2)),
             AwaitingConnectionVersion = 7,
             NotBefore = null,
+            PublishAt = T0.AddHours(3),
+            CancelReason = "campaign pulled 🛑",
             UpdatedAt = T0.AddSeconds(2),
             PendingEvents = [Some.PendingEvent(T0.AddSeconds(2), nameof(PostPublished))],
             WriteId = Guid.NewGuid(),

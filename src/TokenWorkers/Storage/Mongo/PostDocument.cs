@@ -43,6 +43,10 @@ internal sealed class PostDocument
 
     public DateTime? UncertainSince { get; set; }
 
+    public DateTime? PublishAt { get; set; }
+
+    public string? CancelReason { get; set; }
+
     public long Version { get; set; }
 
     public DateTime CreatedAt { get; set; }
@@ -83,6 +87,8 @@ internal sealed class PostDocument
             AwaitingConnectionVersion = e.AwaitingConnectionVersion,
             AttemptStartedAt = e.AttemptStartedAt is { } started ? BsonTime.ToBson(started) : null,
             UncertainSince = e.UncertainSince is { } since ? BsonTime.ToBson(since) : null,
+            PublishAt = BsonTime.ToBson(e.PublishAt),
+            CancelReason = e.CancelReason,
             Version = version,
             CreatedAt = BsonTime.ToBson(e.CreatedAt),
             UpdatedAt = BsonTime.ToBson(e.UpdatedAt),
@@ -106,6 +112,8 @@ internal sealed class PostDocument
         AwaitingConnectionVersion = AwaitingConnectionVersion,
         AttemptStartedAt = AttemptStartedAt is { } started ? BsonTime.FromBson(started) : null,
         UncertainSince = UncertainSince is { } since ? BsonTime.FromBson(since) : null,
+        PublishAt = BsonTime.FromBson(PublishAt),
+        CancelReason = CancelReason,
         Version = Version,
         CreatedAt = BsonTime.FromBson(CreatedAt),
         UpdatedAt = BsonTime.FromBson(UpdatedAt),
@@ -169,6 +177,8 @@ internal static class PostDocumentMaps
                     .SetSerializer(new NullableSerializer<long>(new Int64Serializer(BsonType.Int64)));
                 cm.MapMember(p => p.AttemptStartedAt).SetElementName("attemptStartedAt").SetSerializer(OptionalUtcDate);
                 cm.MapMember(p => p.UncertainSince).SetElementName("uncertainSince").SetSerializer(OptionalUtcDate);
+                cm.MapMember(p => p.PublishAt).SetElementName("publishAt").SetSerializer(OptionalUtcDate);
+                cm.MapMember(p => p.CancelReason).SetElementName("cancelReason");
                 cm.MapMember(p => p.Version).SetElementName("version").SetIsRequired(true).SetSerializer(new Int64Serializer(BsonType.Int64));
                 cm.MapMember(p => p.CreatedAt).SetElementName("createdAt").SetIsRequired(true).SetSerializer(UtcDate);
                 cm.MapMember(p => p.UpdatedAt).SetElementName("updatedAt").SetIsRequired(true).SetSerializer(UtcDate);

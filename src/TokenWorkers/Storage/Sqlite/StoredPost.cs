@@ -25,6 +25,10 @@ internal sealed record StoredPost
 
     public long? UncertainSince { get; init; }
 
+    public long? PublishAt { get; init; }
+
+    public string? CancelReason { get; init; }
+
     public long CreatedAt { get; init; }
 
     public long UpdatedAt { get; init; }
@@ -43,6 +47,8 @@ internal sealed record StoredPost
         AwaitingConnectionVersion = e.AwaitingConnectionVersion,
         AttemptStartedAt = e.AttemptStartedAt is { } started ? UnixMilliseconds.From(started) : null,
         UncertainSince = e.UncertainSince is { } since ? UnixMilliseconds.From(since) : null,
+        PublishAt = UnixMilliseconds.From(e.PublishAt),
+        CancelReason = e.CancelReason,
         CreatedAt = UnixMilliseconds.From(e.CreatedAt),
         UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
         PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt)))],
@@ -62,6 +68,8 @@ internal sealed record StoredPost
         AwaitingConnectionVersion = AwaitingConnectionVersion,
         AttemptStartedAt = AttemptStartedAt is { } started ? UnixMilliseconds.ToDate(started) : null,
         UncertainSince = UncertainSince is { } since ? UnixMilliseconds.ToDate(since) : null,
+        PublishAt = UnixMilliseconds.ToDate(PublishAt),
+        CancelReason = CancelReason,
         Version = version,
         CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
         UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
