@@ -39,4 +39,19 @@ public sealed partial class RabbitMqBroker
 
         return await StartNodeAsync();
     }
+
+    /// <summary>
+    /// The shared broker when it is a node started here, for a test that administers it with rabbitmqctl (users, definitions);
+    /// a skip where the broker is the one at RABBITMQ_URL, which this process cannot administer.
+    /// </summary>
+    public static async Task<RabbitMqBroker> RequireLocalNodeAsync()
+    {
+        var broker = await RequireAsync();
+        if (!broker.IsLocalNode)
+        {
+            Assert.Skip("An external broker (RABBITMQ_URL) cannot be administered with rabbitmqctl from here; this test needs a node started by the tests.");
+        }
+
+        return broker;
+    }
 }
