@@ -24,7 +24,8 @@ public sealed partial class RabbitMqBroker
     /// A node of its own for a test that stops and starts the broker, so the tests sharing the other node are
     /// not disturbed. It needs the local rabbitmq-server (a broker at RABBITMQ_URL cannot be restarted from here).
     /// </summary>
-    public static async Task<RabbitMqBroker> StartDedicatedAsync()
+    /// <param name="configuration">More lines for the node's rabbitmq.conf.</param>
+    public static async Task<RabbitMqBroker> StartDedicatedAsync(params string[] configuration)
     {
         if (!CanStartNode)
         {
@@ -37,7 +38,7 @@ public sealed partial class RabbitMqBroker
             Assert.Skip(reason);
         }
 
-        return await StartNodeAsync();
+        return await StartNodeAsync(configuration);
     }
 
     /// <summary>
