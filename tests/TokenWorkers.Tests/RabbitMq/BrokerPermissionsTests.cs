@@ -21,8 +21,6 @@ namespace TokenWorkers.Tests.RabbitMq;
 public sealed class BrokerPermissionsTests : IAsyncLifetime
 {
     private const int AccessRefused = 403;
-    private const string SubscriberQueue = "example-subscriber.connection-events";
-    private const string SenderQueue = "example-sender.post-outcomes";
     private const string SenderExchange = "example-sender.publish-post";
 
     private RabbitMqWorkerEnvironment? _environment;
@@ -55,10 +53,15 @@ public sealed class BrokerPermissionsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_worker_runs_as_its_own_user_and_a_subscriber_hears_its_events_through_its_own_queue()
+    public async Task The_worker_runs_as_its_own_user_and_a_subscriber_set_up_as_documented_hears_its_events_in_queues_of_its_own()
     {
         var heard = new EventRecorder();
-        await StartServiceAsync(Subscriber, heard, bus => bus.AddConsumer<EventRecorderConsumer>().Endpoint(e => e.Name = SubscriberQueue));
+        await StartServiceAsync(Subscriber, heard, bus =>
+        {
+            AsDocumented(bus, Subscriber);
+            bus.AddConsumer<EventRecorderConsumer>();
+            bus.AddConsumer<FailingSubscriberConsumer>();
+        });
         var (_, grant) = await Environment.ConnectDueAsync("perm-refreshed");
 
         await PipelineHost.WaitUntilAsync(() => heard.Of<TokenRefreshed>("perm-refreshed").Count == 1,
@@ -66,6 +69,9 @@ public sealed class BrokerPermissionsTests : IAsyncLifetime
 
         // The scan published RefreshDue, the worker consumed it and called LinkedIn once, all as the worker's user.
         Assert.Single(Environment.RefreshExchangesByGrant()[grant.GrantId]);
+        // A consumer that fails leaves the event in its own error queue (a refused fault publish would have kept it in the queue).
+        var reason = await DeadLetteredReasonAsync("example-subscriber.failing-subscriber_error");
+        Assert.Contains(FailingSubscriberConsumer.Failure, reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,7 +118,11 @@ public sealed class BrokerPermissionsTests : IAsyncLifetime
     {
         var (_, grant) = await Environment.ConnectAsync("perm-poster", TimeSpan.FromDays(60));
         var heard = new EventRecorder();
-        var bus = await StartServiceAsync(Sender, heard, b => b.AddConsumer<PostOutcomeRecorderConsumer>().Endpoint(e => e.Name = SenderQueue));
+        var bus = await StartServiceAsync(Sender, heard, b =>
+        {
+            AsDocumented(b, Sender);
+            b.AddConsumer<PostOutcomeRecorderConsumer>();
+        });
 
         var endpoint = await bus.GetSendEndpoint(new Uri($"exchange:{SenderExchange}"));
         await endpoint.Send(new PublishPost { PostId = "perm-post-1", ConnectionId = "perm-poster", Text = "Posted by a sender with its own user" }, Cancel);
@@ -145,6 +155,16 @@ public sealed class BrokerPermissionsTests : IAsyncLifetime
         Assert.Contains("No consumer on this queue accepts the message", reason, StringComparison.Ordinal);
         Assert.Contains("urn:message:TokenWorkers.Contracts:RefreshDue", reason, StringComparison.Ordinal);
         Assert.DoesNotContain(heard.PostDeliveries, e => e.PostId != "perm-post-1");
+    }
+
+    /// <summary>
+    /// What docs/rabbitmq-permissions.md asks of a team's MassTransit bus: every name under the service's prefix, and no fault
+    /// events, whose exchanges (MassTransit:Fault--…) every service shares and no service's user may write.
+    /// </summary>
+    private static void AsDocumented(IBusRegistrationConfigurator bus, string prefix)
+    {
+        bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix + ".", false));
+        bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.PublishFaults = false);
     }
 
     private Task<IBus> StartServiceAsync(string user, EventRecorder recorder, Action<IBusRegistrationConfigurator> configureBus) =>
@@ -254,4 +274,12 @@ public sealed class PostOutcomeRecorderConsumer(EventRecorder recorder) :
         recorder.Record(message);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>A subscriber's consumer that fails, as consumers sometimes do.</summary>
+public sealed class FailingSubscriberConsumer : IConsumer<TokenRefreshed>
+{
+    public const string Failure = "The subscriber's own consumer failed";
+
+    public Task Consume(ConsumeContext<TokenRefreshed> context) => throw new InvalidOperationException(Failure);
 }
