@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Hosting;
 using TokenWorkers.Storage.Mongo;
+using TokenWorkers.Tests.RabbitMq;
 
 using TokenWorkers.Tests.TestSupport;
 
@@ -42,6 +43,21 @@ public sealed partial class DockerComposeTests
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         Assert.Equal("mongodb://mongo:27017", app.Services.GetRequiredService<IOptions<MongoStorageOptions>>().Value.ConnectionString);
         Assert.Equal("rabbitmq", app.Services.GetRequiredService<IOptions<TransportOptions>>().Value.RabbitMq.Host);
+    }
+
+    [Fact]
+    public void The_broker_loads_the_shipped_definitions_and_the_worker_signs_in_as_its_own_user()
+    {
+        var volumes = ServiceItems("rabbitmq", "volumes");
+        Assert.Contains("./rabbitmq/rabbitmq.conf:/etc/rabbitmq/rabbitmq.conf:ro", volumes);
+        Assert.Contains("./rabbitmq/definitions.json:/etc/rabbitmq/definitions.json:ro", volumes);
+        Assert.All(volumes, volume => Assert.True(File.Exists(Path.Combine(Root, "docker", volume.Split(':')[0])), $"{volume} mounts a file that does not exist"));
+
+        var environment = WorkerEnvironment();
+        Assert.Equal(ShippedBrokerUsers.Worker, environment["Transport:RabbitMq:Username"]);
+        var user = ShippedBrokerUsers.Load()["users"]!.AsArray().Single(u => (string)u!["name"]! == ShippedBrokerUsers.Worker)!;
+        Assert.True(ShippedBrokerUsers.IsHashOf((string)user["password_hash"]!, environment["Transport:RabbitMq:Password"]),
+            "the worker's default password in docker-compose.yml is not the one whose hash definitions.json holds");
     }
 
     [Fact]
@@ -129,6 +145,38 @@ public sealed partial class DockerComposeTests
         }
 
         return result;
+    }
+
+    /// <summary>The items of a list under a service, such as the broker's volumes.</summary>
+    private static List<string> ServiceItems(string service, string key)
+    {
+        var items = new List<string>();
+        var inService = false;
+        var inList = false;
+        foreach (var line in File.ReadAllLines(Path.Combine(Root, "docker", "docker-compose.yml")))
+        {
+            if (line.Length == 0 || line.TrimStart().StartsWith('#'))
+            {
+                continue;
+            }
+
+            var indent = line.Length - line.TrimStart().Length;
+            if (indent == 2)
+            {
+                inService = line.Trim() == service + ":";
+                inList = false;
+            }
+            else if (inService && indent == 4)
+            {
+                inList = line.Trim() == key + ":";
+            }
+            else if (inList && indent == 6 && line.TrimStart().StartsWith("- ", StringComparison.Ordinal))
+            {
+                items.Add(line.TrimStart()[2..].Trim().Trim('"'));
+            }
+        }
+
+        return items;
     }
 
     private static bool IsKnown(string key, HashSet<string> known) =>

@@ -24,7 +24,8 @@ public sealed partial class RabbitMqBroker
     /// A node of its own for a test that stops and starts the broker, so the tests sharing the other node are
     /// not disturbed. It needs the local rabbitmq-server (a broker at RABBITMQ_URL cannot be restarted from here).
     /// </summary>
-    public static async Task<RabbitMqBroker> StartDedicatedAsync()
+    /// <param name="configuration">More lines for the node's rabbitmq.conf.</param>
+    public static async Task<RabbitMqBroker> StartDedicatedAsync(params string[] configuration)
     {
         if (!CanStartNode)
         {
@@ -37,6 +38,21 @@ public sealed partial class RabbitMqBroker
             Assert.Skip(reason);
         }
 
-        return await StartNodeAsync();
+        return await StartNodeAsync(configuration);
+    }
+
+    /// <summary>
+    /// The shared broker when it is a node started here, for a test that administers it with rabbitmqctl (users, definitions);
+    /// a skip where the broker is the one at RABBITMQ_URL, which this process cannot administer.
+    /// </summary>
+    public static async Task<RabbitMqBroker> RequireLocalNodeAsync()
+    {
+        var broker = await RequireAsync();
+        if (!broker.IsLocalNode)
+        {
+            Assert.Skip("An external broker (RABBITMQ_URL) cannot be administered with rabbitmqctl from here; this test needs a node started by the tests.");
+        }
+
+        return broker;
     }
 }

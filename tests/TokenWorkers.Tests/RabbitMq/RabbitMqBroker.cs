@@ -113,7 +113,8 @@ public sealed partial class RabbitMqBroker : IAsyncDisposable
     public static bool CanStartNode => File.Exists(ServerBinary);
 
     /// <summary>A private node of the local rabbitmq-server on free ports, stopped and removed by <see cref="DisposeAsync"/> or at exit.</summary>
-    public static async Task<RabbitMqBroker> StartNodeAsync()
+    /// <param name="configuration">More lines for the node's rabbitmq.conf.</param>
+    public static async Task<RabbitMqBroker> StartNodeAsync(params string[] configuration)
     {
         await Gate.WaitAsync();
         try
@@ -121,7 +122,7 @@ public sealed partial class RabbitMqBroker : IAsyncDisposable
             var port = FreePort();
             var directory = Directory.CreateTempSubdirectory("tokenworkers-rabbitmq-").FullName;
             await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"),
-                $"listeners.tcp.default = 127.0.0.1:{port}\nloopback_users = none\n");
+                $"listeners.tcp.default = 127.0.0.1:{port}\nloopback_users = none\n" + string.Concat(configuration.Select(line => line + "\n")));
             await File.WriteAllTextAsync(Path.Combine(directory, "enabled_plugins"), "[].\n");
             var environment = new Dictionary<string, string>
             {
@@ -168,8 +169,14 @@ public sealed partial class RabbitMqBroker : IAsyncDisposable
     public Task<string> ListQueuesAsync(string virtualHost) =>
         NodeName is null ? Task.FromResult("(external broker)") : ControlAsync("list_queues", "-p", virtualHost, "name", "messages_ready", "messages_unacknowledged");
 
-    private Task<string> ControlAsync(params string[] arguments) =>
-        RunAsync(ControlBinary, ["-n", NodeName!, "-q", .. arguments]);
+    /// <summary>True for a node started here, which <see cref="ControlAsync"/> can reach; false for the broker at RABBITMQ_URL.</summary>
+    public bool IsLocalNode => NodeName is not null;
+
+    /// <summary>Runs rabbitmqctl against this node (about a second each: it boots an Erlang VM) and returns what it printed.</summary>
+    public Task<string> ControlAsync(params string[] arguments) =>
+        NodeName is null
+            ? throw new InvalidOperationException("rabbitmqctl reaches only a node started here, not the broker at RABBITMQ_URL")
+            : RunAsync(ControlBinary, ["-n", NodeName, "-q", .. arguments]);
 
     private async Task<string> RunAsync(string binary, params string[] arguments)
     {

@@ -76,18 +76,28 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
         return environment;
     }
 
-    private async Task StartOtherServiceAsync(string virtualHost)
+    private Task<IBus> StartOtherServiceAsync(string virtualHost) =>
+        StartServiceAsync(virtualHost, Broker.Username, Broker.Password, OtherService,
+            bus => bus.AddConsumer<EventRecorderConsumer>().Endpoint(endpoint => endpoint.Name = OtherServiceQueue));
+
+    /// <summary>
+    /// Another service as a team would write it: its own bus signed in as <paramref name="username"/>, nothing but the contracts,
+    /// the consumers <paramref name="configureBus"/> adds (they may take <paramref name="recorder"/>); stopped with the environment.
+    /// </summary>
+    public async Task<IBus> StartServiceAsync(
+        string virtualHost, string username, string password, EventRecorder recorder, Action<IBusRegistrationConfigurator> configureBus)
     {
-        var other = new ServiceCollection().AddSingleton(OtherService).AddLogging();
+        ArgumentNullException.ThrowIfNull(configureBus);
+        var other = new ServiceCollection().AddSingleton(recorder).AddLogging();
         other.AddMassTransit(bus =>
         {
-            bus.AddConsumer<EventRecorderConsumer>().Endpoint(endpoint => endpoint.Name = OtherServiceQueue);
+            configureBus(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(Broker.Host, (ushort)Broker.Port, virtualHost, host =>
                 {
-                    host.Username(Broker.Username);
-                    host.Password(Broker.Password);
+                    host.Username(username);
+                    host.Password(password);
                 });
                 rabbit.ConfigureEndpoints(context);
             });
@@ -95,6 +105,7 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
         var provider = other.BuildServiceProvider();
         _otherServices.Add(provider);
         await provider.GetRequiredService<IBusControl>().StartAsync(Cancel);
+        return provider.GetRequiredService<IBus>();
     }
 
     /// <summary>

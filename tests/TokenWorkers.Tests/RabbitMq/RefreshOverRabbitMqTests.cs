@@ -201,7 +201,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
     }
 
     /// <summary>One message from a queue; null while the queue is empty or not yet declared by MassTransit.</summary>
-    private static async Task<RabbitMQ.Client.BasicGetResult?> TryGetAsync(RabbitMQ.Client.IConnection connection, string queue)
+    internal static async Task<RabbitMQ.Client.BasicGetResult?> TryGetAsync(RabbitMQ.Client.IConnection connection, string queue)
     {
         // A get on a missing queue closes the channel, so each attempt uses its own.
         await using var channel = await connection.CreateChannelAsync(cancellationToken: Cancel);
@@ -215,7 +215,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         }
     }
 
-    private static string Envelope(string message, string messageType = "urn:message:TokenWorkers.Contracts:RefreshDue") =>
+    internal static string Envelope(string message, string messageType = "urn:message:TokenWorkers.Contracts:RefreshDue") =>
         $$"""{"messageId":"{{Guid.NewGuid()}}","messageType":["{{messageType}}"],"message":{{message}}}""";
 
     private Task<(Connection Connection, SeededGrant Grant)> ConnectDueAsync(string connectionId) => _environment.ConnectDueAsync(connectionId);
