@@ -21,9 +21,10 @@ public sealed class ShippedBrokerDefinitionsTests
     [
         KebabCaseEndpointNameFormatter.Instance.Consumer<RefreshDueConsumer>(),
         PublishPostConsumer.Queue.AbsolutePath,
+        CancelPostConsumer.Queue.AbsolutePath,
     ];
 
-    private static readonly string[] Commands = [Exchange<RefreshDue>(), Exchange<PublishPost>()];
+    private static readonly string[] Commands = [Exchange<RefreshDue>(), Exchange<PublishPost>(), Exchange<CancelPost>()];
 
     /// <summary>Every event the worker publishes, and the interfaces they share.</summary>
     private static readonly Type[] EventTypes = [.. typeof(IConnectionEvent).Assembly.GetTypes()
@@ -54,7 +55,7 @@ public sealed class ShippedBrokerDefinitionsTests
     [Fact]
     public void The_worker_may_use_every_name_it_declares_and_no_one_else_may_touch_what_it_consumes()
     {
-        Assert.Equal(new[] { "publish-post", "refresh-due" }, WorkerQueues.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "cancel-post", "publish-post", "refresh-due" }, WorkerQueues.Order(StringComparer.Ordinal));
         Assert.Contains("TokenWorkers.Contracts:TokenRefreshed", Events);
         Assert.Contains("TokenWorkers.Contracts:PostPublished", PostEvents);
 
