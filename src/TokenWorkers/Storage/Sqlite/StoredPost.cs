@@ -45,7 +45,7 @@ internal sealed record StoredPost
         UncertainSince = e.UncertainSince is { } since ? UnixMilliseconds.From(since) : null,
         CreatedAt = UnixMilliseconds.From(e.CreatedAt),
         UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
-        PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt)))],
+        PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt), p.TraceParent))],
         WriteId = e.WriteId,
     };
 
@@ -66,7 +66,7 @@ internal sealed record StoredPost
         CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
         UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
         // Rows written before posts had an outbox have no pendingEvents, and the generated reader leaves it null.
-        PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt)))],
+        PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt), p.TraceParent))],
         WriteId = WriteId,
     };
 }
