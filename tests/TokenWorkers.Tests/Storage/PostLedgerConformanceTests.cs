@@ -87,7 +87,7 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
             AwaitingConnectionVersion = 7,
             NotBefore = null,
             UpdatedAt = T0.AddSeconds(2),
-            PendingEvents = [Some.PendingEvent(T0.AddSeconds(2), nameof(PostPublished))],
+            PendingEvents = [Some.PendingEvent(T0.AddSeconds(2), nameof(PostPublished), The.TraceParent)],
             WriteId = Guid.NewGuid(),
         };
 
