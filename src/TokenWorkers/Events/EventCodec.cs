@@ -16,8 +16,8 @@ public static class EventCodec
         typeof(PostOutcomeUnknown), typeof(PostScheduled), typeof(PostCancelled),
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
-    /// <summary>The stored form of <paramref name="message"/>, a connection or post event.</summary>
-    public static PendingEvent ToPending(object message)
+    /// <summary>The stored form of <paramref name="message"/>, a connection or post event, with the trace that decided it.</summary>
+    public static PendingEvent ToPending(object message, string? traceParent = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         var (id, occurredAt) = message switch
@@ -31,7 +31,7 @@ public static class EventCodec
             throw new ArgumentException($"{message.GetType().Name} is not a known outbox kind.", nameof(message));
         }
 
-        return new PendingEvent(id, message.GetType().Name, JsonSerializer.Serialize(message, message.GetType(), Json), occurredAt);
+        return new PendingEvent(id, message.GetType().Name, JsonSerializer.Serialize(message, message.GetType(), Json), occurredAt, traceParent);
     }
 
     /// <summary>The contract event back from its stored form, with the type to publish it as.</summary>
@@ -51,7 +51,15 @@ public static class EventCodec
     /// <summary><paramref name="aggregate"/> with <paramref name="events"/> appended to its outbox.</summary>
     public static T WithEvents<T>(this T aggregate, params object[] events)
         where T : IVersionedAggregate<T> =>
-        events.Length == 0
+        aggregate.WithEvents(null, events);
+
+    /// <summary>As <see cref="WithEvents{T}(T, object[])"/>, each event remembering the trace of the write that decided it.</summary>
+    public static T WithEvents<T>(this T aggregate, string? traceParent, IReadOnlyList<object> events)
+        where T : IVersionedAggregate<T>
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return events.Count == 0
             ? aggregate
-            : aggregate.WithPendingEvents([.. aggregate.PendingEvents, .. events.Select(ToPending)]);
+            : aggregate.WithPendingEvents([.. aggregate.PendingEvents, .. events.Select(e => ToPending(e, traceParent))]);
+    }
 }

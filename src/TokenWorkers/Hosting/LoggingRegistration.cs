@@ -1,17 +1,27 @@
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 using TokenWorkers.Runtime;
+using TokenWorkers.Telemetry;
 
 namespace TokenWorkers.Hosting;
 
 public static class LoggingRegistration
 {
+    /// <summary>
+    /// ASP.NET Core's "Request starting" line writes the full URL, query string included, and a connect callback's query
+    /// string carries LinkedIn's code and the signed state. The worker's own request line (<see cref="RequestLogging"/>)
+    /// says what an operator needs without it, so this source stays at Warning whatever the settings ask.
+    /// </summary>
+    public const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private const string TextTemplate =
         "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     /// <summary>
-    /// Serilog to the console: readable text by default, compact JSON with <c>Log:Format=Json</c>.
-    /// Levels and overrides come from the <c>Serilog</c> section.
+    /// Serilog to the console: readable text by default, compact JSON with <c>Log:Format=Json</c> (which carries the trace
+    /// and span ids as <c>@tr</c> and <c>@sp</c>). Levels and overrides come from the <c>Serilog</c> section. Every event
+    /// names the service, its version and this instance, as the OpenTelemetry resource does.
     /// </summary>
     public static IHostApplicationBuilder AddTokenWorkersLogging(this IHostApplicationBuilder builder)
     {
@@ -19,9 +29,14 @@ public static class LoggingRegistration
         var json = string.Equals(builder.Configuration[$"{LoggingOptions.SectionName}:Format"], "json", StringComparison.OrdinalIgnoreCase);
         builder.Services.AddSerilog((services, logger) =>
         {
+            var service = ServiceIdentity.From(builder.Configuration, services.GetRequiredService<WorkerIdentity>());
             logger.ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
-                .Enrich.FromLogContext();
+                .MinimumLevel.Override(HostingDiagnostics, LogEventLevel.Warning)
+                .Enrich.FromLogContext()
+                .Enrich.WithProperty("ServiceName", service.Name)
+                .Enrich.WithProperty("ServiceVersion", service.Version)
+                .Enrich.WithProperty("ServiceInstanceId", service.InstanceId);
             if (json)
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());

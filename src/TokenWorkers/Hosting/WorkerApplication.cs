@@ -9,6 +9,7 @@ public static class WorkerApplication
 {
     public static WebApplication MapTokenWorkersEndpoints(this WebApplication app)
     {
+        app.UseTokenWorkersRequestLogging();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         // Degraded (LinkedIn unreachable) answers 200: the worker is ready and must not be restarted for it.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

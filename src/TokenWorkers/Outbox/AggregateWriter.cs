@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using MassTransit;
 using TokenWorkers.Contracts;
 using TokenWorkers.Events;
+using TokenWorkers.Telemetry;
 using ConcurrencyException = TokenWorkers.Events.ConcurrencyException;
 
 namespace TokenWorkers.Outbox;
@@ -56,7 +58,8 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
                 return new Written<T>(current, Changed: false);
             }
 
-            tried = new OwnWrite<T>(change.Next.WithEvents([.. change.Events]).WithWriteId(Guid.NewGuid()), current?.Version, change.Notices);
+            tried = new OwnWrite<T>(
+                change.Next.WithEvents(CurrentTraceParent(), [.. change.Events]).WithWriteId(Guid.NewGuid()), current?.Version, change.Notices);
             if (await StoreAsync(id, tried, cancellationToken) is { } stored)
             {
                 return new Written<T>(await PublishAsync(stored, tried.Notices, cancellationToken), Changed: true);
@@ -182,6 +185,7 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
             foreach (var pending in stored.PendingEvents)
             {
                 var (message, type) = EventCodec.FromPending(pending);
+                using var resumed = ResumeTrace(pending);
                 await SendOneAsync(message, type, cancellationToken);
             }
 
@@ -197,6 +201,30 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
         }
 
         return stored;
+    }
+
+    private static string? CurrentTraceParent() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+
+    /// <summary>
+    /// A span in the trace of the write that decided <paramref name="pending"/>, when it is published in another one (the
+    /// sweep's, or a later writer's), so the publish and everything downstream of it continue the original trace. The
+    /// current trace is linked. Null when the event is published in the trace that decided it, or nobody records spans.
+    /// </summary>
+    private static Activity? ResumeTrace(PendingEvent pending)
+    {
+        if (pending.TraceParent is not { } traceParent
+            || !ActivityContext.TryParse(traceParent, null, isRemote: true, out var decided)
+            || Activity.Current?.TraceId == decided.TraceId)
+        {
+            return null;
+        }
+
+        ActivityLink[]? links = Activity.Current is { } current ? [new ActivityLink(current.Context)] : null;
+        var activity = TokenWorkersTracing.Source.StartActivity("outbox publish", ActivityKind.Internal, decided, links: links);
+        activity?.SetTag("tokenworkers.event.kind", pending.Kind);
+        activity?.SetTag("tokenworkers.event.id", pending.EventId.ToString());
+        return activity;
     }
 
     private async Task SendOneAsync(object message, Type type, CancellationToken cancellationToken)

@@ -2,20 +2,31 @@ using Microsoft.Extensions.Options;
 
 namespace TokenWorkers.Telemetry;
 
-/// <summary>Where the worker's metrics (and, with OTLP, MassTransit's traces) go (section <c>Telemetry</c>).</summary>
+/// <summary>
+/// The worker's own telemetry settings (section <c>Telemetry</c>). Where traces and metrics go is configured the standard
+/// way, with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> and the other <c>OTEL_*</c> variables (docs/observability.md); the
+/// exporter settings here are kept for existing deployments and are deprecated.
+/// </summary>
 public sealed class TelemetryOptions
 {
     public const string SectionName = "Telemetry";
 
+    /// <summary>
+    /// <c>Console</c> prints metrics to standard output, for trying things out. <c>Otlp</c> is deprecated: setting
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> turns OTLP export on.
+    /// </summary>
     public TelemetryExporter Exporter { get; set; } = TelemetryExporter.None;
 
-    /// <summary>The collector's OTLP endpoint, for example <c>http://otel-collector:4317</c> (gRPC) or <c>:4318</c> (HTTP).</summary>
+    /// <summary>Deprecated: use <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, which wins when both are set. Used as the OTLP base URL.</summary>
     public Uri? OtlpEndpoint { get; set; }
 
+    /// <summary>Deprecated: use <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (<c>grpc</c> or <c>http/protobuf</c>). Read only with <see cref="OtlpEndpoint"/>.</summary>
     public OtlpTransport OtlpProtocol { get; set; } = OtlpTransport.Grpc;
 
-    /// <summary>How often metrics are exported.</summary>
-    public TimeSpan ExportInterval { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Deprecated: use <c>OTEL_METRIC_EXPORT_INTERVAL</c> (milliseconds). When set, it wins, for every metrics exporter.
+    /// </summary>
+    public TimeSpan? ExportInterval { get; set; }
 
     /// <summary>How often the fleet gauges (connections by status, time to dead) are recomputed: each time reads the whole store.</summary>
     public TimeSpan FleetSummaryInterval { get; set; } = TimeSpan.FromSeconds(60);
@@ -23,13 +34,13 @@ public sealed class TelemetryOptions
 
 public enum TelemetryExporter
 {
-    /// <summary>Instruments exist (an in-process listener can read them) but nothing is exported.</summary>
+    /// <summary>No exporter of the worker's choosing; OTLP still exports when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
     None,
 
     /// <summary>Metrics printed to standard output: for trying things out.</summary>
     Console,
 
-    /// <summary>Metrics and traces to an OpenTelemetry collector.</summary>
+    /// <summary>Deprecated: metrics and traces over OTLP, as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> does by itself.</summary>
     Otlp,
 }
 
@@ -49,12 +60,12 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
             failures.Add("Telemetry:Exporter must be None, Console or Otlp.");
         }
 
-        if (options.Exporter == TelemetryExporter.Otlp && options.OtlpEndpoint is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
+        if (options.OtlpEndpoint is not null and not { IsAbsoluteUri: true, Scheme: "http" or "https" })
         {
-            failures.Add("Telemetry:OtlpEndpoint must be an absolute http(s) URL when Telemetry:Exporter is Otlp.");
+            failures.Add("Telemetry:OtlpEndpoint must be an absolute http(s) URL (better: set OTEL_EXPORTER_OTLP_ENDPOINT instead).");
         }
 
-        if (options.ExportInterval < TimeSpan.FromSeconds(1) || options.ExportInterval > TimeSpan.FromHours(1))
+        if (options.ExportInterval is { } interval && (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromHours(1)))
         {
             failures.Add("Telemetry:ExportInterval must be between 00:00:01 and 01:00:00.");
         }

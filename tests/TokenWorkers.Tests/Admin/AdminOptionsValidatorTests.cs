@@ -54,11 +54,12 @@ public sealed class AdminOptionsValidatorTests
     }
 
     [Fact]
-    public void Telemetry_over_otlp_needs_an_endpoint_and_sane_intervals()
+    public void Telemetry_settings_name_a_bad_endpoint_and_bad_intervals()
     {
         var failures = new TelemetryOptionsValidator().Validate(null, new TelemetryOptions
         {
             Exporter = TelemetryExporter.Otlp,
+            OtlpEndpoint = new Uri("collector/path", UriKind.Relative),
             ExportInterval = TimeSpan.Zero,
             FleetSummaryInterval = TimeSpan.FromHours(2),
         }).Failures!;
@@ -66,6 +67,8 @@ public sealed class AdminOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("Telemetry:OtlpEndpoint", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Telemetry:ExportInterval", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Telemetry:FleetSummaryInterval", StringComparison.Ordinal));
+        // The endpoint may come from OTEL_EXPORTER_OTLP_ENDPOINT instead, and the interval from OTEL_METRIC_EXPORT_INTERVAL.
+        Assert.True(new TelemetryOptionsValidator().Validate(null, new TelemetryOptions { Exporter = TelemetryExporter.Otlp }).Succeeded);
         Assert.True(new TelemetryOptionsValidator().Validate(null, new TelemetryOptions
         {
             Exporter = TelemetryExporter.Otlp,

@@ -180,12 +180,13 @@ public sealed partial class DockerComposeTests
     }
 
     private static bool IsKnown(string key, HashSet<string> known) =>
-        known.Contains(key) || known.Any(k => k.EndsWith(":*", StringComparison.Ordinal) && key.StartsWith(k[..^1], StringComparison.Ordinal));
+        known.Contains(key) || known.Any(k => k.EndsWith('*') && key.StartsWith(k[..^1], StringComparison.Ordinal));
 
     /// <summary>Every setting path the worker binds: its options classes under their section names, and the host's own.</summary>
     private static HashSet<string> KnownSettings()
     {
-        var known = new HashSet<string>(StringComparer.Ordinal) { "ASPNETCORE_ENVIRONMENT", "Urls", "Serilog:*" };
+        // OTEL_* are read by the OpenTelemetry SDK itself (docs/observability.md).
+        var known = new HashSet<string>(StringComparer.Ordinal) { "ASPNETCORE_ENVIRONMENT", "Urls", "Serilog:*", "OTEL_*" };
         var sections = typeof(WorkerRegistration).Assembly.GetTypes()
             .Select(t => (Type: t, Field: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)))
             .Where(s => s.Field is { IsLiteral: true } && s.Type.Name.EndsWith("Options", StringComparison.Ordinal));

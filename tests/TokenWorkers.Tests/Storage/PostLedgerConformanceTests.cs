@@ -89,7 +89,7 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
             PublishAt = T0.AddHours(3),
             CancelReason = "campaign pulled 🛑",
             UpdatedAt = T0.AddSeconds(2),
-            PendingEvents = [Some.PendingEvent(T0.AddSeconds(2), nameof(PostPublished))],
+            PendingEvents = [Some.PendingEvent(T0.AddSeconds(2), nameof(PostPublished), The.TraceParent)],
             WriteId = Guid.NewGuid(),
         };
 

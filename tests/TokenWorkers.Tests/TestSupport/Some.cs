@@ -47,7 +47,7 @@ internal static class Some
         WarningDeadline = The.Now.AddDays(6),
         PendingEvents =
         [
-            PendingEvent(The.Now.AddMinutes(-1), "ReauthRequired"),
+            PendingEvent(The.Now.AddMinutes(-1), "ReauthRequired", The.TraceParent),
             PendingEvent(The.Now.AddMinutes(-3), "ReauthSoon"),
         ],
         Attempts =
@@ -62,12 +62,12 @@ internal static class Some
     public static Lease Lease(string holder, DateTimeOffset until) => new(holder, until);
 
     /// <summary>An event whose payload has escapes and non-ASCII text, to prove it is kept byte for byte.</summary>
-    public static PendingEvent PendingEvent(DateTimeOffset createdAt, string kind = "TokenRefreshed")
+    public static PendingEvent PendingEvent(DateTimeOffset createdAt, string kind = "TokenRefreshed", string? traceParent = null)
     {
         var eventId = Guid.NewGuid();
         var payload =
             $$"""{"eventId":"{{eventId}}","connectionId":"{{The.ConnectionId}}","note":"caf\u00e9 \"quoted\" Zürich ✓","version":2}""";
-        return new PendingEvent(eventId, kind, payload, createdAt);
+        return new PendingEvent(eventId, kind, payload, createdAt, traceParent);
     }
 
     /// <summary>Key ring options with <paramref name="activeKeyId"/> active and the named keys of <see cref="The.Keys"/>.</summary>

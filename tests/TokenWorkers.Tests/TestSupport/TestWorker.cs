@@ -42,8 +42,10 @@ internal sealed class TestWorker : IAsyncDisposable
     public IConnectionStore Store => _app.Services.GetRequiredService<IConnectionStore>();
 
     /// <param name="keys">The key ring: key id → base64 key; <paramref name="activeKeyId"/> must be one of them.</param>
+    /// <param name="configureServices">Services added before the worker's own (a Serilog sink, for one).</param>
     public static async Task<TestWorker> StartAsync(
-        string dataDirectory, string activeKeyId, IReadOnlyDictionary<string, string> keys, IDictionary<string, string?>? settings = null)
+        string dataDirectory, string activeKeyId, IReadOnlyDictionary<string, string> keys, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         var configuration = new Dictionary<string, string?>
@@ -69,6 +71,7 @@ internal sealed class TestWorker : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(configuration);
+        configureServices?.Invoke(builder.Services);
         builder.AddTokenWorkers();
         var app = builder.Build();
         app.MapTokenWorkersEndpoints();

@@ -9,6 +9,9 @@ internal static class The
 
     public const string TenantId = "tenant-acme";
     public const string ConnectionId = "conn-ada";
+
+    /// <summary>The W3C traceparent of a write that decided an event (trace 4bf9…, span 00f0…, sampled).</summary>
+    public const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     public const string MemberUrn = "urn:li:person:ada-lovelace-4f2a";
 
     // Distinctive enough to search for in raw storage bytes.

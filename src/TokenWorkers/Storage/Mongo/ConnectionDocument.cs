@@ -102,6 +102,8 @@ internal sealed class PendingEventDocument
     public string Payload { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }
+
+    public string? TraceParent { get; set; }
 }
 
 internal sealed class AttemptDocument

@@ -18,6 +18,7 @@ internal sealed class ConnectionDocumentMapper(IMongoTokenCodec codec)
             Kind = e.Kind,
             Payload = e.Payload,
             CreatedAt = BsonTime.ToBson(e.CreatedAt),
+            TraceParent = e.TraceParent,
         }).ToList();
 
         return new ConnectionDocument
@@ -93,7 +94,7 @@ internal sealed class ConnectionDocumentMapper(IMongoTokenCodec codec)
             ReauthWarningsSent = document.ReauthWarningsSent is { } sent ? [.. sent] : [],
             WarningDeadline = BsonTime.FromBson(document.WarningDeadline),
             PendingEvents = document.PendingEvents is { } pending
-                ? [.. pending.Select(e => new PendingEvent(e.EventId, e.Kind, e.Payload, BsonTime.FromBson(e.CreatedAt)))]
+                ? [.. pending.Select(e => new PendingEvent(e.EventId, e.Kind, e.Payload, BsonTime.FromBson(e.CreatedAt), e.TraceParent))]
                 : [],
             Attempts = document.Attempts is { } attempts
                 ? [.. attempts.Select(a => new RefreshAttempt(BsonTime.FromBson(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))]

@@ -67,6 +67,8 @@ internal static class ConnectionDocumentMaps
                 cm.MapMember(e => e.Kind).SetElementName("kind").SetIsRequired(true);
                 cm.MapMember(e => e.Payload).SetElementName("payload").SetIsRequired(true);
                 cm.MapMember(e => e.CreatedAt).SetElementName("createdAt").SetIsRequired(true).SetSerializer(UtcDate);
+                // Optional: documents written before it was kept have none.
+                cm.MapMember(e => e.TraceParent).SetElementName("traceParent").SetIgnoreIfNull(true);
             });
 
             Register<AttemptDocument>(cm =>

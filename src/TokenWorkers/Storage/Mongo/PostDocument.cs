@@ -68,6 +68,7 @@ internal sealed class PostDocument
             Kind = p.Kind,
             Payload = p.Payload,
             CreatedAt = BsonTime.ToBson(p.CreatedAt),
+            TraceParent = p.TraceParent,
         }).ToList();
         return new PostDocument
         {
@@ -117,7 +118,7 @@ internal sealed class PostDocument
         Version = Version,
         CreatedAt = BsonTime.FromBson(CreatedAt),
         UpdatedAt = BsonTime.FromBson(UpdatedAt),
-        PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, BsonTime.FromBson(p.CreatedAt)))],
+        PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, BsonTime.FromBson(p.CreatedAt), p.TraceParent))],
         WriteId = WriteId,
     };
 }

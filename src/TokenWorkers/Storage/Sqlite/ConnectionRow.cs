@@ -45,7 +45,7 @@ internal sealed record ConnectionRow(
             ReauthWarningsSent = connection.ReauthWarningsSent,
             WarningDeadline = UnixMilliseconds.From(connection.WarningDeadline),
             PendingEvents = [.. connection.PendingEvents.Select(e =>
-                new StoredEvent(e.EventId, e.Kind, e.Payload, UnixMilliseconds.From(e.CreatedAt)))],
+                new StoredEvent(e.EventId, e.Kind, e.Payload, UnixMilliseconds.From(e.CreatedAt), e.TraceParent))],
             Attempts = [.. connection.Attempts.Select(a =>
                 new StoredAttempt(UnixMilliseconds.From(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))],
             WriteId = connection.WriteId,
@@ -128,7 +128,7 @@ internal sealed record ConnectionRow(
             ReauthWarningsSent = document.ReauthWarningsSent,
             WarningDeadline = UnixMilliseconds.ToDate(document.WarningDeadline),
             PendingEvents = [.. document.PendingEvents.Select(e =>
-                new PendingEvent(e.EventId, e.Kind, e.Payload, UnixMilliseconds.ToDate(e.CreatedAt)))],
+                new PendingEvent(e.EventId, e.Kind, e.Payload, UnixMilliseconds.ToDate(e.CreatedAt), e.TraceParent))],
             Attempts = [.. document.Attempts.Select(a =>
                 new RefreshAttempt(UnixMilliseconds.ToDate(a.At), a.Trigger, a.Outcome, a.ErrorCode, a.Version))],
             WriteId = document.WriteId,

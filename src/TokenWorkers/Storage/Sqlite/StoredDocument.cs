@@ -46,7 +46,8 @@ internal sealed record StoredLease(string Holder, long Until);
 
 internal sealed record StoredFailure(FailureClass Class, string? ErrorCode, string Message, long At);
 
-internal sealed record StoredEvent(Guid EventId, string Kind, string Payload, long CreatedAt);
+// TraceParent is absent from rows written before it was kept, and left out when null (WhenWritingNull).
+internal sealed record StoredEvent(Guid EventId, string Kind, string Payload, long CreatedAt, string? TraceParent = null);
 
 internal sealed record StoredAttempt(long At, AttemptTrigger Trigger, AttemptOutcome Outcome, string? ErrorCode, long Version);
 

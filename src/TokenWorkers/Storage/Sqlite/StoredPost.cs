@@ -51,7 +51,7 @@ internal sealed record StoredPost
         CancelReason = e.CancelReason,
         CreatedAt = UnixMilliseconds.From(e.CreatedAt),
         UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
-        PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt)))],
+        PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt), p.TraceParent))],
         WriteId = e.WriteId,
     };
 
@@ -74,7 +74,7 @@ internal sealed record StoredPost
         CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
         UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
         // Rows written before posts had an outbox have no pendingEvents, and the generated reader leaves it null.
-        PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt)))],
+        PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt), p.TraceParent))],
         WriteId = WriteId,
     };
 }
