@@ -8,7 +8,7 @@ PACKAGES_DIR  ?= artifacts/packages
 SANDBOX_URL   ?= http://127.0.0.1:5080
 DOTNET        := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 
-.PHONY: help restore build test run sandbox worker format check pack accept-api clean bench
+.PHONY: help restore build test run sandbox worker format check pack accept-api clean bench chaos chaos-quick
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,3 +54,11 @@ clean: ## remove build output and test results
 bench: build ## benchmarks over a real RabbitMQ (not part of `make test`); table in artifacts/bench/results.md
 	@test -x /usr/lib/rabbitmq/bin/rabbitmq-server || test -n "$$RABBITMQ_URL" || { echo "make bench needs rabbitmq-server (apt-get install -y rabbitmq-server) or RABBITMQ_URL"; exit 2; }
 	$(DOTNET) run --project tests/TokenWorkers.Benchmarks -c $(CONFIGURATION) --no-build -- $(BENCH_ARGS)
+
+chaos: build ## faults on a seeded schedule across processes, ~10 min; SEED=N replays; report in artifacts/chaos/report.md
+	@test -x /usr/lib/rabbitmq/bin/rabbitmq-server || { echo "make chaos needs rabbitmq-server (apt-get install -y rabbitmq-server)"; exit 2; }
+	$(DOTNET) run --project tests/TokenWorkers.Chaos -c $(CONFIGURATION) --no-build -- $(if $(SEED),--seed $(SEED)) $(CHAOS_ARGS)
+
+chaos-quick: build ## the chaos run's ~2 min profile (SEED=N replays)
+	@test -x /usr/lib/rabbitmq/bin/rabbitmq-server || { echo "make chaos-quick needs rabbitmq-server (apt-get install -y rabbitmq-server)"; exit 2; }
+	$(DOTNET) run --project tests/TokenWorkers.Chaos -c $(CONFIGURATION) --no-build -- --quick $(if $(SEED),--seed $(SEED)) $(CHAOS_ARGS)

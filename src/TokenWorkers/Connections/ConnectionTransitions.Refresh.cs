@@ -35,6 +35,32 @@ public static partial class ConnectionTransitions
         return Lease(c, now, holder, leaseFor);
     }
 
+    /// <summary>
+    /// Takes the refresh lease to replace <paramref name="refused"/>, an access token LinkedIn answered 401 to, while it is
+    /// still the stored one. Unlike <see cref="TakeLease"/> it asks only that the refresh token be live, not that a refresh
+    /// extend anything: a refresh whose answer was lost (processed after the caller gave up) leaves LinkedIn holding a newer
+    /// access token than the store, and the stored one revoked, even when it already ends with the refresh token.
+    /// </summary>
+    public static Change<Connection>? TakeLeaseToReplace(
+        Connection c, DateTimeOffset now, string holder, TimeSpan leaseFor, SecretToken refused, out RefreshOutcome refusal)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        if (c.Status != ConnectionStatus.Active)
+        {
+            refusal = RefreshOutcome.NotActive;
+            return null;
+        }
+
+        if (!RefreshSchedule.CanReplace(c, now) || !Equals(c.AccessToken, refused))
+        {
+            refusal = RefreshOutcome.NotDue;
+            return null;
+        }
+
+        refusal = RefreshOutcome.Leased;
+        return Lease(c, now, holder, leaseFor);
+    }
+
     /// <summary>The lease for <paramref name="holder"/>, unless another holder's lease is still live.</summary>
     public static Change<Connection>? Lease(Connection c, DateTimeOffset now, string holder, TimeSpan leaseFor)
     {

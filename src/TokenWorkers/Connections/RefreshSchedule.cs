@@ -26,6 +26,14 @@ public sealed class RefreshSchedule(ScheduleRules rules)
         (connection.RefreshTokenExpiresAt is not { } hardEnd ||
          (now < hardEnd && (connection.AccessTokenExpiresAt is not { } expiry || expiry < hardEnd - ExtensionTolerance)));
 
+    /// <summary>
+    /// True when a refresh can still issue a new access token at all: there is a refresh token and its hard end has not
+    /// passed. Weaker than <see cref="CanExtend"/>: an access token LinkedIn refused is worth replacing even when the new one
+    /// cannot outlive it.
+    /// </summary>
+    public static bool CanReplace(Connection connection, DateTimeOffset now) =>
+        connection.RefreshToken is not null && (connection.RefreshTokenExpiresAt is not { } hardEnd || now < hardEnd);
+
     /// <summary>When the access token enters its refresh window (lead plus this connection's jitter).</summary>
     public DateTimeOffset? RefreshAt(Connection connection, DateTimeOffset now)
     {

@@ -56,7 +56,7 @@ public sealed partial class AccessTokenProvider(
             return (result, connection);
         }
 
-        var (outcome, _) = await refresher.RefreshBeforeUseAsync(connection.ConnectionId, (c, _) => Equals(c.AccessToken, used), cancellationToken);
+        var (outcome, _) = await refresher.ReplaceRefusedAsync(connection.ConnectionId, used, cancellationToken);
         LogRefreshAfterUnauthorized(logger, connection.ConnectionId, unauthorized.Status, unauthorized.Code, outcome);
         var after = await AfterRefreshAsync(connection.ConnectionId, outcome, cancellationToken);
         if (after is not { Status: ConnectionStatus.Active, AccessToken: { } token })
@@ -69,7 +69,7 @@ public sealed partial class AccessTokenProvider(
         {
             // Not replaced. Without a usable refresh token nothing will ever replace it: the member must log in again.
             // Otherwise the refresh failed transiently (or is rate limited) and the caller retries later.
-            return outcome == RefreshOutcome.NotDue && !RefreshSchedule.CanExtend(after, time.GetUtcNow())
+            return outcome == RefreshOutcome.NotDue && !RefreshSchedule.CanReplace(after, time.GetUtcNow())
                 ? (result, await RejectAsync(after, used, unauthorized, cancellationToken))
                 : (result, after);
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Events;
 using TokenWorkers.Outbox;
 using TokenWorkers.Ports;
 using TokenWorkers.Runtime;
@@ -48,13 +49,42 @@ public sealed partial class ConnectionRefresher(
         string connectionId, Func<Connection, DateTimeOffset, bool> needsRefresh, CancellationToken cancellationToken) =>
         RefreshIfAsync(connectionId, needsRefresh, AttemptTrigger.BeforePost, cancellationToken);
 
-    private async Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshIfAsync(
-        string connectionId, Func<Connection, DateTimeOffset, bool> due, AttemptTrigger trigger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces <paramref name="refused"/>, an access token LinkedIn answered 401 to, through the same lease, if it is still
+    /// the stored one and the refresh token is live, even when the new token cannot outlive it.
+    /// </summary>
+    public Task<(RefreshOutcome Outcome, Connection? Connection)> ReplaceRefusedAsync(
+        string connectionId, SecretToken refused, CancellationToken cancellationToken) =>
+        RefreshWithLeaseAsync(
+            connectionId,
+            (c, now, holder) => (ConnectionTransitions.TakeLeaseToReplace(c, now, holder, _options.LeaseDuration, refused, out var refusal), refusal),
+            AttemptTrigger.BeforePost,
+            cancellationToken);
+
+    private Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshIfAsync(
+        string connectionId, Func<Connection, DateTimeOffset, bool> due, AttemptTrigger trigger, CancellationToken cancellationToken) =>
+        RefreshWithLeaseAsync(
+            connectionId,
+            (c, now, holder) => (ConnectionTransitions.TakeLease(c, now, holder, _options.LeaseDuration, due, out var refusal), refusal),
+            trigger,
+            cancellationToken);
+
+    private async Task<(RefreshOutcome Outcome, Connection? Connection)> RefreshWithLeaseAsync(
+        string connectionId,
+        Func<Connection, DateTimeOffset, string, (Change<Connection>? Change, RefreshOutcome Refusal)> takeLease,
+        AttemptTrigger trigger,
+        CancellationToken cancellationToken)
     {
         var holder = identity.NewLeaseHolder();
         var refusal = RefreshOutcome.NotDue;
         var leased = await writer.UpdateAsync(
-            connectionId, (c, now) => ConnectionTransitions.TakeLease(c, now, holder, _options.LeaseDuration, due, out refusal), cancellationToken);
+            connectionId,
+            (c, now) =>
+            {
+                (var change, refusal) = takeLease(c, now, holder);
+                return change;
+            },
+            cancellationToken);
         if (leased.Current is not { } connection)
         {
             throw new UnknownConnectionException(connectionId);
