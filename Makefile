@@ -11,7 +11,7 @@ DOTNET        := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 .PHONY: help restore build test run sandbox worker format check pack accept-api clean bench chaos chaos-quick
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 restore: ## restore NuGet packages
 	$(DOTNET) restore TokenWorkers.sln
@@ -59,6 +59,6 @@ chaos: build ## faults on a seeded schedule across processes, ~10 min; SEED=N re
 	@test -x /usr/lib/rabbitmq/bin/rabbitmq-server || { echo "make chaos needs rabbitmq-server (apt-get install -y rabbitmq-server)"; exit 2; }
 	$(DOTNET) run --project tests/TokenWorkers.Chaos -c $(CONFIGURATION) --no-build -- $(if $(SEED),--seed $(SEED)) $(CHAOS_ARGS)
 
-chaos-quick: build ## the chaos run's ~2 min profile (SEED=N replays)
+chaos-quick: build ## the chaos run's quick profile: 2 min of faults, ~4 min in all (SEED=N replays)
 	@test -x /usr/lib/rabbitmq/bin/rabbitmq-server || { echo "make chaos-quick needs rabbitmq-server (apt-get install -y rabbitmq-server)"; exit 2; }
 	$(DOTNET) run --project tests/TokenWorkers.Chaos -c $(CONFIGURATION) --no-build -- --quick $(if $(SEED),--seed $(SEED)) $(CHAOS_ARGS)
