@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
 using TokenWorkers.Ports;
 using TokenWorkers.Sandbox;
+using TokenWorkers.Tests.Pipeline;
 
 namespace TokenWorkers.Tests.Connect;
 
@@ -109,27 +111,38 @@ public sealed partial class ConnectFlowTests
         Assert.Null(await _environment.Store.FindAsync("never-connected", Cancel));
     }
 
-    [Fact]
-    public async Task A_stranger_with_the_signed_reconnect_link_who_signs_in_as_themself_changes_nothing_and_is_audited()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_stranger_with_a_reconnect_link_who_signs_in_as_themself_changes_nothing_and_is_audited(bool signedLink)
     {
+        var id = signedLink ? "owned-signed" : "owned-legacy";
         var owner = _environment.Sandbox.Control.CreateMember();
         _environment.Sandbox.Control.SetAuthorization(AuthorizationDecision.Consent, owner.Sub);
-        using (await _browser.GetAsync(await AuthorizeAtLinkedInAsync("owned-2", "t", null), Cancel))
+        using (await _browser.GetAsync(await AuthorizeAtLinkedInAsync(id, "t", null), Cancel))
         {
         }
 
-        var before = (await _environment.Store.FindAsync("owned-2", Cancel))!;
+        var before = (await _environment.Store.FindAsync(id, Cancel))!;
+        Assert.Equal($"urn:li:person:{owner.Sub}", before.MemberUrn);
+
+        // The reconnect link travels in every ReauthRequired (signed now; the connectionId/tenantId form in events sent by
+        // earlier versions); a stranger who has it consents as their own member.
         var stranger = _environment.Sandbox.Control.CreateMember();
         _environment.Sandbox.Control.SetAuthorization(AuthorizationDecision.Consent, stranger.Sub);
+        var link = signedLink
+            ? _worker.Services.GetRequiredService<IReconnectLinks>().LinkFor(id, "t")!
+            : new Uri(_workerAddress, $"connect/linkedin?connectionId={id}&tenantId=t");
         using var strangerBrowser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        using var toLinkedIn = await strangerBrowser.GetAsync(_worker.Services.GetRequiredService<IReconnectLinks>().LinkFor("owned-2", "t"), Cancel);
+        using var toLinkedIn = await strangerBrowser.GetAsync(link, Cancel);
         using var back = await strangerBrowser.GetAsync(toLinkedIn.Headers.Location!, Cancel);
         using var refused = await strangerBrowser.GetAsync(back.Headers.Location!, Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("different member", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
-        Assert.Equal(before.Version, (await _environment.Store.FindAsync("owned-2", Cancel))!.Version);
-        var trail = await _worker.Services.GetRequiredService<IAuditTrail>().ListAsync(new AuditQuery(10, Target: "owned-2"), Cancel);
+        var after = (await _environment.Store.FindAsync(id, Cancel))!;
+        Assert.Equal((before.Version, before.MemberUrn, before.AccessToken), (after.Version, after.MemberUrn, after.AccessToken));
+        var trail = await _worker.Services.GetRequiredService<IAuditTrail>().ListAsync(new AuditQuery(10, Target: id), Cancel);
         Assert.Equal(
             [
                 ($"urn:li:person:{stranger.Sub}", "connect.reconnect-link", AuditOutcome.Refused),
@@ -137,6 +150,9 @@ public sealed partial class ConnectFlowTests
                 ("backend", "POST /admin/connect-sessions", AuditOutcome.Succeeded),
             ],
             trail.Select(r => (r.Actor, r.Action, r.Outcome)));
+        await PipelineHost.WaitUntilAsync(() => _environment.OtherService.Of<ConnectionAuthorized>(id).Count == 1, "the first ConnectionAuthorized", TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromMilliseconds(300), Cancel);
+        Assert.DoesNotContain(_environment.OtherService.Of<ConnectionAuthorized>(id), e => e.Reconnected);
     }
 
     private async Task<Uri> MintAsync(string connectionId, string tenantId, string? returnUrl)
