@@ -223,16 +223,46 @@ internal static partial class Invariants
         return new("stored_refresh_token_not_current", "an active connection whose stored refresh token is not LinkedIn's current one", violations, []);
     }
 
+    /// <summary>
+    /// A ReauthRequired for a grant LinkedIn still honours. Explained when the refresh token the worker was refused with had
+    /// been rotated away by an earlier refresh whose answer was lost: LinkedIn holds a newer refresh token nobody received,
+    /// and no client can recover it (the sandbox rotates on request; LinkedIn's documentation shows the same value returned).
+    /// </summary>
     private static Verdict ReauthRequiredUnjustified(Evidence e)
     {
         var grants = GrantsByConnection(e);
+        var connections = e.Connections.ToDictionary(c => c.ConnectionId);
         var tolerance = TimeSpan.FromSeconds(5);
-        var violations = e.ConnectionEvents.OfType<ReauthRequired>()
-            .Where(r => grants.GetValueOrDefault(r.ConnectionId) is not { } g
-                        || !(g.IsRevoked || r.OccurredAt + tolerance >= g.RefreshTokenExpiresAt))
-            .Select(r => $"{r.ConnectionId} v{r.Version} at {r.OccurredAt:HH:mm:ss}: {r.Reason}, yet the grant is live at LinkedIn")
-            .ToList();
-        return new("reauth_required_unjustified", "a ReauthRequired not justified by a revoked or ended grant", violations, []);
+        var violations = new List<string>();
+        var explained = new List<string>();
+        foreach (var r in e.ConnectionEvents.OfType<ReauthRequired>())
+        {
+            if (grants.GetValueOrDefault(r.ConnectionId) is { } g && (g.IsRevoked || r.OccurredAt + tolerance >= g.RefreshTokenExpiresAt))
+            {
+                continue;
+            }
+
+            var what = $"{r.ConnectionId} v{r.Version} at {r.OccurredAt:HH:mm:ss}: {r.Reason}, yet the grant is live at LinkedIn";
+            var grantId = connections.GetValueOrDefault(r.ConnectionId)?.GrantId;
+            var refusals = e.Calls.Where(c => c.Endpoint == "accessToken" && c.GrantType == "refresh_token" && c.GrantId == grantId && c.Status == 400 && c.Time <= r.OccurredAt);
+            var rotatedAway = refusals
+                .Where(refused => grants.GetValueOrDefault(r.ConnectionId)?.RefreshTokenFingerprint != refused.TokenFingerprint)
+                .SelectMany(refused => e.Calls.Where(c => c.Endpoint == "accessToken" && c.GrantId == grantId && c.Status == 200 && c.Time < refused.Time
+                                                         && c.TokenFingerprint == refused.TokenFingerprint)
+                    .Select(c => (Call: c, Why: AnswerLost(e, c))))
+                .FirstOrDefault(x => x.Why is not null);
+            if (rotatedAway.Why is { } why)
+            {
+                explained.Add($"{what}: its refresh token was rotated by #{rotatedAway.Call.Sequence}, whose answer was lost ({why})");
+            }
+            else
+            {
+                violations.Add(what);
+            }
+        }
+
+        return new("reauth_required_unjustified", "a ReauthRequired not justified by a revoked or ended grant, or a rotated refresh token lost with an answer",
+            violations, explained);
     }
 
     private static Dictionary<string, SandboxGrantView> GrantsByConnection(Evidence e)
