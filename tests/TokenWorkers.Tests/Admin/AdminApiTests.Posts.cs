@@ -11,6 +11,40 @@ namespace TokenWorkers.Tests.Admin;
 public sealed partial class AdminApiTests
 {
     [Fact]
+    public async Task A_scheduled_post_is_cancelled_by_a_key_with_the_operate_scope_and_announced_once()
+    {
+        await Connect("canceller-1");
+        var ledger = _environment.Worker.Services.GetRequiredService<IPostLedger>();
+        var now = DateTimeOffset.UtcNow;
+        Assert.NotNull(await ledger.TryInsertAsync(new PostEntry
+        {
+            PostId = "scheduled-1",
+            ConnectionId = "canceller-1",
+            Content = new PostContent("Later", PostVisibility.Public),
+            State = PostState.Scheduled,
+            PublishAt = now.AddHours(1),
+            NotBefore = now.AddHours(1),
+            CreatedAt = now,
+            UpdatedAt = now,
+        }, Cancel));
+
+        using var reader = await SendAsync("POST", "admin/posts/scheduled-1/cancel", ReaderKey);
+        var cancelled = await PostJsonAsync("admin/posts/scheduled-1/cancel?reason=campaign%20pulled", HttpStatusCode.OK);
+        var again = await PostJsonAsync("admin/posts/scheduled-1/cancel", HttpStatusCode.OK);
+        await PostJsonAsync("admin/posts/nowhere/cancel", HttpStatusCode.NotFound);
+
+        Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+        Assert.Equal("Cancelled", cancelled.GetProperty("state").GetString());
+        Assert.Equal("campaign pulled (admin)", cancelled.GetProperty("cancelReason").GetString());
+        Assert.Equal(cancelled.GetProperty("version").GetInt64(), again.GetProperty("version").GetInt64());
+        await PipelineHost.WaitUntilAsync(() => _environment.OtherService.Posts<PostCancelled>("scheduled-1").Count == 1,
+            "PostCancelled at the other service", TimeSpan.FromSeconds(30));
+        Assert.Equal("campaign pulled (admin)", _environment.OtherService.Posts<PostCancelled>("scheduled-1")[0].Reason);
+        Assert.Empty(_environment.Sandbox.Control.Posts);
+        AssertNoSecretInAnyResponse();
+    }
+
+    [Fact]
     public async Task A_post_stopped_with_an_unknown_outcome_is_resolved_by_an_operator_and_announced()
     {
         await Connect("resolver-1");
