@@ -41,6 +41,11 @@ internal sealed record ChaosOptions
 
     public TimeSpan FaultEvery { get; init; } = TimeSpan.FromSeconds(3);
 
+    public TimeSpan SubscriberKillEvery => Quick ? TimeSpan.FromSeconds(50) : TimeSpan.FromMinutes(2);
+
+    /// <summary>How long after revoking the app a member who comes back opens the reconnect link (drawn around this).</summary>
+    public TimeSpan ReconnectAfter => Quick ? TimeSpan.FromSeconds(20) : TimeSpan.FromSeconds(60);
+
     public TimeSpan PostEvery => Quick ? TimeSpan.FromMilliseconds(700) : TimeSpan.FromMilliseconds(1200);
 
     /// <summary>Connections seeded at the start and again in later waves, so some outlive the run and some do not.</summary>

@@ -15,8 +15,14 @@ internal sealed record SandboxFaultStep(TimeSpan At, string Endpoint, string Fau
 /// <summary>The next refresh of any grant rotates (a new refresh token) or omits the refresh token.</summary>
 internal sealed record RefreshTokenQuirk(TimeSpan At, string Kind) : ChaosStep(At);
 
-/// <summary>The member behind the connection at <see cref="ConnectionIndex"/> removes the app.</summary>
-internal sealed record RevokeGrant(TimeSpan At, int ConnectionIndex) : ChaosStep(At);
+/// <summary>
+/// The member behind the connection at <see cref="ConnectionIndex"/> removes the app; unless <see cref="ReconnectAfter"/>
+/// is null, they come back through the connect flow that long after, with the link of the ReauthRequired they were sent.
+/// </summary>
+internal sealed record RevokeGrant(TimeSpan At, int ConnectionIndex, TimeSpan? ReconnectAfter) : ChaosStep(At);
+
+/// <summary>SIGKILL the subscriber process and start it again: its durable queue keeps what is published meanwhile.</summary>
+internal sealed record KillSubscriber(TimeSpan At) : ChaosStep(At);
 
 /// <summary>A wave of members connects (seeded grants stored as new connections).</summary>
 internal sealed record ConnectWave(TimeSpan At, int Wave) : ChaosStep(At);
@@ -79,7 +85,16 @@ internal static class ChaosPlan
         var seeded = options.ConnectionsPerWave * options.Waves;
         for (var i = 0; i < options.Revocations; i++)
         {
-            steps.Add(new RevokeGrant(options.Duration * (0.1 + (0.8 * random.NextDouble())), random.Next(seeded)));
+            var at = options.Duration * (0.1 + (0.8 * random.NextDouble()));
+            var connection = random.Next(seeded);
+            // Most members come back; every fourth stays away, so posts held for a re-authorization stay in the run too.
+            var reconnectAfter = i % 4 == 3 ? (TimeSpan?)null : options.ReconnectAfter * (0.5 + random.NextDouble());
+            steps.Add(new RevokeGrant(at, connection, reconnectAfter));
+        }
+
+        for (var at = Jittered(options.SubscriberKillEvery); at < options.Duration; at += Jittered(options.SubscriberKillEvery))
+        {
+            steps.Add(new KillSubscriber(at));
         }
 
         return [.. steps.OrderBy(s => s.At)];

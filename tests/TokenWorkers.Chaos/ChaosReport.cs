@@ -32,6 +32,8 @@ internal static class ChaosReport
             ["kills"] = e.Kills.Count,
             ["brokerRestarts"] = run.BrokerRestarts,
             ["revocations"] = e.Revoked.Count,
+            ["reconnects"] = e.Reconnections.Count,
+            ["subscriberKills"] = run.Faults.GetValueOrDefault("subscriber killed"),
             ["errorQueueMessages"] = e.ErrorMessages.Count,
             ["sandboxRequests"] = e.Calls.Count,
         };

@@ -15,13 +15,13 @@ internal sealed partial class ChaosRun
     /// With the faults off and every slot up, waits (at least 15 s, at most the drain limit) until every post has an
     /// outcome or a reason to wait that the run cannot end, and no connection has events still to publish.
     /// </summary>
-    private async Task DrainAsync(ChaosBuses buses, ChaosStore store, CancellationToken cancellationToken)
+    private async Task DrainAsync(OtherServices services, ChaosStore store, CancellationToken cancellationToken)
     {
         var drain = Stopwatch.StartNew();
         while (drain.Elapsed < options.DrainLimit)
         {
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
-            var outcomes = buses.Recorder.PostDeliveries.Select(p => p.PostId).ToHashSet();
+            var outcomes = services.Log.PostDeliveries().Select(p => p.PostId).ToHashSet();
             var waiting = 0;
             foreach (var post in _posts.Where(p => !outcomes.Contains(p.PostId)))
             {
@@ -48,7 +48,7 @@ internal sealed partial class ChaosRun
         _ => false,
     };
 
-    private async Task<Evidence> GatherAsync(RabbitMqBroker broker, string virtualHost, SandboxProcess sandbox, ChaosStore store, ChaosBuses buses,
+    private async Task<Evidence> GatherAsync(RabbitMqBroker broker, string virtualHost, SandboxProcess sandbox, ChaosStore store, OtherServices services,
         IReadOnlyList<Kill> kills, IReadOnlyList<(string Name, string Output)> outputs, CancellationToken cancellationToken)
     {
         var requests = await sandbox.GetAsync("_sandbox/requests", cancellationToken);
@@ -87,8 +87,9 @@ internal sealed partial class ChaosRun
             Grants = grants,
             Stored = stored,
             Ledger = ledger,
-            ConnectionEvents = buses.Recorder.Events,
-            PostEvents = buses.Recorder.PostDeliveries,
+            ConnectionEvents = services.Log.ConnectionEvents(),
+            PostEvents = services.Log.PostDeliveries(),
+            Reconnections = _reconnections,
             Outputs = outputs,
             Secrets = _secrets,
             ErrorMessages = await ErrorQueues.ReadAsync(broker, virtualHost, cancellationToken),

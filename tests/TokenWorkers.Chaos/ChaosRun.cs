@@ -8,10 +8,10 @@ using TokenWorkers.Tests.RabbitMq;
 namespace TokenWorkers.Chaos;
 
 /// <summary>
-/// One run: a private broker, the sandbox, N worker processes on one SQLite file, a sender and a subscriber; the seeded
+/// One run: a private broker, the sandbox, N worker processes on one SQLite file, a sender and a subscriber process; the seeded
 /// schedule of faults while posts flow; a drain with the faults off; then the evidence, gathered for the invariants.
 /// </summary>
-internal sealed partial class ChaosRun(ChaosOptions options, string workDirectory)
+internal sealed partial class ChaosRun(ChaosOptions options, string workDirectory) : IDisposable
 {
     private const string ClientId = "tw-chaos";
     private const string TenantId = "chaos";
@@ -19,6 +19,7 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
     // Fresh per run: nothing a reader of this file could know, and each is searched for in every output afterwards.
     private readonly string _clientSecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
     private readonly string _encryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly string _stateKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly List<(string Kind, string Value)> _secrets = [];
     private readonly List<SeededConnection> _connections = [];
     private readonly Dictionary<string, DateTimeOffset> _revoked = [];
@@ -47,14 +48,21 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
             ["AccessTokenLifetime"] = options.AccessTokenLifetime.ToString("c", CultureInfo.InvariantCulture),
             ["RefreshTokenLifetime"] = options.RefreshTokenLifetime.ToString("c", CultureInfo.InvariantCulture),
         }, cancellationToken);
-        await sandbox.PostAsync("_sandbox/apps", new { clientId = ClientId, clientSecret = _clientSecret, programmaticRefresh = true }, cancellationToken);
+        await sandbox.PostAsync("_sandbox/apps", new
+        {
+            clientId = ClientId,
+            clientSecret = _clientSecret,
+            programmaticRefresh = true,
+            redirectUris = new[] { new Uri(MemberBrowser.PublicBaseUrl, "connect/linkedin/callback").ToString() },
+        }, cancellationToken);
         _secrets.Add(("the client secret", _clientSecret));
         _secrets.Add(("the encryption key", _encryptionKey));
+        _secrets.Add(("the connect flow's state key", _stateKey));
         Log($"sandbox {sandbox.Control} (access tokens {options.AccessTokenLifetime.TotalSeconds:0} s, refresh tokens {options.RefreshTokenLifetime.TotalSeconds:0} s)");
 
         var settings = Enumerable.Range(0, options.Instances).Select(slot => WorkerSettings(broker, virtualHost, sandbox.Slots[slot])).ToArray();
         await using var store = await ChaosStore.OpenAsync(settings[0], cancellationToken);
-        await using var buses = await ChaosBuses.StartAsync(broker, virtualHost, cancellationToken);
+        await using var services = await OtherServices.StartAsync(broker, virtualHost, workDirectory, cancellationToken);
         await ConnectWaveAsync(sandbox, store, 0, cancellationToken);
 
         await using var fleet = new WorkerFleet(slot => settings[slot], options.Instances);
@@ -62,7 +70,7 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
         Log($"{options.Instances} workers up; chaos for {options.Duration.TotalSeconds:0} s");
 
         var started = Stopwatch.StartNew();
-        var sender = SendPostsAsync(buses, started, cancellationToken);
+        var sender = SendPostsAsync(services, started, cancellationToken);
         var background = new List<Task>();
         foreach (var step in ChaosPlan.For(options))
         {
@@ -74,7 +82,7 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
 
             try
             {
-                background.Add(await ApplyAsync(step, broker, sandbox, store, fleet, cancellationToken));
+                background.Add(await ApplyAsync(step, new Parts(broker, sandbox, store, fleet, services), cancellationToken));
             }
             catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -86,15 +94,17 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
         await Task.WhenAll(background);
         await sandbox.DeleteAsync("_sandbox/faults", cancellationToken);
         await fleet.SettleAsync();
-        Log($"chaos over after {started.Elapsed.TotalSeconds:0} s: {fleet.Kills.Count} kills, {_brokerRestarts} broker restarts; draining");
+        await services.SettleAsync();
+        Log($"chaos over after {started.Elapsed.TotalSeconds:0} s: {fleet.Kills.Count} kills, {services.SubscriberKills} subscriber kills, " +
+            $"{_brokerRestarts} broker restarts; draining");
         var drain = Stopwatch.StartNew();
-        await DrainAsync(buses, store, cancellationToken);
+        await DrainAsync(services, store, cancellationToken);
         DrainTime = drain.Elapsed;
         Log($"drained in {DrainTime.TotalSeconds:0} s");
 
-        var outputs = fleet.StopAll().Append(("sandbox", sandbox.Output)).ToList();
+        var outputs = fleet.StopAll().Append(("sandbox", sandbox.Output)).Concat(services.Outputs()).ToList();
         RestartFailures = fleet.RestartFailures;
-        return await GatherAsync(broker, virtualHost, sandbox, store, buses, fleet.Kills, outputs, cancellationToken);
+        return await GatherAsync(broker, virtualHost, sandbox, store, services, fleet.Kills, outputs, cancellationToken);
     }
 
     private Dictionary<string, string?> WorkerSettings(RabbitMqBroker broker, string virtualHost, Uri linkedIn) => new()
@@ -121,6 +131,10 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
         ["Publishing:LeaseWait"] = "00:00:05",
         ["Publishing:RedispatchAfter"] = "00:01:00",
         ["Publishing:ScanInterval"] = "00:00:02",
+        // Members who revoked the app come back through the connect flow, behind one public address (MemberBrowser).
+        ["Connect:Enabled"] = "true",
+        ["Connect:PublicBaseUrl"] = MemberBrowser.PublicBaseUrl.ToString(),
+        ["Connect:StateKey"] = _stateKey,
         ["Transport:Kind"] = "RabbitMq",
         ["Transport:RabbitMq:Host"] = broker.Host,
         ["Transport:RabbitMq:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
@@ -132,15 +146,26 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
 
     private static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
-    private async Task<Task> ApplyAsync(ChaosStep step, RabbitMqBroker broker, SandboxProcess sandbox, ChaosStore store, WorkerFleet fleet,
-        CancellationToken cancellationToken)
+    /// <summary>What the run's steps act on.</summary>
+    private sealed record Parts(RabbitMqBroker Broker, SandboxProcess Sandbox, ChaosStore Store, WorkerFleet Fleet, OtherServices Services);
+
+    private async Task<Task> ApplyAsync(ChaosStep step, Parts parts, CancellationToken cancellationToken)
     {
+        var (broker, sandbox, store, fleet, services) = parts;
         switch (step)
         {
             case KillWorker kill:
                 if (fleet.KillAndRestart(kill.Slot, cancellationToken) is { } dealt)
                 {
                     Log($"SIGKILL slot {dealt.Slot} (pid {dealt.ProcessId})");
+                }
+
+                break;
+            case KillSubscriber:
+                if (services.KillSubscriber(cancellationToken))
+                {
+                    Log("SIGKILL the subscriber");
+                    Count("subscriber killed", 1);
                 }
 
                 break;
@@ -164,6 +189,10 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
                     await sandbox.PostAsync($"_sandbox/members/{target.MemberSub}/revoke-app", new { clientId = ClientId }, cancellationToken);
                     Log($"member of {target.ConnectionId} revokes the app");
                     Count("member revokes the app", 1);
+                    if (revoke.ReconnectAfter is { } after)
+                    {
+                        return ReconnectLaterAsync(target, after, parts, cancellationToken);
+                    }
                 }
 
                 break;
@@ -201,7 +230,7 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
         Log($"wave {wave}: {options.ConnectionsPerWave} members connected");
     }
 
-    private async Task SendPostsAsync(ChaosBuses buses, Stopwatch started, CancellationToken cancellationToken)
+    private async Task SendPostsAsync(OtherServices services, Stopwatch started, CancellationToken cancellationToken)
     {
         var random = ChaosPlan.SenderRandom(options);
         var n = 0;
@@ -229,7 +258,7 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
 
             post.Sends++;
             var command = new PublishPost { PostId = post.PostId, ConnectionId = post.ConnectionId, TenantId = TenantId, Text = post.Text };
-            post.Confirmed |= await buses.SendAsync(command, cancellationToken);
+            post.Confirmed |= await services.SendAsync(command, cancellationToken);
         }
     }
 

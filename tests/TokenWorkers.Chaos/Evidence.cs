@@ -19,6 +19,9 @@ internal sealed record SandboxGrantView(
 /// <summary>A connection the harness created: which grant and member stand behind it.</summary>
 internal sealed record SeededConnection(string ConnectionId, string GrantId, string MemberSub, int Wave, DateTimeOffset At);
 
+/// <summary>A member who revoked the app and came back through the connect flow: the grant behind the connection since <see cref="At"/>.</summary>
+internal sealed record Reconnection(string ConnectionId, string GrantId, DateTimeOffset At);
+
 /// <summary>A PostId the sender used: its connection and text, and whether the broker confirmed at least one send.</summary>
 internal sealed class SentPost(string postId, string connectionId, string text)
 {
@@ -45,6 +48,8 @@ internal sealed record Evidence
     public required IReadOnlyList<SeededConnection> Connections { get; init; }
 
     public required IReadOnlyDictionary<string, DateTimeOffset> Revoked { get; init; }
+
+    public required IReadOnlyList<Reconnection> Reconnections { get; init; }
 
     public required IReadOnlyList<SentPost> Posts { get; init; }
 

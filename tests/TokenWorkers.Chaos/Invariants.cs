@@ -195,7 +195,10 @@ internal static partial class Invariants
             }
         }
 
-        return new("connection_event_lost", "a refresh or refusal written to the store whose event the subscriber never received", violations, []);
+        var authorized = e.ConnectionEvents.OfType<ConnectionAuthorized>().Where(a => a.Reconnected).Select(a => a.ConnectionId).ToHashSet();
+        violations.AddRange(e.Reconnections.Where(r => !authorized.Contains(r.ConnectionId))
+            .Select(r => $"{r.ConnectionId}: reconnected at {r.At:HH:mm:ss}, but no ConnectionAuthorized (reconnected) reached the subscriber"));
+        return new("connection_event_lost", "a refresh, refusal or reconnect written to the store whose event the subscriber never received", violations, []);
     }
 
     private static Verdict RefreshableConnectionExpired(Evidence e)
@@ -230,23 +233,23 @@ internal static partial class Invariants
     /// </summary>
     private static Verdict ReauthRequiredUnjustified(Evidence e)
     {
-        var grants = GrantsByConnection(e);
-        var connections = e.Connections.ToDictionary(c => c.ConnectionId);
+        var grants = e.Grants.ToDictionary(g => g.GrantId);
         var tolerance = TimeSpan.FromSeconds(5);
         var violations = new List<string>();
         var explained = new List<string>();
         foreach (var r in e.ConnectionEvents.OfType<ReauthRequired>())
         {
-            if (grants.GetValueOrDefault(r.ConnectionId) is { } g && (g.IsRevoked || r.OccurredAt + tolerance >= g.RefreshTokenExpiresAt))
+            var grantId = GrantIdAt(e, r.ConnectionId, r.OccurredAt);
+            var grant = grantId is null ? null : grants.GetValueOrDefault(grantId);
+            if (grant is not null && (grant.IsRevoked || r.OccurredAt + tolerance >= grant.RefreshTokenExpiresAt))
             {
                 continue;
             }
 
             var what = $"{r.ConnectionId} v{r.Version} at {r.OccurredAt:HH:mm:ss}: {r.Reason}, yet the grant is live at LinkedIn";
-            var grantId = connections.GetValueOrDefault(r.ConnectionId)?.GrantId;
             var refusals = e.Calls.Where(c => c.Endpoint == "accessToken" && c.GrantType == "refresh_token" && c.GrantId == grantId && c.Status == 400 && c.Time <= r.OccurredAt);
             var rotatedAway = refusals
-                .Where(refused => grants.GetValueOrDefault(r.ConnectionId)?.RefreshTokenFingerprint != refused.TokenFingerprint)
+                .Where(refused => grant?.RefreshTokenFingerprint != refused.TokenFingerprint)
                 .SelectMany(refused => e.Calls.Where(c => c.Endpoint == "accessToken" && c.GrantId == grantId && c.Status == 200 && c.Time < refused.Time
                                                          && c.TokenFingerprint == refused.TokenFingerprint)
                     .Select(c => (Call: c, Why: AnswerLost(e, c))))
@@ -265,9 +268,22 @@ internal static partial class Invariants
             violations, explained);
     }
 
+    /// <summary>The grant behind each connection at the end: the last reconnect's, or the one it was seeded with.</summary>
     private static Dictionary<string, SandboxGrantView> GrantsByConnection(Evidence e)
     {
         var grants = e.Grants.ToDictionary(g => g.GrantId);
-        return e.Connections.Where(c => grants.ContainsKey(c.GrantId)).ToDictionary(c => c.ConnectionId, c => grants[c.GrantId]);
+        return e.Connections
+            .Select(c => (c.ConnectionId, GrantId: GrantIdAt(e, c.ConnectionId, DateTimeOffset.MaxValue)))
+            .Where(c => c.GrantId is not null && grants.ContainsKey(c.GrantId))
+            .ToDictionary(c => c.ConnectionId, c => grants[c.GrantId!]);
     }
+
+    /// <summary>
+    /// The grant behind a connection at <paramref name="at"/>. A reconnect is recorded once its callback answered, a moment
+    /// after the worker stored the new grant; nothing the new grant causes can fall in that moment (a member reconnects
+    /// only after the ReauthRequired of the old one reached the subscriber).
+    /// </summary>
+    private static string? GrantIdAt(Evidence e, string connectionId, DateTimeOffset at) =>
+        e.Reconnections.Where(r => r.ConnectionId == connectionId && r.At <= at).OrderBy(r => r.At).LastOrDefault()?.GrantId
+        ?? e.Connections.FirstOrDefault(c => c.ConnectionId == connectionId)?.GrantId;
 }

@@ -1,9 +1,19 @@
 using System.Diagnostics;
 using TokenWorkers.Chaos;
+using TokenWorkers.Chaos.Roles;
 using TokenWorkers.Tests.RabbitMq;
 using TokenWorkers.Tests.TestSupport;
 
 // `make chaos` / `make chaos-quick`: the guarantees checked from the outside, across processes, under seeded faults.
+// The same binary plays the estate's other services, each in a process of its own.
+switch (args.FirstOrDefault())
+{
+    case "subscriber":
+        return await SubscriberRole.RunAsync();
+    case "sender":
+        return await SenderRole.RunAsync();
+}
+
 ChaosOptions options;
 try
 {
@@ -38,7 +48,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var wall = Stopwatch.StartNew();
-var run = new ChaosRun(options, work);
+using var run = new ChaosRun(options, work);
 var evidence = await run.RunAsync(cancel.Token);
 foreach (var (name, output) in evidence.Outputs)
 {

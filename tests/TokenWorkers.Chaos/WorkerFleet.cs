@@ -22,6 +22,9 @@ internal sealed class WorkerFleet(Func<int, IReadOnlyDictionary<string, string?>
 
     public IReadOnlyList<string> RestartFailures => _restartFailures;
 
+    /// <summary>The address of a worker that is up now (a load balancer's pick), or null while none is.</summary>
+    public Uri? AnyRunning() => _running.Select(w => w).FirstOrDefault(w => w is { HasExited: false })?.BaseAddress;
+
     public async Task StartAllAsync(CancellationToken cancellationToken) =>
         await Task.WhenAll(Enumerable.Range(0, slots).Select(slot => StartAsync(slot, cancellationToken)));
 
