@@ -62,6 +62,7 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
 
         var settings = Enumerable.Range(0, options.Instances).Select(slot => WorkerSettings(broker, virtualHost, sandbox.Slots[slot])).ToArray();
         await using var store = await ChaosStore.OpenAsync(settings[0], cancellationToken);
+        Log($"store: {settings[0].GetValueOrDefault("Storage:Provider") ?? "Sqlite"}");
         await using var services = await OtherServices.StartAsync(broker, virtualHost, workDirectory, cancellationToken);
         await ConnectWaveAsync(sandbox, store, 0, cancellationToken);
 
@@ -106,45 +107,6 @@ internal sealed partial class ChaosRun(ChaosOptions options, string workDirector
         RestartFailures = fleet.RestartFailures;
         return await GatherAsync(broker, virtualHost, sandbox, store, services, fleet.Kills, outputs, cancellationToken);
     }
-
-    private Dictionary<string, string?> WorkerSettings(RabbitMqBroker broker, string virtualHost, Uri linkedIn) => new()
-    {
-        ["LinkedIn:OAuthBaseUrl"] = linkedIn.ToString(),
-        ["LinkedIn:ApiBaseUrl"] = linkedIn.ToString(),
-        ["LinkedIn:ClientId"] = ClientId,
-        ["LinkedIn:ClientSecret"] = _clientSecret,
-        ["LinkedIn:RequestTimeout"] = Span(options.RequestTimeout),
-        ["Storage:DataDirectory"] = Path.Combine(workDirectory, "store"),
-        ["Encryption:ActiveKeyId"] = "chaos-1",
-        ["Encryption:Keys:chaos-1"] = _encryptionKey,
-        ["Refresh:ScanInterval"] = "00:00:01",
-        ["Refresh:RefreshLead"] = Span(options.RefreshLead),
-        ["Refresh:RefreshJitter"] = Span(options.RefreshJitter),
-        ["Refresh:ClockSkewTolerance"] = Span(options.ClockSkewTolerance),
-        ["Refresh:LeaseDuration"] = "00:00:15",
-        ["Refresh:ClaimTimeout"] = "00:00:30",
-        ["Refresh:RetryBaseDelay"] = "00:00:02",
-        ["Refresh:RetryMaxDelay"] = "00:00:20",
-        ["Refresh:ConfigurationRetryDelay"] = "00:00:10",
-        ["Publishing:TokenExpiryMargin"] = options.Quick ? "00:00:10" : "00:00:30",
-        ["Publishing:ClaimDuration"] = "00:00:15",
-        ["Publishing:LeaseWait"] = "00:00:05",
-        ["Publishing:RedispatchAfter"] = "00:01:00",
-        ["Publishing:ScanInterval"] = "00:00:02",
-        // Members who revoked the app come back through the connect flow, behind one public address (MemberBrowser).
-        ["Connect:Enabled"] = "true",
-        ["Connect:PublicBaseUrl"] = MemberBrowser.PublicBaseUrl.ToString(),
-        ["Connect:StateKey"] = _stateKey,
-        ["Transport:Kind"] = "RabbitMq",
-        ["Transport:RabbitMq:Host"] = broker.Host,
-        ["Transport:RabbitMq:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
-        ["Transport:RabbitMq:VirtualHost"] = virtualHost,
-        ["Transport:RabbitMq:Username"] = broker.Username,
-        ["Transport:RabbitMq:Password"] = broker.Password,
-        ["Serilog:MinimumLevel:Default"] = "Information",
-    };
-
-    private static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
     /// <summary>What the run's steps act on.</summary>
     private sealed record Parts(RabbitMqBroker Broker, SandboxProcess Sandbox, ChaosStore Store, WorkerFleet Fleet, OtherServices Services);
