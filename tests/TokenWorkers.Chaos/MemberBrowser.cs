@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace TokenWorkers.Chaos;
 
@@ -17,16 +18,16 @@ internal sealed class MemberBrowser(Func<Uri?> anyRunningWorker) : IDisposable
     public async Task ReconnectAsync(Uri reconnectUrl, CancellationToken cancellationToken)
     {
         using var start = await _http.GetAsync(Behind(reconnectUrl), cancellationToken);
-        Expect(start, HttpStatusCode.Redirect, "the reconnect link");
+        await ExpectAsync(start, HttpStatusCode.Redirect, "the reconnect link", cancellationToken);
         var cookie = start.Headers.TryGetValues("Set-Cookie", out var cookies)
             ? string.Join("; ", cookies.Select(c => c.Split(';')[0]))
             : throw new InvalidOperationException("the reconnect link set no browser-binding cookie");
         using var consent = await _http.GetAsync(start.Headers.Location!, cancellationToken);
-        Expect(consent, HttpStatusCode.Redirect, "LinkedIn's consent screen");
+        await ExpectAsync(consent, HttpStatusCode.Redirect, "LinkedIn's consent screen", cancellationToken);
         using var callback = new HttpRequestMessage(HttpMethod.Get, Behind(consent.Headers.Location!));
         callback.Headers.Add("Cookie", cookie);
         using var done = await _http.SendAsync(callback, cancellationToken);
-        Expect(done, HttpStatusCode.OK, "the callback");
+        await ExpectAsync(done, HttpStatusCode.OK, "the callback", cancellationToken);
     }
 
     private Uri Behind(Uri publicUrl)
@@ -40,11 +41,14 @@ internal sealed class MemberBrowser(Func<Uri?> anyRunningWorker) : IDisposable
         return new Uri(worker, publicUrl.PathAndQuery);
     }
 
-    private static void Expect(HttpResponseMessage response, HttpStatusCode expected, string step)
+    /// <summary>Throws with what the page said (its text, tags dropped), so a refused step says why in the report.</summary>
+    private static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, string step, CancellationToken cancellationToken)
     {
         if (response.StatusCode != expected)
         {
-            throw new InvalidOperationException($"{step} answered {(int)response.StatusCode}, not {(int)expected}");
+            var page = Regex.Replace(await response.Content.ReadAsStringAsync(cancellationToken), "<[^>]*>", " ");
+            var said = Regex.Replace(page, @"\s+", " ").Trim();
+            throw new InvalidOperationException($"{step} answered {(int)response.StatusCode}, not {(int)expected}: {said[..Math.Min(said.Length, 200)]}");
         }
     }
 

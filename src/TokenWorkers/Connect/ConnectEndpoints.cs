@@ -73,7 +73,7 @@ public static partial class ConnectEndpoints
 
             if (outcome.Problem is not null)
             {
-                return Page(HttpStatusCode.BadRequest, "LinkedIn was not connected", outcome.Problem);
+                return Page(outcome.LinkedInUnavailable ? HttpStatusCode.BadGateway : HttpStatusCode.BadRequest, "LinkedIn was not connected", outcome.Problem);
             }
 
             if (outcome.Request!.ReturnUrl is { } back)

@@ -8,8 +8,11 @@ using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Connect;
 
-/// <summary>The outcome of a callback: the connection as stored, or why nothing was stored.</summary>
-public sealed record ConnectOutcome(Connection? Connection, ConnectRequest? Request, string? Problem);
+/// <summary>
+/// The outcome of a callback: the connection as stored, or why nothing was stored. <see cref="LinkedInUnavailable"/> says
+/// the reason was LinkedIn not answering (an outage, not a refusal), which the page answers with 502.
+/// </summary>
+public sealed record ConnectOutcome(Connection? Connection, ConnectRequest? Request, string? Problem, bool LinkedInUnavailable = false);
 
 /// <summary>
 /// LinkedIn's authorization-code flow for one connection: the redirect to LinkedIn, and the callback that
@@ -118,13 +121,42 @@ public sealed partial class ConnectFlow(
             return new ConnectOutcome(null, request, "LinkedIn's answer carried no authorization code. Nothing was changed.");
         }
 
-        if (await oauth.ExchangeCodeAsync(code, connectOptions.Value.CallbackUri, cancellationToken) is not TokenGranted granted)
+        TokenResult exchanged;
+        ApiResult? who = null;
+        try
+        {
+            exchanged = await oauth.ExchangeCodeAsync(code, connectOptions.Value.CallbackUri, cancellationToken);
+            if (exchanged is TokenGranted answered)
+            {
+                who = await api.GetMemberAsync(answered.AccessToken, cancellationToken);
+            }
+        }
+        catch (LinkedInTransportException)
+        {
+            // No answer (dropped, or slower than LinkedIn:RequestTimeout). The code may be spent at LinkedIn; a new one is needed.
+            LogLinkedInUnavailable(logger, request.ConnectionId, "no answer");
+            return Unavailable(request);
+        }
+
+        if (exchanged is TokenFailed { Class: FailureClass.Transient or FailureClass.RateLimited } outage)
+        {
+            LogLinkedInUnavailable(logger, request.ConnectionId, outage.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? outage.Class.ToString());
+            return Unavailable(request);
+        }
+
+        if (exchanged is not TokenGranted granted)
         {
             LogCodeRejected(logger, request.ConnectionId);
             return new ConnectOutcome(null, request, "LinkedIn refused the authorization code. Start again.");
         }
 
-        if (await api.GetMemberAsync(granted.AccessToken, cancellationToken) is not MemberFound member)
+        if (who is ApiRejected { Class: FailureClass.Transient or FailureClass.RateLimited })
+        {
+            LogLinkedInUnavailable(logger, request.ConnectionId, "userinfo");
+            return Unavailable(request);
+        }
+
+        if (who is not MemberFound member)
         {
             return new ConnectOutcome(null, request, "LinkedIn did not tell us who signed in (the openid and profile scopes are needed). Nothing was changed.");
         }
@@ -138,6 +170,10 @@ public sealed partial class ConnectFlow(
         LogConnected(logger, request.ConnectionId, stored.Connection!.Version);
         return stored;
     }
+
+    private static ConnectOutcome Unavailable(ConnectRequest request) => new(null, request,
+        "LinkedIn did not answer in time, so the connection was not made. Nothing was changed. Please start again from the link you were given.",
+        LinkedInUnavailable: true);
 
     private async Task<ConnectOutcome> StoreAsync(ConnectRequest request, TokenGranted granted, string memberUrn, CancellationToken cancellationToken)
     {
@@ -179,6 +215,10 @@ public sealed partial class ConnectFlow(
 
     [LoggerMessage(EventId = 706, Level = LogLevel.Information, Message = "Connect session for {ConnectionId} (minted by key {CreatedBy}) redeemed")]
     private static partial void LogSessionRedeemed(ILogger logger, string connectionId, string createdBy);
+
+    [LoggerMessage(EventId = 708, Level = LogLevel.Warning,
+        Message = "Connect callback for {ConnectionId}: LinkedIn did not answer ({What}); nothing stored, the member is asked to start again")]
+    private static partial void LogLinkedInUnavailable(ILogger logger, string connectionId, string what);
 
     [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Connect callback refused: {Problem}")]
     private static partial void LogRefused(ILogger logger, string problem);

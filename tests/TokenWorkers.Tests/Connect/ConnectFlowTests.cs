@@ -51,6 +51,7 @@ public sealed partial class ConnectFlowTests : IAsyncLifetime
             ["Admin:Keys:1:Key"] = ReaderKey,
             ["Admin:Keys:1:Scopes:0"] = "read",
             ["Publishing:ScanInterval"] = "00:00:01",
+            ["LinkedIn:RequestTimeout"] = "00:00:05",
         });
     }
 
@@ -84,6 +85,41 @@ public sealed partial class ConnectFlowTests : IAsyncLifetime
         Assert.Equal(stored.MemberUrn, authorized.MemberUrn);
         Assert.Equal(1, authorized.Version);
         Assert.Single(_environment.Sandbox.Control.Requests, r => r.Endpoint == SandboxEndpoint.AccessToken && r.GrantType == "authorization_code" && r.Status == 200);
+    }
+
+    public static TheoryData<string> LinkedInOutages => ["503", "drop", "slower than the timeout"];
+
+    /// <summary>
+    /// LinkedIn down during the code exchange is not the member's fault: the page says LinkedIn did not answer (502), not
+    /// that it refused, stores nothing, and the member's next try goes through. Found by the chaos run: a 5xx read as a
+    /// refusal (400), a dropped answer as an error page (500).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LinkedInOutages))]
+    public async Task A_LinkedIn_outage_during_the_code_exchange_says_so_stores_nothing_and_the_next_try_connects(string outage)
+    {
+        var member = _environment.Sandbox.Control.CreateMember();
+        _environment.Sandbox.Control.SetAuthorization(AuthorizationDecision.Consent, member.Sub);
+        var connectionId = $"outage-{outage.Length}";
+        var callback = await AuthorizeAtLinkedInAsync(connectionId, "tenant-o", null);
+        _environment.Sandbox.Control.InjectFault(SandboxEndpoint.AccessToken, outage switch
+        {
+            "503" => SandboxFault.ServiceUnavailable,
+            "drop" => SandboxFault.DropAfterProcessing,
+            _ => SandboxFault.Delay(TimeSpan.FromSeconds(8)),
+        });
+
+        using var failed = await _browser.GetAsync(callback, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        var page = await failed.Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("LinkedIn did not answer", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("refused", page, StringComparison.Ordinal);
+        Assert.Null(await _environment.Store.FindAsync(connectionId, Cancel));
+
+        using var retried = await _browser.GetAsync(await AuthorizeAtLinkedInAsync(connectionId, "tenant-o", null), Cancel);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(ConnectionStatus.Active, (await _environment.Store.FindAsync(connectionId, Cancel))!.Status);
     }
 
     [Fact]
