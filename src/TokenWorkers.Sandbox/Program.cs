@@ -1,5 +1,12 @@
+using TokenWorkers.Hosting;
 using TokenWorkers.Sandbox;
 using TokenWorkers.Sandbox.Hosting;
+
+// `TokenWorkers.Sandbox healthcheck [url]`: the container's health probe (its clock answers once the sandbox serves).
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(args, "_sandbox/clock", defaultPort: 5080);
+}
 
 // The settings next to the binary, wherever it is started from: from the repository root the working directory holds
 // no appsettings.json, and a sandbox without its demo app answers every client_id as invalid.
@@ -12,3 +19,4 @@ var app = builder.Build();
 app.MapLinkedInSandbox();
 app.Lifetime.ApplicationStarted.Register(() => SandboxStartup.Announce(app));
 app.Run();
+return 0;

@@ -1,5 +1,12 @@
 using TokenWorkers.Hosting;
 
+// `TokenWorkers healthcheck [url]` is the container's health probe: answered before any host is built, so it is fast and
+// does not depend on the rest of the configuration being valid.
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(args, "health/ready", defaultPort: 5070);
+}
+
 // Settings files live beside the binary, whatever directory the worker is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTokenWorkers();

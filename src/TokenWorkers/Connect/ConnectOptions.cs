@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Connect;
 
 /// <summary>
 /// The connect flow (section <c>Connect</c>): off unless enabled, because a pure worker deployment serves no
-/// browser. <see cref="StateKey"/> is a secret: from the environment (<c>Connect__StateKey</c>) or a file.
+/// browser. <see cref="StateKey"/> is a secret: from the environment (<c>Connect__StateKey</c>) or a file
+/// (<see cref="StateKeyFile"/>).
 /// </summary>
 public sealed class ConnectOptions
 {
@@ -17,6 +19,9 @@ public sealed class ConnectOptions
 
     /// <summary>Base64 of at least 32 random bytes; signs the <c>state</c> parameter.</summary>
     public string? StateKey { get; set; }
+
+    /// <summary>A file holding <see cref="StateKey"/> (a mounted secret); surrounding whitespace is ignored. Set one of the two, not both.</summary>
+    public string? StateKeyFile { get; set; }
 
     /// <summary>How long a member has between starting the flow and LinkedIn's callback.</summary>
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
@@ -38,7 +43,12 @@ public sealed class ConnectOptions
 
     public Uri CallbackUri => new(PublicBaseUrl!, "connect/linkedin/callback");
 
-    public byte[] StateKeyBytes => Convert.FromBase64String(StateKey!);
+    public byte[] StateKeyBytes => Convert.FromBase64String(SecretSetting.ResolveValidated(
+        "Connect:StateKey", string.IsNullOrWhiteSpace(StateKey) ? null : StateKey, "Connect:StateKeyFile", StateKeyFile));
+
+    /// <summary>The state key from <see cref="StateKey"/> or <see cref="StateKeyFile"/>; null when neither gives one, with why in <paramref name="problems"/>.</summary>
+    internal string? ResolveStateKey(ICollection<string> problems) => SecretSetting.Resolve(
+        "Connect:StateKey", string.IsNullOrWhiteSpace(StateKey) ? null : StateKey, "Connect:StateKeyFile", StateKeyFile, problems, required: false);
 }
 
 public sealed class ConnectOptionsValidator : IValidateOptions<ConnectOptions>
@@ -56,16 +66,23 @@ public sealed class ConnectOptionsValidator : IValidateOptions<ConnectOptions>
             failures.Add("Connect:PublicBaseUrl must be the worker's absolute http(s) address when Connect:Enabled is true.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.StateKey))
+        var before = failures.Count;
+        if (options.ResolveStateKey(failures) is not { } stateKey)
         {
-            failures.Add("Connect:StateKey is required when Connect:Enabled is true (base64 of 32 random bytes).");
+            if (failures.Count == before)
+            {
+                failures.Add("Connect:StateKey is required when Connect:Enabled is true (base64 of 32 random bytes), " +
+                    "or Connect:StateKeyFile naming a file that holds it.");
+            }
         }
         else
         {
-            var bytes = new byte[options.StateKey.Length];
-            if (!Convert.TryFromBase64String(options.StateKey, bytes, out var length) || length < 32)
+            var bytes = new byte[stateKey.Length];
+            if (!Convert.TryFromBase64String(stateKey, bytes, out var length) || length < 32)
             {
-                failures.Add("Connect:StateKey must be base64 of at least 32 bytes.");
+                failures.Add(string.IsNullOrWhiteSpace(options.StateKey)
+                    ? "Connect:StateKeyFile must hold base64 of at least 32 bytes."
+                    : "Connect:StateKey must be base64 of at least 32 bytes.");
             }
         }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Ports;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.LinkedIn;
 
@@ -16,6 +17,8 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
     public const string RevokePath = "oauth/v2/revoke";
 
     private readonly LinkedInOptions _options = options.Value;
+    private readonly string _clientSecret = SecretSetting.ResolveValidated(
+        LinkedInOptions.ClientSecretSetting, options.Value.ClientSecret, LinkedInOptions.ClientSecretFileSetting, options.Value.ClientSecretFile);
     private readonly LinkedInSend _send = new(http, options.Value.RequestTimeout);
 
     public Uri AuthorizationUrl(Uri redirectUri, string state, string scopes)
@@ -34,7 +37,7 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
             new("grant_type", "refresh_token"),
             new("refresh_token", refreshToken.Reveal()),
             new("client_id", _options.ClientId),
-            new("client_secret", _options.ClientSecret),
+            new("client_secret", _clientSecret),
         ], cancellationToken);
 
     public Task<TokenResult> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken) =>
@@ -44,7 +47,7 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
             new("code", code),
             new("redirect_uri", redirectUri.OriginalString),
             new("client_id", _options.ClientId),
-            new("client_secret", _options.ClientSecret),
+            new("client_secret", _clientSecret),
         ], cancellationToken);
 
     /// <summary>
@@ -60,7 +63,7 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
             [
                 new("token", token.Reveal()),
                 new("client_id", _options.ClientId),
-                new("client_secret", _options.ClientSecret),
+                new("client_secret", _clientSecret),
             ],
             (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : LinkedInErrorReader.OAuthFailure(status, body, requestedAt),
             cancellationToken);

@@ -10,6 +10,8 @@ namespace TokenWorkers.LinkedIn;
 public sealed class LinkedInOptions
 {
     public const string SectionName = "LinkedIn";
+    internal const string ClientSecretSetting = SectionName + ":" + nameof(ClientSecret);
+    internal const string ClientSecretFileSetting = SectionName + ":" + nameof(ClientSecretFile);
 
     /// <summary>Base URL of LinkedIn's OAuth endpoints (<c>/oauth/v2/...</c>).</summary>
     [Required]
@@ -23,9 +25,14 @@ public sealed class LinkedInOptions
     [Required(AllowEmptyStrings = false)]
     public string ClientId { get; set; } = "";
 
-    /// <summary>The application's Client Secret. Supply it from the environment (<c>LinkedIn__ClientSecret</c>) or a secrets file, never from committed settings.</summary>
-    [Required(AllowEmptyStrings = false)]
+    /// <summary>
+    /// The application's Client Secret, from the environment (<c>LinkedIn__ClientSecret</c>), never from committed
+    /// settings; or leave it empty and set <see cref="ClientSecretFile"/>.
+    /// </summary>
     public string ClientSecret { get; set; } = "";
+
+    /// <summary>A file holding the Client Secret (a mounted secret such as <c>/run/secrets/linkedin_client_secret</c>); surrounding whitespace is ignored.</summary>
+    public string? ClientSecretFile { get; set; }
 
     /// <summary>How long one HTTP call to LinkedIn may take before it counts as a transient failure.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using TokenWorkers.Ports;
 using TokenWorkers.Runtime;
 
@@ -10,6 +11,7 @@ public static class LinkedInRegistration
     public static IServiceCollection AddLinkedIn(this IServiceCollection services)
     {
         services.AddValidatedOptions<LinkedInOptions>(LinkedInOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkedInOptions>, LinkedInSecretValidator>());
         services.AddValidatedOptions<LinkedInPostingOptions>(LinkedInPostingOptions.SectionName);
         // The clients enforce LinkedIn:RequestTimeout themselves, so a timeout is told apart from a shutdown.
         services.AddHttpClient<LinkedInOAuthClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)

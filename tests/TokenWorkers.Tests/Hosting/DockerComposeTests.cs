@@ -77,6 +77,19 @@ public sealed partial class DockerComposeTests
     }
 
     [Fact]
+    public void The_runtime_images_install_no_curl_and_probe_their_health_with_their_own_binary()
+    {
+        foreach (var (name, dll) in new[] { ("worker.Dockerfile", "TokenWorkers.dll"), ("sandbox.Dockerfile", "TokenWorkers.Sandbox.dll") })
+        {
+            var text = File.ReadAllText(Path.Combine(Root, "docker", name));
+            var runtime = string.Join('\n', text[text.IndexOf("AS runtime", StringComparison.Ordinal)..].Split('\n').Where(l => !l.StartsWith('#')));
+            Assert.DoesNotContain("curl", runtime, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("apt-get", runtime, StringComparison.Ordinal);
+            Assert.Matches($@"HEALTHCHECK [^\n]*\\\n\s+CMD \[""dotnet"", ""{Regex.Escape(dll)}"", ""healthcheck""\]", runtime);
+        }
+    }
+
+    [Fact]
     public void The_build_context_leaves_out_build_output_and_local_data_but_keeps_what_the_dockerfiles_copy()
     {
         var ignored = File.ReadAllLines(Path.Combine(Root, ".dockerignore"))
@@ -90,6 +103,7 @@ public sealed partial class DockerComposeTests
         Assert.True(Excluded("src/TokenWorkers/obj/project.assets.json"));
         Assert.True(Excluded(".data/demo/tokenworkers.db"));
         Assert.True(Excluded("artifacts/test-results/tests.trx"));
+        Assert.True(Excluded("docker/secrets/encryption_key_1"));
         Assert.False(Excluded("src/TokenWorkers/Program.cs"));
         foreach (var name in new[] { "worker.Dockerfile", "sandbox.Dockerfile" })
         {
@@ -179,11 +193,11 @@ public sealed partial class DockerComposeTests
         return items;
     }
 
-    private static bool IsKnown(string key, HashSet<string> known) =>
+    internal static bool IsKnown(string key, HashSet<string> known) =>
         known.Contains(key) || known.Any(k => k.EndsWith('*') && key.StartsWith(k[..^1], StringComparison.Ordinal));
 
     /// <summary>Every setting path the worker binds: its options classes under their section names, and the host's own.</summary>
-    private static HashSet<string> KnownSettings()
+    internal static HashSet<string> KnownSettings()
     {
         // OTEL_* are read by the OpenTelemetry SDK itself (docs/observability.md).
         var known = new HashSet<string>(StringComparer.Ordinal) { "ASPNETCORE_ENVIRONMENT", "Urls", "Serilog:*", "OTEL_*" };

@@ -39,7 +39,7 @@ public sealed class AesGcmTokenProtector : ITokenProtector
 
         _activeKeyId = value.ActiveKeyId!;
         _keys = new Dictionary<string, AesGcmPool>(StringComparer.Ordinal);
-        foreach (var (keyId, base64) in value.Keys)
+        foreach (var (keyId, _, base64) in ConfiguredKeys.Read(value, []))
         {
             EncryptionKey.TryDecode(base64, out var key, out _);
             _keys.Add(keyId, new AesGcmPool(key!, TagSize));

@@ -11,16 +11,17 @@ public sealed class EncryptionOptionsValidator : IValidateOptions<EncryptionOpti
         const string Section = EncryptionOptions.SectionName;
         var failures = new List<string>();
 
-        if (options.Keys.Count == 0)
+        if (options.Keys.Count == 0 && options.KeyFiles.Count == 0)
         {
-            failures.Add($"{Section}:Keys is empty: configure at least one key as {Section}:Keys:<id> = base64 of 32 random bytes.");
+            failures.Add($"{Section}:Keys is empty: configure at least one key as {Section}:Keys:<id> = base64 of 32 random bytes, " +
+                $"or as {Section}:KeyFiles:<id> = a file that holds it.");
         }
 
-        foreach (var (keyId, value) in options.Keys)
+        foreach (var (_, setting, value) in ConfiguredKeys.Read(options, failures))
         {
             if (!EncryptionKey.TryDecode(value, out _, out var problem))
             {
-                failures.Add($"{Section}:Keys:{keyId} {problem}");
+                failures.Add($"{setting} {problem}");
             }
         }
 
@@ -28,10 +29,11 @@ public sealed class EncryptionOptionsValidator : IValidateOptions<EncryptionOpti
         {
             failures.Add($"{Section}:ActiveKeyId is required: the id of the key in {Section}:Keys that encrypts new tokens.");
         }
-        else if (!options.Keys.ContainsKey(options.ActiveKeyId))
+        else if (!ConfiguredKeys.Names(options, options.ActiveKeyId))
         {
             failures.Add(
-                $"{Section}:ActiveKeyId is '{options.ActiveKeyId}', but there is no {Section}:Keys:{options.ActiveKeyId}.");
+                $"{Section}:ActiveKeyId is '{options.ActiveKeyId}', but there is no {Section}:Keys:{options.ActiveKeyId} " +
+                $"(nor {Section}:KeyFiles:{options.ActiveKeyId}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Storage.Mongo;
 
@@ -13,10 +14,13 @@ public sealed class MongoStorageOptions
     /// <summary>
     /// A <c>mongodb://</c> or <c>mongodb+srv://</c> connection string; required when MongoDB is the store.
     /// It usually holds a password: set it through the environment (<c>Storage__Mongo__ConnectionString</c>)
-    /// or a secrets file, never in committed settings. Its path selects only the authentication database,
-    /// as in the driver; the data lives in <see cref="Database"/>.
+    /// or <see cref="ConnectionStringFile"/>, never in committed settings. Its path selects only the authentication
+    /// database, as in the driver; the data lives in <see cref="Database"/>.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>A file holding the connection string (a mounted secret); surrounding whitespace is ignored. Set this or <see cref="ConnectionString"/>, not both.</summary>
+    public string? ConnectionStringFile { get; set; }
 
     /// <summary>The database that holds the worker's collections. Default <c>tokenworkers</c>.</summary>
     public string Database { get; set; } = "tokenworkers";
@@ -66,14 +70,17 @@ public sealed class MongoStorageOptionsValidator : IValidateOptions<MongoStorage
         const string Section = MongoStorageOptions.SectionName;
         var errors = new List<string>();
 
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        var problems = errors.Count;
+        var (connectionSetting, connectionString) = MongoClientSettingsFactory.ConnectionString(options, errors);
+        if (connectionString is null && errors.Count == problems)
         {
-            errors.Add($"{Section}:ConnectionString is required when MongoDB is the store (for example mongodb://localhost:27017).");
+            errors.Add($"{Section}:ConnectionString is required when MongoDB is the store (for example mongodb://localhost:27017), " +
+                $"or {Section}:ConnectionStringFile naming a file that holds it.");
         }
-        else if (MongoConnectionStrings.TryParse(options.ConnectionString, out _) is { } parseError)
+        else if (connectionString is not null && MongoConnectionStrings.TryParse(connectionString, out _) is { } parseError)
         {
-            errors.Add($"{Section}:ConnectionString is not a valid MongoDB connection string " +
-                $"({MongoConnectionStrings.Redact(options.ConnectionString)}): {parseError}");
+            errors.Add($"{connectionSetting} is not a valid MongoDB connection string " +
+                $"({MongoConnectionStrings.Redact(connectionString)}): {parseError}");
         }
 
         if (string.IsNullOrEmpty(options.Database)
@@ -122,23 +129,37 @@ public sealed class MongoStorageOptionsValidator : IValidateOptions<MongoStorage
 /// <summary>Builds the driver's settings from the options; the single place that applies the timeout override.</summary>
 internal static class MongoClientSettingsFactory
 {
-    public static MongoClientSettings Create(MongoStorageOptions options)
+    public static MongoClientSettings Create(MongoStorageOptions options) => Create(options, out _);
+
+    /// <param name="connectionString">The connection string used, from its setting or its file, to redact messages with.</param>
+    public static MongoClientSettings Create(MongoStorageOptions options, out string connectionString)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var connectionString = options.ConnectionString;
-        if (string.IsNullOrWhiteSpace(connectionString))
+        var problems = new List<string>();
+        var (setting, value) = ConnectionString(options, problems);
+        if (value is null)
         {
-            throw new MongoStorageException($"{MongoStorageOptions.SectionName}:ConnectionString is not set.");
+            throw new MongoStorageException(problems.Count > 0 ? string.Join(" ", problems) : $"{MongoStorageOptions.SectionName}:ConnectionString is not set.");
         }
 
-        if (MongoConnectionStrings.TryParse(connectionString, out var settings) is { } parseError)
+        if (MongoConnectionStrings.TryParse(value, out var settings) is { } parseError)
         {
             throw new MongoStorageException(
-                $"{MongoStorageOptions.SectionName}:ConnectionString is not a valid MongoDB connection string " +
-                $"({MongoConnectionStrings.Redact(connectionString)}): {parseError}");
+                $"{setting} is not a valid MongoDB connection string ({MongoConnectionStrings.Redact(value)}): {parseError}");
         }
 
         settings!.ServerSelectionTimeout = options.ServerSelectionTimeout;
+        connectionString = value;
         return settings;
+    }
+
+    /// <summary>The connection string from <c>ConnectionString</c> or <c>ConnectionStringFile</c> with the setting that gave it; null (and maybe a problem) when neither gives one.</summary>
+    internal static (string Setting, string? Value) ConnectionString(MongoStorageOptions options, ICollection<string> problems)
+    {
+        const string Value = MongoStorageOptions.SectionName + ":ConnectionString";
+        const string FileSetting = MongoStorageOptions.SectionName + ":ConnectionStringFile";
+        var given = string.IsNullOrWhiteSpace(options.ConnectionString) ? null : options.ConnectionString;
+        var value = SecretSetting.Resolve(Value, given, FileSetting, options.ConnectionStringFile, problems, required: false);
+        return (given is null ? FileSetting : Value, value);
     }
 }

@@ -30,8 +30,7 @@ public sealed partial class MongoStoreContext : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        var settings = MongoClientSettingsFactory.Create(options);
-        _connectionString = options.ConnectionString!;
+        var settings = MongoClientSettingsFactory.Create(options, out _connectionString);
         Hosts = MongoConnectionStrings.DescribeHosts(settings);
         _client = new MongoClient(settings);
         Database = _client.GetDatabase(options.Database, MongoDurability.DatabaseSettings());

@@ -35,7 +35,7 @@ public sealed class EncryptionOptionsValidatorTests
 
         var failure = Assert.Single(_validator.Validate(null, options).Failures!);
 
-        Assert.Equal("Encryption:ActiveKeyId is 'key-2027', but there is no Encryption:Keys:key-2027.", failure);
+        Assert.Equal("Encryption:ActiveKeyId is 'key-2027', but there is no Encryption:Keys:key-2027 (nor Encryption:KeyFiles:key-2027).", failure);
     }
 
     [Fact]
