@@ -23,6 +23,12 @@ public enum SandboxEndpoint
 
     /// <summary><c>POST /rest/posts</c></summary>
     Posts,
+
+    /// <summary><c>DELETE /v2/ugcPosts/{encoded urn}</c></summary>
+    DeleteUgcPost,
+
+    /// <summary><c>DELETE /rest/posts/{encoded urn}</c></summary>
+    DeletePost,
 }
 
 internal static class SandboxEndpoints
@@ -39,6 +45,8 @@ internal static class SandboxEndpoints
         SandboxEndpoint.Userinfo => "userinfo",
         SandboxEndpoint.UgcPosts => "ugcPosts",
         SandboxEndpoint.Posts => "posts",
+        SandboxEndpoint.DeleteUgcPost => "deleteUgcPost",
+        SandboxEndpoint.DeletePost => "deletePost",
         _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
     };
 

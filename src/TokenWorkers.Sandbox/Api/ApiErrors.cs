@@ -30,6 +30,10 @@ internal static class ApiErrors
     public static IResult VersionInactive(CallRecord call, string version) =>
         Envelope(call, 426, null, "NONEXISTENT_VERSION", $"Requested version {version} is not active");
 
+    /// <summary>A post URN no post has. LinkedIn's 404 body for a delete is not captured (docs/linkedin-api.md §11): this is the API envelope.</summary>
+    public static IResult PostNotFound(CallRecord call, string urn) =>
+        Envelope(call, 404, null, "NOT_FOUND", $"Post {urn} does not exist");
+
     public static IResult BadRequest(CallRecord call, string message) =>
         Gateway(call, 400, "BAD_REQUEST", message);
 

@@ -119,5 +119,5 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
     }
 
     [GeneratedRegex(@"^\d{6}(\.\d{2})?$")]
-    private static partial Regex VersionFormat();
+    internal static partial Regex VersionFormat();
 }

@@ -9,6 +9,7 @@ namespace TokenWorkers.Sandbox;
 /// <param name="ClientId">The app that posted.</param>
 /// <param name="GrantId">The grant whose token was used.</param>
 /// <param name="CreatedAt">The sandbox clock at creation.</param>
+/// <param name="DeletedAt">The sandbox clock when its author deleted it (<c>DELETE /v2/ugcPosts/{urn}</c> or <c>/rest/posts/{urn}</c>); null while it is up.</param>
 public sealed record SandboxPost(
     string Urn,
     SandboxEndpoint Endpoint,
@@ -17,4 +18,5 @@ public sealed record SandboxPost(
     string? ArticleUrl,
     string ClientId,
     string GrantId,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeletedAt = null);

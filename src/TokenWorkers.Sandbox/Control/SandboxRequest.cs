@@ -16,7 +16,7 @@ namespace TokenWorkers.Sandbox;
 /// <param name="Status">The HTTP status the sandbox answered (or would have, for a dropped connection).</param>
 /// <param name="Outcome"><c>ok</c>, LinkedIn's error code (e.g. <c>invalid_request</c>, <c>EXPIRED_ACCESS_TOKEN</c>, <c>DUPLICATE_POST</c>) or <c>fault</c>.</param>
 /// <param name="Fault">The injected fault applied to the call (500, 503, 429, delay, drop, 504-after), if any.</param>
-/// <param name="PostUrn">The URN of a post the call created.</param>
+/// <param name="PostUrn">The URN of a post the call created, or deleted (also when it was already deleted).</param>
 /// <param name="AnsweredAt">
 /// The sandbox clock when the answer was ready to go out, after latency and injected delays: between <see cref="Time"/>
 /// and this, the caller's call was in flight. Equal to <see cref="Time"/> on a clock that does not move (a fake one).

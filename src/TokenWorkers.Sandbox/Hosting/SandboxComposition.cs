@@ -32,6 +32,7 @@ internal static class SandboxComposition
         services.AddSingleton<UserInfoEndpoint>();
         services.AddSingleton<UgcPostsEndpoint>();
         services.AddSingleton<PostsEndpoint>();
+        services.AddSingleton<PostDeleteEndpoint>();
         services.AddSingleton(sp => new SandboxControl(
             sp.GetRequiredService<Registrations>(),
             sp.GetRequiredService<GrantControl>(),
@@ -67,6 +68,9 @@ internal static class SandboxComposition
         app.MapGet("/v2/userinfo", Wrap(SandboxEndpoint.Userinfo, services.GetRequiredService<UserInfoEndpoint>().HandleAsync));
         app.MapPost("/v2/ugcPosts", Wrap(SandboxEndpoint.UgcPosts, services.GetRequiredService<UgcPostsEndpoint>().HandleAsync));
         app.MapPost("/rest/posts", Wrap(SandboxEndpoint.Posts, services.GetRequiredService<PostsEndpoint>().HandleAsync));
+        var deletes = services.GetRequiredService<PostDeleteEndpoint>();
+        app.MapDelete("/v2/ugcPosts/{urn}", Wrap(SandboxEndpoint.DeleteUgcPost, deletes.HandleUgcPostsAsync));
+        app.MapDelete("/rest/posts/{urn}", Wrap(SandboxEndpoint.DeletePost, deletes.HandlePostsAsync));
 
         app.MapSandboxControl();
         return app;

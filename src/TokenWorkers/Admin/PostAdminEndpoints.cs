@@ -1,3 +1,6 @@
+using MassTransit;
+using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
 using TokenWorkers.Outbox;
 using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
@@ -5,8 +8,8 @@ using TokenWorkers.Publishing;
 namespace TokenWorkers.Admin;
 
 /// <summary>
-/// The posting ledger in the admin API: one post as the ledger holds it, and the operator's resolution of a post stopped
-/// with an unknown outcome (its answer was lost and it could not be settled safely in time).
+/// The posting ledger in the admin API: one post as the ledger holds it, the operator's resolution of a post stopped with an
+/// unknown outcome (its answer was lost and it could not be settled safely in time), cancelling, and deleting from LinkedIn.
 /// </summary>
 internal static partial class PostAdminEndpoints
 {
@@ -15,6 +18,7 @@ internal static partial class PostAdminEndpoints
         admin.MapGet("/posts/{postId}", FindAsync);
         admin.MapPost("/posts/{postId}/resolve", ResolveAsync).RequireScope(AdminScopes.Operate);
         admin.MapPost("/posts/{postId}/cancel", CancelAsync).RequireScope(AdminScopes.Operate);
+        admin.MapDelete("/posts/{postId}", DeleteAsync).RequireScope(AdminScopes.Operate);
         return admin;
     }
 
@@ -66,6 +70,30 @@ internal static partial class PostAdminEndpoints
             CancelOutcome.TooLate => Results.Conflict(new { problem = $"Post '{postId}' is {entry!.State}: only a post nothing has been sent for can be cancelled.", post = PostView.Of(entry) }),
             _ => Results.Ok(PostView.Of(entry!)),
         };
+    }
+
+    /// <summary>
+    /// Sends DeletePost for a published post, as its sender would (with its connection's tenant): 202, and PostDeleted follows.
+    /// Deleting happens at LinkedIn, with retries, so it goes through the command's queue rather than this request.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(
+        string postId, IPostLedger ledger, IConnectionStore store, ISendEndpointProvider sender, CancellationToken cancellationToken)
+    {
+        if (await ledger.FindAsync(postId, cancellationToken) is not { } entry)
+        {
+            return NotFound(postId);
+        }
+
+        if (entry.State is not (PostState.Published or PostState.Deleted))
+        {
+            var hint = entry.State is PostState.Scheduled or PostState.Received or PostState.AwaitingReauth ? " Cancel it instead." : "";
+            return Results.Conflict(new { problem = $"Post '{postId}' is {entry.State}: only a published post can be deleted from LinkedIn.{hint}", post = PostView.Of(entry) });
+        }
+
+        var tenantId = (await store.FindAsync(entry.ConnectionId, cancellationToken))?.TenantId;
+        var endpoint = await sender.GetSendEndpoint(DeletePostConsumer.Queue);
+        await endpoint.Send(new DeletePost { PostId = postId, TenantId = tenantId }, cancellationToken);
+        return Results.Accepted(value: PostView.Of(entry));
     }
 
     private static IResult NotFound(string postId) =>

@@ -13,7 +13,7 @@ public static class EventCodec
     {
         typeof(RefreshDue), typeof(TokenRefreshed), typeof(ReauthRequired), typeof(ReauthSoon), typeof(ConnectionRecovered),
         typeof(ConnectionAuthorized), typeof(ConnectionDisconnected), typeof(PostPublished), typeof(PostFailed),
-        typeof(PostOutcomeUnknown), typeof(PostScheduled), typeof(PostCancelled),
+        typeof(PostOutcomeUnknown), typeof(PostScheduled), typeof(PostCancelled), typeof(PostDeleted),
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The stored form of <paramref name="message"/>, a connection or post event, with the trace that decided it.</summary>
@@ -24,6 +24,7 @@ public static class EventCodec
         {
             IConnectionEvent e => (e.EventId, e.OccurredAt),
             IPostEvent e => (e.EventId, e.OccurredAt),
+            PostDeleted e => (e.EventId, e.OccurredAt),
             _ => throw new ArgumentException($"{message.GetType().Name} is not an event of TokenWorkers' outbox.", nameof(message)),
         };
         if (!Kinds.ContainsKey(message.GetType().Name))

@@ -14,6 +14,7 @@ public static class MessagingRegistration
         bus.AddConsumer<RefreshDueConsumer, RefreshDueConsumerDefinition>();
         bus.AddConsumer<PublishPostConsumer, PublishPostConsumerDefinition>();
         bus.AddConsumer<CancelPostConsumer>();
+        bus.AddConsumer<DeletePostConsumer, DeletePostConsumerDefinition>();
         return bus;
     }
 

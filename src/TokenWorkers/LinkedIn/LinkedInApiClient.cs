@@ -13,8 +13,8 @@ using TokenWorkers.Posts;
 namespace TokenWorkers.LinkedIn;
 
 /// <summary>
-/// LinkedIn's REST API as the member: <c>GET /v2/userinfo</c> for the author URN and post creation
-/// (<c>POST /v2/ugcPosts</c>, or <c>POST /rest/posts</c> with a pinned <c>LinkedIn-Version</c>).
+/// LinkedIn's REST API as the member: <c>GET /v2/userinfo</c> for the author URN, post creation
+/// (<c>POST /v2/ugcPosts</c>, or <c>POST /rest/posts</c> with a pinned <c>LinkedIn-Version</c>) and deletion (DELETE on the same paths).
 /// Protocol answers come back as <see cref="ApiResult"/> values; a transport fault before the request was
 /// sent throws <see cref="LinkedInTransportException"/>; a fault after it was sent is <see cref="PostAnswerLost"/>.
 /// Error answers are read by <see cref="LinkedInErrorReader"/>.
@@ -87,6 +87,32 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
         }
 
         return LinkedInErrorReader.ApiFailure(status, text, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="postUrn"/> through the configured API: <c>DELETE /rest/posts/{urn}</c> with the pinned version, or
+    /// <c>DELETE /v2/ugcPosts/{urn}</c>; either takes a share or a ugcPost URN. The URN is one path key, percent-encoded.
+    /// </summary>
+    public async Task<ApiResult> DeletePostAsync(SecretToken accessToken, string postUrn, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(postUrn);
+        var useRest = _publishing.Api == PostingApi.Posts;
+        var path = (useRest ? PostsPath : UgcPostsPath) + "/" + Uri.EscapeDataString(postUrn);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(_linkedIn.ApiBaseUrl, path));
+        if (useRest)
+        {
+            request.Headers.Add("LinkedIn-Version", _publishing.LinkedInVersion);
+        }
+
+        // Deleting twice is answered 204 again, so a call whose answer was lost is simply made again.
+        var (status, _, body) = await SendAsync(request, accessToken, "delete", cancellationToken)
+                                ?? throw new LinkedInTransportException("LinkedIn's delete endpoint did not answer");
+        return status switch
+        {
+            HttpStatusCode.NoContent or HttpStatusCode.OK => new PostRemoved(postUrn),
+            HttpStatusCode.NotFound => new PostNotFound(postUrn, LinkedInErrorReader.ApiFailure(status, body, time.GetUtcNow()).Message),
+            _ => LinkedInErrorReader.ApiFailure(status, body, time.GetUtcNow()),
+        };
     }
 
     /// <summary>The documented ugcPosts share: text, or an ARTICLE with one READY media entry.</summary>

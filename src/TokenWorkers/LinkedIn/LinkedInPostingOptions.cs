@@ -4,14 +4,14 @@ using TokenWorkers.Ports;
 namespace TokenWorkers.LinkedIn;
 
 /// <summary>
-/// Which LinkedIn endpoint creates posts. Bound from the <c>Publishing</c> section, where operators look for it, but read
+/// Which LinkedIn endpoint creates (and deletes) posts. Bound from the <c>Publishing</c> section, where operators look for it, but read
 /// only by the API client: the publishing capability does not care which endpoint the adapter calls.
 /// </summary>
 public sealed class LinkedInPostingOptions
 {
     public const string SectionName = "Publishing";
 
-    /// <summary>Which LinkedIn endpoint creates posts: <c>UgcPosts</c> (<c>/v2/ugcPosts</c>, the documented member path) or <c>Posts</c> (<c>/rest/posts</c>).</summary>
+    /// <summary>Which LinkedIn endpoint creates and deletes posts: <c>UgcPosts</c> (<c>/v2/ugcPosts</c>, the documented member path) or <c>Posts</c> (<c>/rest/posts</c>).</summary>
     public PostingApi Api { get; set; } = PostingApi.UgcPosts;
 
     /// <summary>The <c>LinkedIn-Version</c> (YYYYMM) pinned for <c>/rest/posts</c>; unused with <c>UgcPosts</c>.</summary>

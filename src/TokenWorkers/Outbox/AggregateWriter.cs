@@ -106,6 +106,14 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
         SendOneAsync(message, message.GetType(), cancellationToken);
 
     /// <summary>
+    /// Publishes an event that no document records: the deletion of a post made elsewhere, which has no ledger entry. The
+    /// command that caused it stands in for the outbox: it is acknowledged only after this publish, and a redelivery repeats
+    /// an idempotent call and announces the same id.
+    /// </summary>
+    public Task AnnounceUnrecordedAsync(object message, CancellationToken cancellationToken) =>
+        SendOneAsync(message, message.GetType(), cancellationToken);
+
+    /// <summary>
     /// The conditional write of <paramref name="write"/>: the stored aggregate, or null when someone else wrote first. A write
     /// that throws may have been stored all the same (a connection reset after the commit, a failover before the reply),
     /// so the document is read again: ours is recognised by its version and write id; one still on the version decided on
@@ -233,6 +241,7 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
         {
             IConnectionEvent e => e.EventId,
             IPostEvent e => e.EventId,
+            PostDeleted e => e.EventId,
             _ => throw new ArgumentException($"{type.Name} is not an event of TokenWorkers.", nameof(message)),
         };
         await publisher.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = id), cancellationToken);

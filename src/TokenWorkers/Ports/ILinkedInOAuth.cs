@@ -22,7 +22,7 @@ public interface ILinkedInOAuth
 }
 
 /// <summary>
-/// LinkedIn's REST API as the member: who signed in, and creating a post. Protocol answers are <see cref="ApiResult"/>
+/// LinkedIn's REST API as the member: who signed in, and creating and deleting a post. Protocol answers are <see cref="ApiResult"/>
 /// values; a fault before the request was sent throws; a fault after it was sent is <see cref="PostAnswerLost"/>.
 /// </summary>
 public interface ILinkedInApi
@@ -33,4 +33,10 @@ public interface ILinkedInApi
     Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken);
 
     Task<ApiResult> CreatePostAsync(SecretToken accessToken, string authorUrn, Posts.PostContent content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the post <paramref name="postUrn"/>: <see cref="PostRemoved"/>, <see cref="PostNotFound"/> or a refusal. Deleting
+    /// is idempotent at LinkedIn, so a call that got no answer throws <see cref="LinkedInTransportException"/> (retry it).
+    /// </summary>
+    Task<ApiResult> DeletePostAsync(SecretToken accessToken, string postUrn, CancellationToken cancellationToken);
 }

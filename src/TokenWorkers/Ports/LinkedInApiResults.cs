@@ -29,3 +29,9 @@ public sealed record ApiRejected(FailureClass Class, int Status, string? Code, s
 
 /// <summary>The request was sent and no answer came back (timeout, connection dropped): LinkedIn may or may not have acted.</summary>
 public sealed record PostAnswerLost(string Reason) : ApiResult;
+
+/// <summary>204 to a DELETE: the post is gone (LinkedIn answers 204 again for a post already deleted).</summary>
+public sealed record PostRemoved(string Urn) : ApiResult;
+
+/// <summary>404 to a DELETE: LinkedIn knows no post with that URN (never existed, or gone in a way it no longer reports).</summary>
+public sealed record PostNotFound(string Urn, string Message) : ApiResult;

@@ -53,6 +53,12 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// <summary>Why the post was cancelled, as the canceller said (state <see cref="PostState.Cancelled"/>).</summary>
     public string? CancelReason { get; init; }
 
+    /// <summary>
+    /// The connection's tenant when the post was deleted (state <see cref="PostState.Deleted"/>), carried by every announcement
+    /// of PostDeleted; null before. The ledger keeps no tenant otherwise: the connection says it.
+    /// </summary>
+    public string? TenantId { get; init; }
+
     /// <summary>The connection's version when the post began waiting for re-authorization; a newer active version resumes it.</summary>
     public long? AwaitingConnectionVersion { get; init; }
 
@@ -69,8 +75,8 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// <inheritdoc />
     public Guid? WriteId { get; init; }
 
-    /// <summary>No automatic step is left: published, failed, cancelled, or an outcome only an operator can resolve.</summary>
-    public bool IsFinished => State is PostState.Published or PostState.Failed or PostState.OutcomeUnknown or PostState.Cancelled;
+    /// <summary>No automatic step is left: published (or deleted since), failed, cancelled, or an outcome only an operator can resolve.</summary>
+    public bool IsFinished => State is PostState.Published or PostState.Failed or PostState.OutcomeUnknown or PostState.Cancelled or PostState.Deleted;
 
     string IVersionedAggregate<PostEntry>.Id => PostId;
 
@@ -122,4 +128,7 @@ public enum PostState
 
     /// <summary>Cancelled before anything was sent to LinkedIn. Final.</summary>
     Cancelled = 9,
+
+    /// <summary>Published, then deleted from LinkedIn by <see cref="DeletePost"/>; <see cref="PostEntry.Urn"/> is kept. Final.</summary>
+    Deleted = 10,
 }

@@ -55,6 +55,32 @@ public static class PostEvents
         Reason = entry.CancelReason,
     };
 
+    public static PostDeleted Deleted(PostEntry entry) => new()
+    {
+        EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostDeleted)),
+        PostId = entry.PostId,
+        Urn = entry.Urn!,
+        ConnectionId = entry.ConnectionId,
+        TenantId = entry.TenantId,
+        Version = entry.Version,
+        OccurredAt = entry.UpdatedAt,
+    };
+
+    /// <summary>
+    /// The deletion of a post the ledger does not hold (one made elsewhere, deleted by URN). Its id is derived from the URN
+    /// alone, so deleting it again, by any command, announces the same id.
+    /// </summary>
+    public static PostDeleted DeletedByUrn(string urn, string connectionId, string? tenantId, DateTimeOffset now) => new()
+    {
+        EventId = EventIds.For("post-urn:" + urn, 0, nameof(PostDeleted)),
+        PostId = null,
+        Urn = urn,
+        ConnectionId = connectionId,
+        TenantId = tenantId,
+        Version = 0,
+        OccurredAt = now,
+    };
+
     public static PostOutcomeUnknown OutcomeUnknown(PostEntry entry) => new()
     {
         EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostOutcomeUnknown)),

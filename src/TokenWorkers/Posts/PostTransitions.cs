@@ -61,6 +61,22 @@ public static class PostTransitions
         return new(cancelled, PostEvents.Cancelled(cancelled with { Version = e.Version + 1 }));
     }
 
+    /// <summary>
+    /// Records that LinkedIn no longer has the published post (it answered the delete), announced with PostDeleted carrying
+    /// <paramref name="tenantId"/>. Null unless the post is published: a deleted one stays as first deleted.
+    /// </summary>
+    public static Change<PostEntry>? Delete(PostEntry e, DateTimeOffset now, string? tenantId)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.State != PostState.Published)
+        {
+            return null;
+        }
+
+        var deleted = e with { State = PostState.Deleted, TenantId = tenantId, Claim = null, NotBefore = null, UpdatedAt = now };
+        return new(deleted, PostEvents.Deleted(deleted with { Version = e.Version + 1 }));
+    }
+
     /// <summary>An earlier call may have reached LinkedIn: a dropped answer, a claim that ran out, a 5xx.</summary>
     public static bool MayHaveReachedLinkedIn(PostEntry e)
     {
@@ -81,7 +97,7 @@ public static class PostTransitions
         ArgumentNullException.ThrowIfNull(e);
         switch (e.State)
         {
-            case PostState.Published or PostState.Failed or PostState.OutcomeUnknown or PostState.Cancelled:
+            case PostState.Published or PostState.Failed or PostState.OutcomeUnknown or PostState.Cancelled or PostState.Deleted:
                 return null;
             case PostState.Scheduled when e.PublishAt > now:
                 return null;
@@ -198,6 +214,7 @@ public static class PostTransitions
             PostState.Failed => PostEvents.Failed(e),
             PostState.OutcomeUnknown => PostEvents.OutcomeUnknown(e),
             PostState.Cancelled => PostEvents.Cancelled(e),
+            PostState.Deleted => PostEvents.Deleted(e),
             _ => null,
         };
     }

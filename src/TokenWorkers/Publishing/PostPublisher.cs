@@ -145,7 +145,7 @@ public sealed partial class PostPublisher(
     {
         PostState.Published => PublishOutcome.Published,
         PostState.OutcomeUnknown => PublishOutcome.Unresolved,
-        PostState.Cancelled => PublishOutcome.NothingToDo,
+        PostState.Cancelled or PostState.Deleted => PublishOutcome.NothingToDo,
         _ => PublishOutcome.Failed,
     };
 

@@ -14,6 +14,7 @@ public static class PublishingRegistration
         services.TryAddScoped<PostPublisher>();
         services.TryAddScoped<PostResumer>();
         services.TryAddScoped<PostCanceller>();
+        services.TryAddScoped<PostDeleter>();
         return services;
     }
 }

@@ -107,6 +107,26 @@ internal sealed class Harness : IAsyncDisposable
         return await Http.SendAsync(request, Ct);
     }
 
+    /// <summary>DELETE of a post at <c>/rest/posts</c> (<paramref name="rest"/>) or <c>/v2/ugcPosts</c>, the URN percent-encoded unless told not to.</summary>
+    public async Task<HttpResponseMessage> DeletePostAsync(
+        string accessToken, string urn, bool rest, bool encode = true, string? version = "202505", bool restli = true)
+    {
+        var key = encode ? Uri.EscapeDataString(urn) : urn;
+        using var request = new HttpRequestMessage(HttpMethod.Delete, (rest ? "rest/posts/" : "v2/ugcPosts/") + key);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        if (restli)
+        {
+            request.Headers.Add("X-Restli-Protocol-Version", "2.0.0");
+        }
+
+        if (rest && version is not null)
+        {
+            request.Headers.Add("LinkedIn-Version", version);
+        }
+
+        return await Http.SendAsync(request, Ct);
+    }
+
     public static string UgcBody(string text, string author) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["author"] = author,

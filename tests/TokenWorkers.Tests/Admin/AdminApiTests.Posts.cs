@@ -45,6 +45,54 @@ public sealed partial class AdminApiTests
     }
 
     [Fact]
+    public async Task A_published_post_is_deleted_by_a_key_with_the_operate_scope_audited_and_announced_once()
+    {
+        await Connect("deleter-1");
+        using (var sent = await SendAsync("POST", "admin/connections/deleter-1/posts", ApiKey, content: JsonContent.Create(new { postId = "to-delete", text = "Regrettable" })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+
+        await PipelineHost.WaitUntilAsync(() => _environment.OtherService.Posts<PostPublished>("to-delete").Count == 1, "PostPublished", TimeSpan.FromSeconds(30));
+        var ledger = _environment.Worker.Services.GetRequiredService<IPostLedger>();
+        var now = DateTimeOffset.UtcNow;
+        Assert.NotNull(await ledger.TryInsertAsync(new PostEntry
+        {
+            PostId = "not-yet",
+            ConnectionId = "deleter-1",
+            Content = new PostContent("Later", PostVisibility.Public),
+            State = PostState.Scheduled,
+            PublishAt = now.AddHours(1),
+            NotBefore = now.AddHours(1),
+            CreatedAt = now,
+            UpdatedAt = now,
+        }, Cancel));
+
+        using var reader = await SendAsync("DELETE", "admin/posts/to-delete", ReaderKey);
+        using var accepted = await SendAsync("DELETE", "admin/posts/to-delete", OperatorKey);
+        using var unknown = await SendAsync("DELETE", "admin/posts/nowhere", OperatorKey);
+        using var scheduled = await SendAsync("DELETE", "admin/posts/not-yet", OperatorKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, scheduled.StatusCode);
+        Assert.Contains("Cancel it instead", _bodies[^1], StringComparison.Ordinal);
+        await PipelineHost.WaitUntilAsync(() => _environment.OtherService.Deletions.Count == 1, "PostDeleted at the other service", TimeSpan.FromSeconds(30));
+        var deleted = Assert.Single(_environment.OtherService.Deletions);
+        Assert.Equal(("to-delete", "deleter-1", "t"), (deleted.PostId, deleted.ConnectionId, deleted.TenantId));
+        Assert.Equal(deleted.Urn, Assert.Single(_environment.Sandbox.Control.Posts, p => p.DeletedAt is not null).Urn);
+        Assert.Equal(PostState.Deleted, (await ledger.FindAsync("to-delete", Cancel))!.State);
+        Assert.Equal(PostState.Scheduled, (await ledger.FindAsync("not-yet", Cancel))!.State);
+        var trail = await AuditAsync("target=to-delete");
+        Assert.Equal(
+            [("reader", 403), ("operator", 202)],
+            trail.Where(r => r.GetProperty("action").GetString() == "DELETE /admin/posts/{postId}")
+                .Select(r => (r.GetProperty("actor").GetString(), r.GetProperty("status").GetInt32())).OrderByDescending(r => r.Item2 == 403));
+        AssertNoSecretInAnyResponse();
+    }
+
+    [Fact]
     public async Task A_post_stopped_with_an_unknown_outcome_is_resolved_by_an_operator_and_announced()
     {
         await Connect("resolver-1");

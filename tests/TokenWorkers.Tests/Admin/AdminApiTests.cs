@@ -83,6 +83,7 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         { "GET", "admin/posts/guarded" },
         { "POST", "admin/posts/guarded/resolve" },
         { "POST", "admin/posts/guarded/cancel" },
+        { "DELETE", "admin/posts/guarded" },
         { "GET", "admin/audit" },
         { "POST", "admin/connect-sessions" },
         { "POST", "admin/connections/guarded/release-member" },

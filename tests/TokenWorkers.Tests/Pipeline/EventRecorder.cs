@@ -40,6 +40,17 @@ public sealed class EventRecorder
     public IReadOnlyList<T> Posts<T>(string postId) where T : IPostEvent =>
         PostDeliveries.DistinctBy(e => e.EventId).OfType<T>().Where(e => e.PostId == postId).ToArray();
 
+    private readonly ConcurrentQueue<PostDeleted> _deletions = new();
+
+    /// <summary>Every PostDeleted delivered, duplicates (same EventId) included: it is a posting event outside <see cref="IPostEvent"/>.</summary>
+    public IReadOnlyList<PostDeleted> Deletions => [.. _deletions];
+
+    internal void Record(PostDeleted message)
+    {
+        _deletions.Enqueue(message);
+        Delivered?.Invoke(message);
+    }
+
     internal void Record(IPostEvent message)
     {
         _postDeliveries.Enqueue(message);
@@ -51,8 +62,15 @@ public sealed class EventRecorder
 public sealed class EventRecorderConsumer(EventRecorder recorder) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>, IConsumer<ConnectionAuthorized>,
     IConsumer<ConnectionDisconnected>,
-    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>, IConsumer<PostScheduled>, IConsumer<PostCancelled>
+    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>, IConsumer<PostScheduled>, IConsumer<PostCancelled>,
+    IConsumer<PostDeleted>
 {
+    public Task Consume(ConsumeContext<PostDeleted> context)
+    {
+        recorder.Record(context.Message);
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<PostScheduled> context) => Record(context.Message);
 
     public Task Consume(ConsumeContext<PostCancelled> context) => Record(context.Message);

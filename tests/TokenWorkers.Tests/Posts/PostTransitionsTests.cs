@@ -108,4 +108,26 @@ public sealed class PostTransitionsTests
         Assert.Equal(The.Now + Redispatch, dispatched.Next.NotBefore);
         Assert.Null(PostTransitions.Redispatch(dispatched.Next, The.Now, Redispatch));
     }
+
+    [Fact]
+    public void Deleting_a_published_post_raises_PostDeleted_once_and_a_deleted_post_is_never_claimed_again()
+    {
+        var published = PostTransitions.Publish(Claimed(), The.Now, Holder, "urn:li:share:42")!.Next with { Version = 3 };
+
+        var change = PostTransitions.Delete(published, The.Now.AddDays(1), "tenant-a")!;
+        var deleted = change.Next with { Version = 4 };
+
+        var announced = Assert.IsType<PostDeleted>(Assert.Single(change.Events));
+        Assert.Equal(PostState.Deleted, deleted.State);
+        Assert.Equal("urn:li:share:42", deleted.Urn);
+        Assert.Equal(EventIds.For("post:post-1", 4, nameof(PostDeleted)), announced.EventId);
+        Assert.Equal(("post-1", "urn:li:share:42", "tenant-a", 4L), (announced.PostId, announced.Urn, announced.TenantId, announced.Version));
+        Assert.Equal(announced, PostTransitions.Outcome(deleted));
+        Assert.True(deleted.IsFinished);
+        Assert.Null(PostTransitions.Delete(deleted, The.Now.AddDays(2), "tenant-a"));
+        Assert.Null(PostTransitions.Claim(deleted, The.Now.AddDays(2), "worker-b/1", ClaimFor, Redispatch, null, Settle));
+        Assert.Null(PostTransitions.Redispatch(deleted with { NotBefore = The.Now }, The.Now.AddDays(2), Redispatch));
+        Assert.Null(PostTransitions.Delete(Received(), The.Now, "tenant-a"));
+        Assert.Null(PostTransitions.Delete(Claimed(), The.Now, "tenant-a"));
+    }
 }

@@ -22,18 +22,19 @@ public sealed class ShippedBrokerDefinitionsTests
         KebabCaseEndpointNameFormatter.Instance.Consumer<RefreshDueConsumer>(),
         PublishPostConsumer.Queue.AbsolutePath,
         CancelPostConsumer.Queue.AbsolutePath,
+        DeletePostConsumer.Queue.AbsolutePath,
     ];
 
-    private static readonly string[] Commands = [Exchange<RefreshDue>(), Exchange<PublishPost>(), Exchange<CancelPost>()];
+    private static readonly string[] Commands = [Exchange<RefreshDue>(), Exchange<PublishPost>(), Exchange<CancelPost>(), Exchange<DeletePost>()];
 
-    /// <summary>Every event the worker publishes, and the interfaces they share.</summary>
+    /// <summary>Every event the worker publishes, and the interfaces they share; PostDeleted is a posting event outside IPostEvent.</summary>
     private static readonly Type[] EventTypes = [.. typeof(IConnectionEvent).Assembly.GetTypes()
-        .Where(t => typeof(IConnectionEvent).IsAssignableFrom(t) || typeof(IPostEvent).IsAssignableFrom(t))
+        .Where(t => typeof(IConnectionEvent).IsAssignableFrom(t) || IsPostEvent(t))
         .Where(t => t != typeof(RefreshDue))];
 
     private static readonly string[] Events = [.. EventTypes.Select(Exchange)];
 
-    private static readonly string[] PostEvents = [.. EventTypes.Where(t => typeof(IPostEvent).IsAssignableFrom(t)).Select(Exchange)];
+    private static readonly string[] PostEvents = [.. EventTypes.Where(IsPostEvent).Select(Exchange)];
 
     private static readonly JsonArray Permissions = Load()["permissions"]!.AsArray();
 
@@ -55,9 +56,10 @@ public sealed class ShippedBrokerDefinitionsTests
     [Fact]
     public void The_worker_may_use_every_name_it_declares_and_no_one_else_may_touch_what_it_consumes()
     {
-        Assert.Equal(new[] { "cancel-post", "publish-post", "refresh-due" }, WorkerQueues.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "cancel-post", "delete-post", "publish-post", "refresh-due" }, WorkerQueues.Order(StringComparer.Ordinal));
         Assert.Contains("TokenWorkers.Contracts:TokenRefreshed", Events);
         Assert.Contains("TokenWorkers.Contracts:PostPublished", PostEvents);
+        Assert.Contains("TokenWorkers.Contracts:PostDeleted", PostEvents);
 
         string[] workerNames =
         [
@@ -123,6 +125,8 @@ public sealed class ShippedBrokerDefinitionsTests
             .Single(p => (string)p["user"]! == user && (string)p["vhost"]! == "/");
         return Regex.IsMatch(name, (string)permission[access]!, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
+
+    private static bool IsPostEvent(Type type) => typeof(IPostEvent).IsAssignableFrom(type) || type == typeof(PostDeleted);
 
     /// <summary>MassTransit's exchange for a message type.</summary>
     private static string Exchange(Type type) => $"{type.Namespace}:{type.Name}";

@@ -47,6 +47,8 @@ internal sealed class PostDocument
 
     public string? CancelReason { get; set; }
 
+    public string? TenantId { get; set; }
+
     public long Version { get; set; }
 
     public DateTime CreatedAt { get; set; }
@@ -90,6 +92,7 @@ internal sealed class PostDocument
             UncertainSince = e.UncertainSince is { } since ? BsonTime.ToBson(since) : null,
             PublishAt = BsonTime.ToBson(e.PublishAt),
             CancelReason = e.CancelReason,
+            TenantId = e.TenantId,
             Version = version,
             CreatedAt = BsonTime.ToBson(e.CreatedAt),
             UpdatedAt = BsonTime.ToBson(e.UpdatedAt),
@@ -115,6 +118,7 @@ internal sealed class PostDocument
         UncertainSince = UncertainSince is { } since ? BsonTime.FromBson(since) : null,
         PublishAt = BsonTime.FromBson(PublishAt),
         CancelReason = CancelReason,
+        TenantId = TenantId,
         Version = Version,
         CreatedAt = BsonTime.FromBson(CreatedAt),
         UpdatedAt = BsonTime.FromBson(UpdatedAt),
@@ -180,6 +184,7 @@ internal static class PostDocumentMaps
                 cm.MapMember(p => p.UncertainSince).SetElementName("uncertainSince").SetSerializer(OptionalUtcDate);
                 cm.MapMember(p => p.PublishAt).SetElementName("publishAt").SetSerializer(OptionalUtcDate);
                 cm.MapMember(p => p.CancelReason).SetElementName("cancelReason");
+                cm.MapMember(p => p.TenantId).SetElementName("tenantId");
                 cm.MapMember(p => p.Version).SetElementName("version").SetIsRequired(true).SetSerializer(new Int64Serializer(BsonType.Int64));
                 cm.MapMember(p => p.CreatedAt).SetElementName("createdAt").SetIsRequired(true).SetSerializer(UtcDate);
                 cm.MapMember(p => p.UpdatedAt).SetElementName("updatedAt").SetIsRequired(true).SetSerializer(UtcDate);

@@ -29,6 +29,8 @@ internal sealed record StoredPost
 
     public string? CancelReason { get; init; }
 
+    public string? TenantId { get; init; }
+
     public long CreatedAt { get; init; }
 
     public long UpdatedAt { get; init; }
@@ -49,6 +51,7 @@ internal sealed record StoredPost
         UncertainSince = e.UncertainSince is { } since ? UnixMilliseconds.From(since) : null,
         PublishAt = UnixMilliseconds.From(e.PublishAt),
         CancelReason = e.CancelReason,
+        TenantId = e.TenantId,
         CreatedAt = UnixMilliseconds.From(e.CreatedAt),
         UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
         PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt), p.TraceParent))],
@@ -70,6 +73,7 @@ internal sealed record StoredPost
         UncertainSince = UncertainSince is { } since ? UnixMilliseconds.ToDate(since) : null,
         PublishAt = UnixMilliseconds.ToDate(PublishAt),
         CancelReason = CancelReason,
+        TenantId = TenantId,
         Version = version,
         CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
         UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
