@@ -15,7 +15,7 @@ namespace TokenWorkers.Sandbox.Api;
 /// URN, or one with its colons not percent-encoded in the path, is 400; the 404 body is the API envelope with NOT_FOUND; a
 /// <c>urn:li:ugcPost:</c> URN finds only a post created under that exact URN (the sandbox issues share URNs only).
 /// </remarks>
-internal sealed partial class PostDeleteEndpoint(ApiAuthenticator authenticator, PostStore posts, SandboxClock clock)
+internal sealed partial class PostDeleteEndpoint(ApiAuthenticator authenticator, PostStore posts, SandboxClock clock, ApiVersions versions)
 {
     public ValueTask<IResult> HandleUgcPostsAsync(HttpContext http, CallRecord call) => ValueTask.FromResult(Handle(http, call, rest: false));
 
@@ -39,9 +39,9 @@ internal sealed partial class PostDeleteEndpoint(ApiAuthenticator authenticator,
                 return ApiErrors.VersionMissing(call);
             }
 
-            if (!PostsEndpoint.VersionFormat().IsMatch(version))
+            if (versions.Refused(version) is { } inactive)
             {
-                return ApiErrors.VersionInactive(call, version);
+                return ApiErrors.VersionInactive(call, inactive);
             }
 
             resource = "partnerApiPostsExternal.DELETE." + version;

@@ -7,7 +7,7 @@ using static TokenWorkers.Sandbox.Api.PostRules;
 namespace TokenWorkers.Sandbox.Api;
 
 /// <summary><c>POST /rest/posts</c>: the versioned Posts API; success is 201 with the URN in <c>x-restli-id</c> and no body.</summary>
-internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, PostRules rules)
+internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, PostRules rules, ApiVersions versions)
 {
     private static readonly string[] LifecycleStates = ["PUBLISHED", "DRAFT"];
     private static readonly string[] Visibilities = ["PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER"];
@@ -27,10 +27,9 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
             return ApiErrors.VersionMissing(call);
         }
 
-        // Any well-formed version is active: a version sunset would break tests that jump the clock a year.
-        if (!VersionFormat().IsMatch(version))
+        if (versions.Refused(version) is { } inactive)
         {
-            return ApiErrors.VersionInactive(call, version);
+            return ApiErrors.VersionInactive(call, inactive);
         }
 
         var resource = "partnerApiPostsExternal.CREATE." + version;
@@ -118,6 +117,7 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
         return (url, error);
     }
 
-    [GeneratedRegex(@"^\d{6}(\.\d{2})?$")]
+    /// <summary>YYYYMM, YYYYMMDD (LinkedIn echoes versions in that form) or YYYYMM.RR.</summary>
+    [GeneratedRegex(@"^\d{6}(\d{2}|\.\d{2})?$")]
     internal static partial Regex VersionFormat();
 }

@@ -31,6 +31,7 @@ internal static class SandboxComposition
         services.AddSingleton<RevokeEndpoint>();
         services.AddSingleton<UserInfoEndpoint>();
         services.AddSingleton<UgcPostsEndpoint>();
+        services.AddSingleton<ApiVersions>();
         services.AddSingleton<PostsEndpoint>();
         services.AddSingleton<PostDeleteEndpoint>();
         services.AddSingleton(sp => new SandboxControl(

@@ -52,6 +52,9 @@ internal static partial class LinkedInErrorReader
             401 => FailureClass.Reauth,
             403 => FailureClass.Permission,
             429 => FailureClass.RateLimited,
+            // 426 NONEXISTENT_VERSION: LinkedIn no longer serves the pinned LinkedIn-Version. The worker's setting is wrong,
+            // for every post alike; nothing about this post or member is.
+            426 => FailureClass.Configuration,
             >= 500 or 408 or 409 => FailureClass.Transient,
             >= 400 => FailureClass.Invalid,
             _ => FailureClass.Transient,

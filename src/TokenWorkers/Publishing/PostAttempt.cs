@@ -101,8 +101,14 @@ public sealed partial class PostAttempt(
                 return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, refusedAsDuplicate), PublishOutcome.Failed, cancellationToken);
             case ApiRejected { Class: FailureClass.Reauth } when connection.Status != ConnectionStatus.Active:
                 return await AwaitReauthAsync(claimed, holder, connection, cancellationToken);
-            case ApiRejected { Class: FailureClass.Permission or FailureClass.Invalid or FailureClass.Configuration } refused:
-                var error = new PostError(refused.Class == FailureClass.Configuration ? FailureClass.Invalid : refused.Class, refused.Message, now);
+            case ApiRejected { Class: FailureClass.Configuration } misconfigured:
+                // The worker's configuration is wrong (LinkedIn no longer serves the pinned version), not the post: held and
+                // tried again after RedispatchAfter, so it goes out once an operator fixes the setting.
+                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.Configuration, misconfigured.Message, now), null, cancellationToken);
+                LogHeldForConfiguration(logger, claimed.PostId, misconfigured.Message);
+                return PublishOutcome.Waiting;
+            case ApiRejected { Class: FailureClass.Permission or FailureClass.Invalid } refused:
+                var error = new PostError(refused.Class, refused.Message, now);
                 return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, error), PublishOutcome.Failed, cancellationToken);
             case ApiRejected { Class: FailureClass.RateLimited } limited:
                 await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.RateLimited, limited.Message, now), limited.RetryAt, cancellationToken);
@@ -190,6 +196,9 @@ public sealed partial class PostAttempt(
 
     [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "Post {PostId} waits for connection {ConnectionId} to be re-authorized (version {Version})")]
     private static partial void LogAwaitingReauth(ILogger logger, string postId, string connectionId, long? version);
+
+    [LoggerMessage(EventId = 524, Level = LogLevel.Warning, Message = "Post {PostId} is held: {Reason}; it is tried again once the configuration is fixed")]
+    private static partial void LogHeldForConfiguration(ILogger logger, string postId, string reason);
 
     [LoggerMessage(EventId = 508, Level = LogLevel.Warning, Message = "Claim on post {PostId} ran out while LinkedIn answered; the new holder settles it")]
     private static partial void LogClaimLost(ILogger logger, string postId);

@@ -81,7 +81,7 @@ internal static class LinkedInErrorCases
         { 400, """{"status":400,"code":"VERSION_MISSING","message":"A version must be present. Please specify a version by adding the LinkedIn-Version header."}""",
             FailureClass.Invalid, "VERSION_MISSING", "LinkedIn answered HTTP 400 VERSION_MISSING: A version must be present. Please specify a version by adding the LinkedIn-Version header." },
         { 426, """{"status":426,"code":"NONEXISTENT_VERSION","message":"Requested version 20250401 is not active"}""",
-            FailureClass.Invalid, "NONEXISTENT_VERSION", "LinkedIn answered HTTP 426 NONEXISTENT_VERSION: Requested version 20250401 is not active" },
+            FailureClass.Configuration, "NONEXISTENT_VERSION", "LinkedIn answered HTTP 426 NONEXISTENT_VERSION: Requested version 20250401 is not active" },
         { 422, "{\"message\":\"ERROR :: /author :: \\\"urn:li:person:xyz\\\" does not match urn:li:company:\\\\d+\\n\",\"status\":422}",
             FailureClass.Invalid, null, "LinkedIn answered HTTP 422: ERROR :: /author :: \"urn:li:person:xyz\" does not match urn:li:company:\\d+" },
         { 400, """{"code":"","message":"an empty code"}""",
