@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TokenWorkers.Messaging;
 using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Publishing;
@@ -14,6 +15,7 @@ public static class PublishingRegistration
         services.TryAddScoped<PostPublisher>();
         services.TryAddScoped<PostResumer>();
         services.TryAddScoped<PostCanceller>();
+        services.TryAddScoped<CommandSender>();
         return services;
     }
 }
