@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using TokenWorkers.Contracts.Serialization;
+
 namespace TokenWorkers.Contracts;
 
 /// <summary>
@@ -47,6 +50,7 @@ public sealed record PublishPost
 }
 
 /// <summary>Who may see a post.</summary>
+[JsonConverter(typeof(EnumNameConverter<PostVisibility>))]
 public enum PostVisibility
 {
     /// <summary>Anyone on LinkedIn (LinkedIn's <c>PUBLIC</c>).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TokenWorkers.Messaging;
 using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Publishing;
@@ -15,6 +16,7 @@ public static class PublishingRegistration
         services.TryAddScoped<PostResumer>();
         services.TryAddScoped<PostCanceller>();
         services.TryAddScoped<PostDeleter>();
+        services.TryAddScoped<CommandSender>();
         return services;
     }
 }
