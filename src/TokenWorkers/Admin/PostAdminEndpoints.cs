@@ -1,7 +1,7 @@
-using TokenWorkers.Messaging;
 using MassTransit;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Messaging;
 using TokenWorkers.Outbox;
 using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
