@@ -51,6 +51,9 @@ internal static partial class LinkedInErrorReader
         {
             401 => FailureClass.Reauth,
             403 => FailureClass.Permission,
+            // The app or grant lacks w_organization_social (docs/linkedin-api.md §9.5): a permission, not the content's fault.
+            400 when fields.Message?.Contains("permissions must be used when using organization as author", StringComparison.OrdinalIgnoreCase) == true
+                => FailureClass.Permission,
             429 => FailureClass.RateLimited,
             >= 500 or 408 or 409 => FailureClass.Transient,
             >= 400 => FailureClass.Invalid,
