@@ -154,6 +154,29 @@ public sealed class OrganizationTests
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_page_post_is_deleted_by_a_member_who_may_post_for_the_page_and_refused_to_one_who_no_longer_may(bool rest)
+    {
+        await using var h = await StartAsync();
+        var seeded = h.Seed(WithPages, PagesApp);
+        h.Control.CreateOrganization(Page, "Acme");
+        h.Control.AssignOrganizationRole(Page, The.MemberSub, "ADMINISTRATOR");
+        using var first = await h.PostAsync(seeded.AccessToken, "Deleted later", PageUrn);
+        using var second = await h.PostAsync(seeded.AccessToken, "Kept", PageUrn);
+        var deletable = Assert.Single(first.Headers.GetValues("x-restli-id"));
+        var kept = Assert.Single(second.Headers.GetValues("x-restli-id"));
+
+        using var deleted = await h.DeletePostAsync(seeded.AccessToken, deletable, rest);
+        h.Control.AssignOrganizationRole(Page, The.MemberSub, "ADMINISTRATOR", "REVOKED");
+        using var refused = await h.DeletePostAsync(seeded.AccessToken, kept, rest);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await Harness.ApiErrorAsync(refused, HttpStatusCode.Forbidden, "ACCESS_DENIED", 100);
+        Assert.Equal([true, false], h.Control.Posts.Select(p => p.DeletedAt is not null));
+    }
+
     [Fact]
     public async Task The_control_api_refuses_unknown_pages_members_roles_and_states()
     {
