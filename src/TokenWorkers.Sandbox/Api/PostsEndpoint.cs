@@ -33,7 +33,7 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
         }
 
         var resource = "partnerApiPostsExternal.CREATE." + version;
-        if (!grant!.Contains(Scopes.MemberSocial))
+        if (!MayPostAtAll(grant!))
         {
             return ApiErrors.AccessDenied(call, resource);
         }
@@ -46,13 +46,19 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
 
         using (document)
         {
-            var (text, articleUrl, invalid) = Validate(document.RootElement, member!, resource, call);
+            var (author, authorError) = rules.CheckAuthor(document.RootElement, grant!, member!, resource, rest: true, call);
+            if (authorError is not null)
+            {
+                return authorError;
+            }
+
+            var (text, articleUrl, invalid) = Validate(document.RootElement, call);
             if (invalid is not null)
             {
                 return invalid;
             }
 
-            var (post, refused) = rules.Create(SandboxEndpoint.Posts, grant, member!.PersonUrn, text!, articleUrl, call);
+            var (post, refused) = rules.Create(SandboxEndpoint.Posts, grant!, author!, text!, articleUrl, call);
             if (post is null)
             {
                 return refused!;
@@ -63,13 +69,8 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
         }
     }
 
-    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, SandboxMember member, string resource, CallRecord call)
+    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, CallRecord call)
     {
-        if (CheckAuthor(body, member, resource, call) is { } authorError)
-        {
-            return (null, null, authorError);
-        }
-
         IResult? error = null;
         var text = RequiredString(body, "commentary", "/commentary", call, ref error);
         RequiredSymbol(body, "visibility", "/visibility", Visibilities, call, ref error);

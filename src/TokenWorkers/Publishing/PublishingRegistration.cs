@@ -11,6 +11,8 @@ public static class PublishingRegistration
     {
         services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
         services.TryAddScoped<AccessTokenProvider>();
+        services.TryAddSingleton<OrganizationRoleCache>();
+        services.TryAddScoped<OrganizationAccess>();
         services.TryAddScoped<PostAttempt>();
         services.TryAddScoped<PostPublisher>();
         services.TryAddScoped<PostResumer>();
