@@ -24,7 +24,12 @@ internal sealed class ApiVersions(State.RuntimeKnobs knobs, State.SandboxClock c
             return null;
         }
 
-        var released = DateTime.ParseExact(version[..6], "yyyyMM", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+        // The format lets through months like 13 or 00: not a version LinkedIn ever released, and no reason to throw.
+        if (!DateTime.TryParseExact(version[..6], "yyyyMM", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var released))
+        {
+            return version;
+        }
+
         var releasedAt = new DateTimeOffset(released.Year, released.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var sunset = new DateTimeOffset(released.Year + 1, released.Month, 15, 0, 0, 0, TimeSpan.Zero);
         var now = clock.UtcNow;

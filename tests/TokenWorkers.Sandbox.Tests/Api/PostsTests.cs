@@ -42,6 +42,7 @@ public sealed class PostsTests
     [InlineData("202603", null)]
     [InlineData("202502", "20250201")]
     [InlineData("202604", "20260401")]
+    [InlineData("202613", "202613")]
     public async Task Versions_follow_LinkedIns_lifecycle_and_a_refusal_names_the_version_in_its_8_digit_form(string version, string? refusedAs)
     {
         await using var h = await Harness.StartAsync();
