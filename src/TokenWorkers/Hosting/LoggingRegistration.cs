@@ -21,7 +21,9 @@ public static class LoggingRegistration
     /// <summary>
     /// Serilog to the console: readable text by default, compact JSON with <c>Log:Format=Json</c> (which carries the trace
     /// and span ids as <c>@tr</c> and <c>@sp</c>). Levels and overrides come from the <c>Serilog</c> section. Every event
-    /// names the service, its version and this instance, as the OpenTelemetry resource does.
+    /// names the service, its version and this instance, as the OpenTelemetry resource does. The logger belongs to this host
+    /// and leaves Serilog's static logger alone: with the static one, every host in a process wrote through whichever host
+    /// started last, and the first host to stop silenced the rest.
     /// </summary>
     public static IHostApplicationBuilder AddTokenWorkersLogging(this IHostApplicationBuilder builder)
     {
@@ -45,7 +47,7 @@ public static class LoggingRegistration
             {
                 logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
-        });
+        }, preserveStaticLogger: true);
         return builder;
     }
 }
