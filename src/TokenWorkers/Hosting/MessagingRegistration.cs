@@ -41,7 +41,7 @@ public static class MessagingRegistration
         {
             // Otherwise the host reports started before the bus is connected, and the first scan publishes into nothing.
             options.WaitUntilStarted = true;
-            options.StartTimeout = TimeSpan.FromSeconds(60);
+            options.StartTimeout = transport.StartTimeout;
             options.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return services;

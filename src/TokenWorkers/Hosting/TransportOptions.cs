@@ -23,6 +23,12 @@ public sealed class TransportOptions
     public string? QueuePrefix { get; set; } = DefaultQueuePrefix;
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>
+    /// How long start-up waits for the broker before giving up with exit code 3 and a line naming the broker settings, so
+    /// an orchestrator restarts the worker (or an operator reads why) instead of it hanging or dying with a stack dump.
+    /// </summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>The RabbitMQ broker. Credentials come from the environment or a file, never from committed settings.</summary>

@@ -19,6 +19,11 @@ public sealed class TransportOptionsValidator : IValidateOptions<TransportOption
                        "or empty for the unprefixed queue names.");
         }
 
+        if (options.StartTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{Section}:StartTimeout is {options.StartTimeout}; it must be longer than zero (such as 00:01:00).");
+        }
+
         if (!TransportKinds.Is(options.Kind, TransportKinds.InMemory) && !TransportKinds.Is(options.Kind, TransportKinds.RabbitMq))
         {
             errors.Add($"{Section}:Kind is '{options.Kind}'; it must be {TransportKinds.InMemory} or {TransportKinds.RabbitMq}.");

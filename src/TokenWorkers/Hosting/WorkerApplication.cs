@@ -25,7 +25,8 @@ public static class WorkerApplication
 
     /// <summary>
     /// Runs until shutdown. An invalid setting stops start-up with one readable line per error, naming
-    /// the setting, and exit code 2, instead of an exception dump.
+    /// the setting, and exit code 2, instead of an exception dump; a broker that does not accept a connection within
+    /// <c>Transport:StartTimeout</c> stops it with one line naming the broker settings and exit code 3.
     /// </summary>
     public static Task<int> RunTokenWorkersAsync(this WebApplication app) => app.RunTokenWorkersAsync([]);
 
@@ -35,6 +36,8 @@ public static class WorkerApplication
     /// </summary>
     public static async Task<int> RunTokenWorkersAsync(this WebApplication app, string[] args)
     {
+        // Read now: RunAsync disposes the services before a start-up failure reaches the catch below.
+        var startTimeout = TimeSpan.Zero;
         try
         {
             // Every ValidateOnStart option at once, before any service is built, so one run reports every
@@ -50,6 +53,7 @@ public static class WorkerApplication
                 app.Services.GetRequiredService<LinkedInVersionMonitor>().WarnIfOld();
             }
 
+            startTimeout = app.Services.GetRequiredService<IOptions<TransportOptions>>().Value.StartTimeout;
             await app.RunAsync();
             return 0;
         }
@@ -62,6 +66,11 @@ public static class WorkerApplication
             }
 
             return 2;
+        }
+        catch (Exception ex) when (BrokerStartFailure.Describe(ex) is { } reason)
+        {
+            await Console.Error.WriteLineAsync(BrokerStartFailure.Message(reason, startTimeout));
+            return BrokerStartFailure.ExitCode;
         }
     }
 

@@ -42,6 +42,34 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Starts the worker with <paramref name="settings"/> as environment variables and waits until it is ready.</summary>
     public static async Task<WorkerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
+        var worker = Launch(settings);
+        await worker.WaitUntilReadyAsync(cancellationToken);
+        return worker;
+    }
+
+    /// <summary>Starts the worker and waits for it to exit by itself (within <paramref name="limit"/>): its exit code and everything it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        IReadOnlyDictionary<string, string?> settings, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        await using var worker = Launch(settings);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        try
+        {
+            await worker._process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The worker process was still running after {limit}:\n{worker.Output}");
+        }
+
+        // The exit can be seen before the last redirected lines are; this waits for the end of both streams.
+        await worker._process.WaitForExitAsync(cancellationToken);
+        return (worker._process.ExitCode, worker.Output);
+    }
+
+    private static WorkerProcess Launch(IReadOnlyDictionary<string, string?> settings)
+    {
         var port = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -65,7 +93,6 @@ public sealed class WorkerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, line) => worker.Append(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await worker.WaitUntilReadyAsync(cancellationToken);
         return worker;
     }
 
