@@ -89,7 +89,7 @@ public sealed class ImportLookup(ILinkedInOAuth oauth, ILinkedInApi api)
         TokenFailed { Class: FailureClass.Transient or FailureClass.RateLimited } => ImportReasons.LinkedInUnavailable,
         TokenFailed { Class: FailureClass.Configuration } failed =>
             $"LinkedIn refused the worker's client credentials at introspection ({failed.StatusCode}); check LinkedIn:ClientId and the secret",
-        TokenFailed failed => $"{ImportReasons.TokenRejected}: introspection answered {failed.StatusCode} {failed.ErrorCode}".TrimEnd(),
+        TokenFailed failed => $"{ImportReasons.TokenRejected}: introspection: {failed.Description}",
         _ => $"{ImportReasons.TokenRejected}: introspection gave no answer",
     };
 

@@ -12,7 +12,9 @@ public static class IntrospectionReader
     {
         if (status != HttpStatusCode.OK)
         {
-            return LinkedInErrorReader.OAuthFailure(status, body, requestedAt);
+            // §3.1: 400 is "invalid client id or token" (LinkedIn's description says which); 401 a wrong client secret.
+            var failed = LinkedInErrorReader.OAuthFailure(status, body, requestedAt);
+            return status == HttpStatusCode.BadRequest && failed.ErrorCode is not null ? failed with { Class = FailureClass.Reauth } : failed;
         }
 
         try
