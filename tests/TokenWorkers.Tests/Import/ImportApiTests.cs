@@ -206,6 +206,27 @@ public sealed partial class ImportApiTests : IAsyncLifetime
         Assert.Null(await _environment.Store.FindAsync("imp-big", Cancel));
     }
 
+    [Fact]
+    public async Task A_chunked_body_that_grows_past_the_limit_stops_there_keeping_what_was_imported_and_the_summary_says_so()
+    {
+        var (_, grant) = Grant();
+        var content = new StringContent(Line("imp-chunked", grant) + "\n" + new string(' ', (int)MaxBody + 1) + "\n", Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        using var request = Request(HttpMethod.Post, "admin/connections/import", AdminKey, content);
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _http.SendAsync(request, Cancel);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        _bodies.Enqueue(text);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {text}");
+        var summary = JsonDocument.Parse(text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("summary");
+        Assert.Equal(1, summary.GetProperty("imported").GetInt32());
+        Assert.Contains("Admin:ImportMaxBodyBytes", summary.GetProperty("stopped").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(await _environment.Store.FindAsync("imp-chunked", Cancel));
+        AssertNoTokenAnywhere();
+    }
+
     private (SandboxMember Member, SeededGrant Grant) Grant()
     {
         var member = Sandbox.CreateMember();

@@ -2,10 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using TokenWorkers.Admin;
 using TokenWorkers.Connections;
+using TokenWorkers.Import;
 
-namespace TokenWorkers.Import;
+namespace TokenWorkers.Admin;
 
 /// <summary>
 /// <c>POST /admin/connections/import</c>: an <c>application/x-ndjson</c> body, one connection per line, answered as
