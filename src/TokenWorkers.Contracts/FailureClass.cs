@@ -1,8 +1,12 @@
+using System.Text.Json.Serialization;
+using TokenWorkers.Contracts.Serialization;
+
 namespace TokenWorkers.Contracts;
 
 /// <summary>
 /// The class every LinkedIn answer falls into; it decides what the worker does next.
 /// </summary>
+[JsonConverter(typeof(EnumNameConverter<FailureClass>))]
 public enum FailureClass
 {
     /// <summary>Timeout, connection reset, 5xx, 409 or an unreadable body: retried with backoff; the token stays.</summary>

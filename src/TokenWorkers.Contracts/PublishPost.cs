@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
+using TokenWorkers.Contracts.Serialization;
+
 namespace TokenWorkers.Contracts;
 
 /// <summary>
-/// Publish a post on LinkedIn as the member of a connection. Send it once; resending the same
+/// Publish a post on LinkedIn as the member of a connection (or as a Company Page the member may post for, see <see cref="Author"/>). Send it once; resending the same
 /// <see cref="PostId"/> never posts twice: the worker answers with the outcome it already reached.
 /// The outcome arrives as <see cref="PostPublished"/> or <see cref="PostFailed"/> (or <see cref="PostCancelled"/> for a
 /// scheduled post cancelled with <see cref="CancelPost"/>).
@@ -22,6 +25,15 @@ public sealed record PublishPost
     /// (<see cref="PostFailed"/>, nothing sent); required when the worker sets <c>Publishing:RequireTenantId</c>.
     /// </summary>
     public string? TenantId { get; init; }
+
+    /// <summary>
+    /// Who the post is by: null (the default) or the member's own <c>urn:li:person:…</c> for the connection's member, or
+    /// <c>urn:li:organization:{digits}</c> for a Company Page. Posting as a page needs the <c>w_organization_social</c> scope
+    /// in the connection's grant and an APPROVED page role that may post (ADMINISTRATOR, DIRECT_SPONSORED_CONTENT_POSTER or
+    /// CONTENT_ADMINISTRATOR); without them the worker answers <see cref="PostFailed"/> with
+    /// <see cref="FailureClass.Permission"/> and calls nothing. Any other value is refused as an invalid message.
+    /// </summary>
+    public string? Author { get; init; }
 
     /// <summary>The post's text, plain (no markup), at most 3,000 Unicode code points and not blank.</summary>
     public required string Text { get; init; }
@@ -47,6 +59,7 @@ public sealed record PublishPost
 }
 
 /// <summary>Who may see a post.</summary>
+[JsonConverter(typeof(EnumNameConverter<PostVisibility>))]
 public enum PostVisibility
 {
     /// <summary>Anyone on LinkedIn (LinkedIn's <c>PUBLIC</c>).</summary>

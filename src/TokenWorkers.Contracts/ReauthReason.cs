@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using TokenWorkers.Contracts.Serialization;
+
 namespace TokenWorkers.Contracts;
 
 /// <summary>Why a member has to log in again, or soon will.</summary>
+[JsonConverter(typeof(EnumNameConverter<ReauthReason>))]
 public enum ReauthReason
 {
     /// <summary>LinkedIn rejected the refresh token (revoked by the member or by LinkedIn, or expired).</summary>

@@ -1,5 +1,5 @@
-using MassTransit;
 using TokenWorkers.Contracts;
+using TokenWorkers.Messaging;
 using TokenWorkers.Publishing;
 
 namespace TokenWorkers.Demo;
@@ -10,7 +10,7 @@ namespace TokenWorkers.Demo;
 /// a post for the revoked demo-carol (waits for re-authorization) and an invalid one (fails at once).
 /// PostIds are fixed, so a restart of the demo resends them and nothing is posted twice.
 /// </summary>
-public sealed partial class DemoPoster(IBus bus, IHostApplicationLifetime lifetime, ILogger<DemoPoster> logger) : BackgroundService
+public sealed partial class DemoPoster(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<DemoPoster> logger) : BackgroundService
 {
     private static readonly PublishPost[] Posts =
     [
@@ -32,12 +32,13 @@ public sealed partial class DemoPoster(IBus bus, IHostApplicationLifetime lifeti
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await started.Task.WaitAsync(stoppingToken);
 
-        // A command is sent to the worker's queue, as another service would (publishing it would reach every
-        // consumer bound to the PublishPost exchange).
-        var endpoint = await bus.GetSendEndpoint(PublishPostConsumer.Queue);
+        // A command is sent to the worker's queue (publishing it would reach every consumer bound to the PublishPost
+        // exchange), under the queue prefix the worker is configured with.
+        await using var scope = scopes.CreateAsyncScope();
+        var sender = scope.ServiceProvider.GetRequiredService<CommandSender>();
         foreach (var post in Posts)
         {
-            await endpoint.Send(post, stoppingToken);
+            await sender.SendAsync<PublishPostConsumer, PublishPost>(post, stoppingToken);
             LogSent(logger, post.PostId, post.ConnectionId);
         }
     }

@@ -29,6 +29,12 @@ public enum SandboxEndpoint
 
     /// <summary><c>DELETE /rest/posts/{encoded urn}</c></summary>
     DeletePost,
+
+    /// <summary><c>GET /v2/organizationAcls?q=roleAssignee</c></summary>
+    OrganizationAcls,
+
+    /// <summary><c>GET /rest/organizationAcls?q=roleAssignee</c></summary>
+    RestOrganizationAcls,
 }
 
 internal static class SandboxEndpoints
@@ -47,6 +53,8 @@ internal static class SandboxEndpoints
         SandboxEndpoint.Posts => "posts",
         SandboxEndpoint.DeleteUgcPost => "deleteUgcPost",
         SandboxEndpoint.DeletePost => "deletePost",
+        SandboxEndpoint.OrganizationAcls => "organizationAcls",
+        SandboxEndpoint.RestOrganizationAcls => "restOrganizationAcls",
         _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
     };
 

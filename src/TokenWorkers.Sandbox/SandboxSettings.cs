@@ -54,6 +54,12 @@ public sealed class SandboxSettings
     /// <summary>Longest post text, in Unicode code points (default 3,000).</summary>
     public int MaxPostLength { get; set; } = 3000;
 
+    /// <summary>
+    /// Whether <c>/rest</c> serves only the versions LinkedIn would today (released, and not sunset a year later, see
+    /// Api/ApiVersions); false serves every well-formed version, for runs that move the clock by years.
+    /// </summary>
+    public bool VersionLifecycle { get; set; } = true;
+
     /// <summary>Posts one member may create through one app per UTC day (Share on LinkedIn: 150).</summary>
     public int MemberDailyPostLimit { get; set; } = 150;
 

@@ -19,7 +19,7 @@ public static class PostingCase
     {
         var run = Interlocked.Increment(ref _run);
         var connections = await harness.SeedAsync(count);
-        var endpoint = await harness.Environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:publish-post"));
+        var endpoint = await harness.Environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"));
         var postIds = connections.Select((c, i) => $"bench-post-{run}-{i}").ToArray();
         var meter = await CostMeter.StartAsync(harness.Database);
         var start = Stopwatch.GetTimestamp();
@@ -60,7 +60,7 @@ public static class PostingCase
 
         // One connection, already used once, so every measured post has a fresh token and a known author.
         var connection = (await harness.SeedAsync(1))[0];
-        var endpoint = await harness.Environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:publish-post"));
+        var endpoint = await harness.Environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"));
         var endToEnd = new List<double>();
         for (var i = -1; i < count; i++)
         {

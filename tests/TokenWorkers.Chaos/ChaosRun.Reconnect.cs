@@ -38,6 +38,8 @@ internal sealed partial class ChaosRun
             var before = (await GrantsOfAsync(parts.Sandbox, target.MemberSub, cancellationToken)).Select(g => g.GrantId).ToHashSet();
             await parts.Sandbox.PutAsync("_sandbox/authorization", new { decision = "consent", memberSub = target.MemberSub }, cancellationToken);
             using var browser = new MemberBrowser(parts.Fleet.AnyRunning);
+            // The member tries again for a while: every instance can be down at once while kills and restarts overlap.
+            var giveUpAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(90);
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -47,9 +49,9 @@ internal sealed partial class ChaosRun
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
-                    if (attempt == 5)
+                    if (DateTimeOffset.UtcNow > giveUpAt)
                     {
-                        _stepFailures.Add($"reconnect of {target.ConnectionId}: {ex.Message.Split('\n')[0]}");
+                        _stepFailures.Add($"reconnect of {target.ConnectionId} ({attempt} tries): {ex.Message.Split('\n')[0]}");
                         return;
                     }
 

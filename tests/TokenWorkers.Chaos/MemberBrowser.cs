@@ -46,7 +46,8 @@ internal sealed class MemberBrowser(Func<Uri?> anyRunningWorker) : IDisposable
     {
         if (response.StatusCode != expected)
         {
-            var page = Regex.Replace(await response.Content.ReadAsStringAsync(cancellationToken), "<[^>]*>", " ");
+            var html = Regex.Replace(await response.Content.ReadAsStringAsync(cancellationToken), "<style[^>]*>.*?</style>", " ", RegexOptions.Singleline);
+            var page = Regex.Replace(html, "<[^>]*>", " ");
             var said = Regex.Replace(page, @"\s+", " ").Trim();
             throw new InvalidOperationException($"{step} answered {(int)response.StatusCode}, not {(int)expected}: {said[..Math.Min(said.Length, 200)]}");
         }

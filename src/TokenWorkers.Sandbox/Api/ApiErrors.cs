@@ -34,6 +34,10 @@ internal static class ApiErrors
     public static IResult PostNotFound(CallRecord call, string urn) =>
         Envelope(call, 404, null, "NOT_FOUND", $"Post {urn} does not exist");
 
+    /// <summary>A page post whose token lacks <c>w_organization_social</c> (docs/linkedin-api.md §9.5, observed on <c>/rest/posts</c>; only the message was captured).</summary>
+    public static IResult OrganizationPermissionsMissing(CallRecord call) =>
+        Gateway(call, 400, "ORGANIZATION_PERMISSIONS_MISSING", "Organization Or Events permissions must be used when using organization as author");
+
     public static IResult BadRequest(CallRecord call, string message) =>
         Gateway(call, 400, "BAD_REQUEST", message);
 

@@ -15,7 +15,7 @@ namespace TokenWorkers.Sandbox.Api;
 /// URN, or one with its colons not percent-encoded in the path, is 400; the 404 body is the API envelope with NOT_FOUND; a
 /// <c>urn:li:ugcPost:</c> URN finds only a post created under that exact URN (the sandbox issues share URNs only).
 /// </remarks>
-internal sealed partial class PostDeleteEndpoint(ApiAuthenticator authenticator, PostStore posts, SandboxClock clock)
+internal sealed partial class PostDeleteEndpoint(ApiAuthenticator authenticator, PostStore posts, OrganizationDirectory organizations, SandboxClock clock, ApiVersions versions)
 {
     public ValueTask<IResult> HandleUgcPostsAsync(HttpContext http, CallRecord call) => ValueTask.FromResult(Handle(http, call, rest: false));
 
@@ -39,9 +39,9 @@ internal sealed partial class PostDeleteEndpoint(ApiAuthenticator authenticator,
                 return ApiErrors.VersionMissing(call);
             }
 
-            if (!PostsEndpoint.VersionFormat().IsMatch(version))
+            if (versions.Refused(version) is { } inactive)
             {
-                return ApiErrors.VersionInactive(call, version);
+                return ApiErrors.VersionInactive(call, inactive);
             }
 
             resource = "partnerApiPostsExternal.DELETE." + version;
@@ -56,7 +56,7 @@ internal sealed partial class PostDeleteEndpoint(ApiAuthenticator authenticator,
             resource = "ugcPosts.DELETE.NO_VERSION";
         }
 
-        if (!grant!.Contains(Scopes.MemberSocial))
+        if (!PostRules.MayPostAtAll(grant!))
         {
             return ApiErrors.AccessDenied(call, resource);
         }
@@ -75,7 +75,11 @@ internal sealed partial class PostDeleteEndpoint(ApiAuthenticator authenticator,
         }
 
         call.PostUrn = urn;
-        return posts.Delete(urn, member!.PersonUrn, clock.UtcNow) switch
+        // §11: the member's own posts with w_member_social; a page's posts with w_organization_social and a posting role there.
+        bool MayDelete(string author) => author == member!.PersonUrn
+            ? grant!.Contains(Scopes.MemberSocial)
+            : grant!.Contains(Scopes.OrganizationSocial) && organizations.MayPost(member.Sub, author);
+        return posts.Delete(urn, MayDelete, clock.UtcNow) switch
         {
             PostDeletion.Deleted or PostDeletion.AlreadyDeleted => Results.StatusCode(StatusCodes.Status204NoContent),
             PostDeletion.NotOwned => ApiErrors.AccessDenied(call, resource),

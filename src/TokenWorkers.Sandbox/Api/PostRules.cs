@@ -5,8 +5,8 @@ using TokenWorkers.Sandbox.State;
 
 namespace TokenWorkers.Sandbox.Api;
 
-/// <summary>What <c>/v2/ugcPosts</c> and <c>/rest/posts</c> share: reading the body, who may author, text length, duplicates.</summary>
-internal sealed partial class PostRules(PostStore posts, SandboxClock clock, RuntimeKnobs knobs)
+/// <summary>What <c>/v2/ugcPosts</c> and <c>/rest/posts</c> share: reading the body, who may author (the member, or a page they may post for), text length, duplicates.</summary>
+internal sealed partial class PostRules(PostStore posts, OrganizationDirectory organizations, SandboxClock clock, RuntimeKnobs knobs)
 {
     public static async ValueTask<(JsonDocument? Body, IResult? Error)> ReadBodyAsync(HttpContext http, CallRecord call)
     {
@@ -31,24 +31,45 @@ internal sealed partial class PostRules(PostStore posts, SandboxClock clock, Run
         }
     }
 
-    /// <summary>The author must be the token's own member; organizations need page roles the sandbox does not model.</summary>
-    public static IResult? CheckAuthor(JsonElement body, SandboxMember member, string resource, CallRecord call)
+    /// <summary>
+    /// Whether the scopes allow posting at all, before the body is read: a member post needs <c>w_member_social</c>, a page post
+    /// <c>w_organization_social</c>; with neither, nothing can be posted.
+    /// </summary>
+    public static bool MayPostAtAll(Grant grant) => grant.Contains(Scopes.MemberSocial) || grant.Contains(Scopes.OrganizationSocial);
+
+    /// <summary>
+    /// The author: the token's own member (with <c>w_member_social</c>) or a page the member may post for (docs/linkedin-api.md
+    /// §9.5–9.6: the scope is checked first, then the page role). Anyone else's URN is refused as LinkedIn refuses it.
+    /// </summary>
+    public (string? Author, IResult? Error) CheckAuthor(JsonElement body, Grant grant, SandboxMember member, string resource, bool rest, CallRecord call)
     {
         if (!body.TryGetProperty("author", out var author) || author.ValueKind == JsonValueKind.Null)
         {
-            return ApiErrors.Unprocessable(call, "/author", "field is required but not found and has no default value");
+            return (null, ApiErrors.Unprocessable(call, "/author", "field is required but not found and has no default value"));
         }
 
         var urn = author.ValueKind == JsonValueKind.String ? author.GetString()! : author.GetRawText();
         var person = PersonUrn().Match(urn);
         if (person.Success)
         {
-            return person.Groups[1].Value == member.Sub ? null : ApiErrors.AccessDenied(call, resource);
+            return person.Groups[1].Value == member.Sub && grant.Contains(Scopes.MemberSocial)
+                ? (urn, null)
+                : (null, ApiErrors.AccessDenied(call, resource));
         }
 
-        return OrganizationUrn().IsMatch(urn)
-            ? ApiErrors.AccessDenied(call, resource)
-            : ApiErrors.Unprocessable(call, "/author", $"\"{urn}\" does not match urn:li:person:[A-Za-z0-9_-]+|urn:li:organization:\\d+");
+        if (!OrganizationUrn().IsMatch(urn))
+        {
+            return (null, ApiErrors.Unprocessable(call, "/author", $"\"{urn}\" does not match urn:li:person:[A-Za-z0-9_-]+|urn:li:organization:\\d+"));
+        }
+
+        if (!grant.Contains(Scopes.OrganizationSocial))
+        {
+            // /rest/posts: the observed 400 (§9.5, 2026-06 wording). /v2/ugcPosts: no body was captured, so the generic 403 of §4.3.
+            return (null, rest ? ApiErrors.OrganizationPermissionsMissing(call) : ApiErrors.AccessDenied(call, resource));
+        }
+
+        // No body was captured for a member without a posting role on the page (Open question 18): §9.6's emulator default.
+        return organizations.MayPost(member.Sub, urn) ? (urn, null) : (null, ApiErrors.AccessDenied(call, resource));
     }
 
     /// <summary>Length in Unicode code points, as LinkedIn's composer counts: an emoji is one, not two UTF-16 units.</summary>

@@ -55,11 +55,11 @@ internal sealed class PostStore
     }
 
     /// <summary>
-    /// Deletes <paramref name="urn"/> as <paramref name="member"/>: only the author may. A deleted post stays in the record
+    /// Deletes <paramref name="urn"/> when <paramref name="mayDelete"/> allows it for the post's author (the member's own posts, or a page's). A deleted post stays in the record
     /// with <see cref="SandboxPost.DeletedAt"/> (the first deletion's time), so a second deletion is told apart from a post
     /// that never existed.
     /// </summary>
-    public PostDeletion Delete(string urn, string member, DateTimeOffset now)
+    public PostDeletion Delete(string urn, Func<string, bool> mayDelete, DateTimeOffset now)
     {
         while (true)
         {
@@ -68,7 +68,7 @@ internal sealed class PostStore
                 return PostDeletion.Unknown;
             }
 
-            if (!string.Equals(post.Author, member, StringComparison.Ordinal))
+            if (!mayDelete(post.Author))
             {
                 return PostDeletion.NotOwned;
             }

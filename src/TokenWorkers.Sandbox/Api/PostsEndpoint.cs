@@ -7,7 +7,7 @@ using static TokenWorkers.Sandbox.Api.PostRules;
 namespace TokenWorkers.Sandbox.Api;
 
 /// <summary><c>POST /rest/posts</c>: the versioned Posts API; success is 201 with the URN in <c>x-restli-id</c> and no body.</summary>
-internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, PostRules rules)
+internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, PostRules rules, ApiVersions versions)
 {
     private static readonly string[] LifecycleStates = ["PUBLISHED", "DRAFT"];
     private static readonly string[] Visibilities = ["PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER"];
@@ -27,14 +27,13 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
             return ApiErrors.VersionMissing(call);
         }
 
-        // Any well-formed version is active: a version sunset would break tests that jump the clock a year.
-        if (!VersionFormat().IsMatch(version))
+        if (versions.Refused(version) is { } inactive)
         {
-            return ApiErrors.VersionInactive(call, version);
+            return ApiErrors.VersionInactive(call, inactive);
         }
 
         var resource = "partnerApiPostsExternal.CREATE." + version;
-        if (!grant!.Contains(Scopes.MemberSocial))
+        if (!MayPostAtAll(grant!))
         {
             return ApiErrors.AccessDenied(call, resource);
         }
@@ -47,13 +46,19 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
 
         using (document)
         {
-            var (text, articleUrl, invalid) = Validate(document.RootElement, member!, resource, call);
+            var (author, authorError) = rules.CheckAuthor(document.RootElement, grant!, member!, resource, rest: true, call);
+            if (authorError is not null)
+            {
+                return authorError;
+            }
+
+            var (text, articleUrl, invalid) = Validate(document.RootElement, call);
             if (invalid is not null)
             {
                 return invalid;
             }
 
-            var (post, refused) = rules.Create(SandboxEndpoint.Posts, grant, member!.PersonUrn, text!, articleUrl, call);
+            var (post, refused) = rules.Create(SandboxEndpoint.Posts, grant!, author!, text!, articleUrl, call);
             if (post is null)
             {
                 return refused!;
@@ -64,13 +69,8 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
         }
     }
 
-    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, SandboxMember member, string resource, CallRecord call)
+    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, CallRecord call)
     {
-        if (CheckAuthor(body, member, resource, call) is { } authorError)
-        {
-            return (null, null, authorError);
-        }
-
         IResult? error = null;
         var text = RequiredString(body, "commentary", "/commentary", call, ref error);
         RequiredSymbol(body, "visibility", "/visibility", Visibilities, call, ref error);
@@ -118,6 +118,7 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
         return (url, error);
     }
 
-    [GeneratedRegex(@"^\d{6}(\.\d{2})?$")]
+    /// <summary>YYYYMM, YYYYMMDD (LinkedIn echoes versions in that form) or YYYYMM.RR.</summary>
+    [GeneratedRegex(@"^\d{6}(\d{2}|\.\d{2})?$")]
     internal static partial Regex VersionFormat();
 }

@@ -23,7 +23,7 @@ internal sealed class UgcPostsEndpoint(ApiAuthenticator authenticator, PostRules
             return error;
         }
 
-        if (!grant!.Contains(Scopes.MemberSocial))
+        if (!MayPostAtAll(grant!))
         {
             return ApiErrors.AccessDenied(call, Resource);
         }
@@ -42,13 +42,19 @@ internal sealed class UgcPostsEndpoint(ApiAuthenticator authenticator, PostRules
         using (document)
         {
             var body = document.RootElement;
-            var (text, articleUrl, invalid) = Validate(body, member!, call);
+            var (author, authorError) = rules.CheckAuthor(body, grant!, member!, Resource, rest: false, call);
+            if (authorError is not null)
+            {
+                return authorError;
+            }
+
+            var (text, articleUrl, invalid) = Validate(body, call);
             if (invalid is not null)
             {
                 return invalid;
             }
 
-            var (post, refused) = rules.Create(SandboxEndpoint.UgcPosts, grant, member!.PersonUrn, text!, articleUrl, call);
+            var (post, refused) = rules.Create(SandboxEndpoint.UgcPosts, grant!, author!, text!, articleUrl, call);
             if (post is null)
             {
                 return refused!;
@@ -62,13 +68,8 @@ internal sealed class UgcPostsEndpoint(ApiAuthenticator authenticator, PostRules
         }
     }
 
-    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, SandboxMember member, CallRecord call)
+    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, CallRecord call)
     {
-        if (CheckAuthor(body, member, Resource, call) is { } authorError)
-        {
-            return (null, null, authorError);
-        }
-
         IResult? error = null;
         RequiredSymbol(body, "lifecycleState", "/lifecycleState", LifecycleStates, call, ref error);
         var share = Child(Child(body, "specificContent"), "com.linkedin.ugc.ShareContent");

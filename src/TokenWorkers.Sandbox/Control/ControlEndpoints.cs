@@ -140,6 +140,7 @@ internal static class ControlEndpoints
         });
 
         api.MapGet("/posts", (string? author) => Json(control.Posts.Where(p => author is null || p.Author == author)));
+        api.MapOrganizationControl(control);
     }
 
     private static void MapGrantAction(RouteGroupBuilder api, string action, Action<string> apply) =>
@@ -198,12 +199,12 @@ internal static class ControlEndpoints
             ? endpoint
             : throw new ArgumentException($"endpoint must be one of {string.Join(", ", SandboxEndpoints.All.Select(e => e.Name()))}.");
 
-    private static string Required(string? value, string name) =>
+    internal static string Required(string? value, string name) =>
         string.IsNullOrEmpty(value) ? throw new ArgumentException($"{name} is required.") : value;
 
-    private static string Route(HttpContext http, string name) => (string)http.GetRouteValue(name)!;
+    internal static string Route(HttpContext http, string name) => (string)http.GetRouteValue(name)!;
 
-    private static async Task<T> ReadAsync<T>(HttpContext http)
+    internal static async Task<T> ReadAsync<T>(HttpContext http)
     {
         if (http.Request.ContentLength == 0 || !http.Request.HasJsonContentType())
         {
@@ -214,11 +215,11 @@ internal static class ControlEndpoints
             ?? throw new ArgumentException("A JSON body is required.");
     }
 
-    private static IResult Json(object? value, int status = StatusCodes.Status200OK) =>
+    internal static IResult Json(object? value, int status = StatusCodes.Status200OK) =>
         Results.Json(value, SandboxJson.Options, statusCode: status);
 
     /// <summary>Turns the control API's exceptions into JSON errors; never a 500 for bad input.</summary>
-    private static RequestDelegate Guard(Func<HttpContext, Task<IResult>> handle) => async http =>
+    internal static RequestDelegate Guard(Func<HttpContext, Task<IResult>> handle) => async http =>
     {
         IResult result;
         try

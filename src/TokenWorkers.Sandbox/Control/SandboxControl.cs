@@ -17,6 +17,7 @@ public sealed class SandboxControl
     private readonly RuntimeKnobs _knobs;
     private readonly Control.RequestLog _requests;
     private readonly PostStore _posts;
+    private readonly OrganizationDirectory _organizations;
     private readonly SandboxClock _clock;
     private readonly ConsentScreen _consent;
 
@@ -27,6 +28,7 @@ public sealed class SandboxControl
         RuntimeKnobs knobs,
         Control.RequestLog requests,
         PostStore posts,
+        OrganizationDirectory organizations,
         SandboxClock clock,
         ConsentScreen consent)
     {
@@ -36,6 +38,7 @@ public sealed class SandboxControl
         _knobs = knobs;
         _requests = requests;
         _posts = posts;
+        _organizations = organizations;
         _clock = clock;
         _consent = consent;
     }
@@ -86,6 +89,43 @@ public sealed class SandboxControl
     /// <summary>Registers a member; a missing sub is generated (10 URL-safe characters, as LinkedIn's are).</summary>
     public SandboxMember CreateMember(string? sub = null, string? name = null, string? email = null) =>
         CreateMember(SandboxMembers.New(sub, name, email));
+
+    public IReadOnlyList<SandboxOrganization> Organizations => _organizations.All;
+
+    /// <summary>Registers a Company Page, replacing one with the same id; a missing id is generated (LinkedIn's are numeric).</summary>
+    public SandboxOrganization CreateOrganization(long? id = null, string? name = null)
+    {
+        var organizationId = id ?? Random.Shared.NextInt64(10_000_000, 100_000_000);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(organizationId, nameof(id));
+        return _organizations.Put(new SandboxOrganization(organizationId, string.IsNullOrWhiteSpace(name) ? "Page " + organizationId : name.Trim()));
+    }
+
+    /// <summary>
+    /// Gives <paramref name="memberSub"/> <paramref name="role"/> on the page in <paramref name="state"/> (or changes that role's
+    /// state). Roles and states are LinkedIn's (<c>ADMINISTRATOR</c>, <c>CONTENT_ADMINISTRATOR</c>, …; <c>APPROVED</c>, <c>REQUESTED</c>, …).
+    /// </summary>
+    public SandboxOrganizationRole AssignOrganizationRole(long organizationId, string memberSub, string role = "ADMINISTRATOR", string state = "APPROVED")
+    {
+        _ = _organizations.Find(organizationId) ?? throw new KeyNotFoundException($"No organization has id {organizationId}.");
+        _ = _registrations.FindMember(memberSub) ?? throw new KeyNotFoundException($"No member has sub \"{memberSub}\".");
+        if (!OrganizationDirectory.Roles.Contains(role))
+        {
+            throw new ArgumentException($"role must be one of {string.Join(", ", OrganizationDirectory.Roles.Order(StringComparer.Ordinal))}.", nameof(role));
+        }
+
+        if (!OrganizationDirectory.States.Contains(state))
+        {
+            throw new ArgumentException($"state must be one of {string.Join(", ", OrganizationDirectory.States.Order(StringComparer.Ordinal))}.", nameof(state));
+        }
+
+        return _organizations.SetRole(organizationId, memberSub, role, state, _clock.UtcNow);
+    }
+
+    /// <summary>Takes the role away; false when the member did not have it.</summary>
+    public bool RemoveOrganizationRole(long organizationId, string memberSub, string role) => _organizations.RemoveRole(organizationId, memberSub, role);
+
+    /// <summary>Every role on the page.</summary>
+    public IReadOnlyList<SandboxOrganizationRole> OrganizationRoles(long organizationId) => _organizations.RolesOn(organizationId);
 
     /// <summary>Creates a grant as if the member had consented and the app had exchanged the code just now.</summary>
     public SeededGrant SeedGrant(string clientId, string memberSub, params IEnumerable<string> scopes) =>

@@ -21,6 +21,8 @@ internal static class SandboxComposition
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<GrantControl>();
         services.AddSingleton<PostStore>();
+        services.AddSingleton<OrganizationDirectory>();
+        services.AddSingleton<OrganizationAclsEndpoint>();
         services.AddSingleton<PostRules>();
         services.AddSingleton<DailyLimits>();
         services.AddSingleton<ApiAuthenticator>();
@@ -31,6 +33,7 @@ internal static class SandboxComposition
         services.AddSingleton<RevokeEndpoint>();
         services.AddSingleton<UserInfoEndpoint>();
         services.AddSingleton<UgcPostsEndpoint>();
+        services.AddSingleton<ApiVersions>();
         services.AddSingleton<PostsEndpoint>();
         services.AddSingleton<PostDeleteEndpoint>();
         services.AddSingleton(sp => new SandboxControl(
@@ -40,6 +43,7 @@ internal static class SandboxComposition
             sp.GetRequiredService<RuntimeKnobs>(),
             sp.GetRequiredService<RequestLog>(),
             sp.GetRequiredService<PostStore>(),
+            sp.GetRequiredService<OrganizationDirectory>(),
             sp.GetRequiredService<SandboxClock>(),
             sp.GetRequiredService<ConsentScreen>()));
         return services;
@@ -71,6 +75,9 @@ internal static class SandboxComposition
         var deletes = services.GetRequiredService<PostDeleteEndpoint>();
         app.MapDelete("/v2/ugcPosts/{urn}", Wrap(SandboxEndpoint.DeleteUgcPost, deletes.HandleUgcPostsAsync));
         app.MapDelete("/rest/posts/{urn}", Wrap(SandboxEndpoint.DeletePost, deletes.HandlePostsAsync));
+        var acls = services.GetRequiredService<OrganizationAclsEndpoint>();
+        app.MapGet("/v2/organizationAcls", Wrap(SandboxEndpoint.OrganizationAcls, acls.HandleV2Async));
+        app.MapGet("/rest/organizationAcls", Wrap(SandboxEndpoint.RestOrganizationAcls, acls.HandleRestAsync));
 
         app.MapSandboxControl();
         return app;

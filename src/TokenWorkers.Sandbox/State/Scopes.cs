@@ -9,11 +9,12 @@ internal static class Scopes
     public const string Profile = "profile";
     public const string Email = "email";
     public const string MemberSocial = "w_member_social";
+    public const string OrganizationSocial = "w_organization_social";
 
     public static FrozenSet<string> Known { get; } = new[]
     {
         OpenId, Profile, Email, MemberSocial,
-        "w_organization_social", "r_organization_social", "rw_organization_admin",
+        OrganizationSocial, "r_organization_social", "rw_organization_admin", "r_organization_admin",
         "r_liteprofile", "r_emailaddress", "r_basicprofile",
         "r_ads", "rw_ads", "r_ads_reporting", "r_1st_connections_size",
     }.ToFrozenSet(StringComparer.Ordinal);

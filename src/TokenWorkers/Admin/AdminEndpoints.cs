@@ -5,6 +5,7 @@ using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Events;
 using TokenWorkers.Import;
+using TokenWorkers.Messaging;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Runtime;
@@ -163,7 +164,7 @@ public static class AdminEndpoints
     }
 
     private static async Task<IResult> SendPostAsync(
-        string connectionId, AdminPostRequest request, IConnectionStore store, ISendEndpointProvider sender, CancellationToken cancellationToken)
+        string connectionId, AdminPostRequest request, IConnectionStore store, CommandSender sender, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(connectionId, cancellationToken) is not { } connection)
         {
@@ -187,8 +188,7 @@ public static class AdminEndpoints
         }
 
         // A command goes to its queue; publishing it would reach any consumer bound to the PublishPost exchange.
-        var endpoint = await sender.GetSendEndpoint(PublishPostConsumer.Queue);
-        await endpoint.Send(command, cancellationToken);
+        await sender.SendAsync<PublishPostConsumer, PublishPost>(command, cancellationToken);
         return Results.Accepted(value: new { command.PostId, command.ConnectionId });
     }
 

@@ -1,6 +1,7 @@
 using MassTransit;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
+using TokenWorkers.Messaging;
 using TokenWorkers.Outbox;
 using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
@@ -77,7 +78,7 @@ internal static partial class PostAdminEndpoints
     /// Deleting happens at LinkedIn, with retries, so it goes through the command's queue rather than this request.
     /// </summary>
     private static async Task<IResult> DeleteAsync(
-        string postId, IPostLedger ledger, IConnectionStore store, ISendEndpointProvider sender, CancellationToken cancellationToken)
+        string postId, IPostLedger ledger, IConnectionStore store, CommandSender sender, CancellationToken cancellationToken)
     {
         if (await ledger.FindAsync(postId, cancellationToken) is not { } entry)
         {
@@ -91,8 +92,7 @@ internal static partial class PostAdminEndpoints
         }
 
         var tenantId = (await store.FindAsync(entry.ConnectionId, cancellationToken))?.TenantId;
-        var endpoint = await sender.GetSendEndpoint(DeletePostConsumer.Queue);
-        await endpoint.Send(new DeletePost { PostId = postId, TenantId = tenantId }, cancellationToken);
+        await sender.SendAsync<DeletePostConsumer, DeletePost>(new DeletePost { PostId = postId, TenantId = tenantId }, cancellationToken);
         return Results.Accepted(value: PostView.Of(entry));
     }
 

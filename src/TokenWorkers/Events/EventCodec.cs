@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TokenWorkers.Contracts;
 
 namespace TokenWorkers.Events;
@@ -7,7 +8,15 @@ namespace TokenWorkers.Events;
 /// <summary>Converts contract events to and from the outbox's stored form, for connections and posts alike.</summary>
 public static class EventCodec
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // The stored form keeps enum numbers, as before the contracts travelled by name (1.2), so an earlier worker brought back
+    // after an upgrade still reads the events still waiting in its outbox.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters =
+        {
+            new JsonNumberEnumConverter<ReauthReason>(), new JsonNumberEnumConverter<FailureClass>(), new JsonNumberEnumConverter<PostVisibility>(),
+        },
+    };
 
     private static readonly FrozenDictionary<string, Type> Kinds = new[]
     {

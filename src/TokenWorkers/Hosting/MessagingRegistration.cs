@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using TokenWorkers.Messaging;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Runtime;
@@ -19,8 +20,8 @@ public static class MessagingRegistration
     }
 
     /// <summary>
-    /// MassTransit with its conventional topology (an exchange per message type, kebab-case endpoint names),
-    /// so another service subscribes with nothing but the contracts and its own queue. The transport is
+    /// MassTransit with its conventional topology (an exchange per message type, kebab-case endpoint names behind
+    /// <c>Transport:QueuePrefix</c>), so another service subscribes with nothing but the contracts and its own queue. The transport is
     /// <c>Transport:Kind</c>: in-memory (the embedded default) or RabbitMQ.
     /// </summary>
     /// <param name="configureBus">
@@ -60,7 +61,8 @@ public static class MessagingRegistration
     {
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(transport);
-        bus.SetKebabCaseEndpointNameFormatter();
+        // Every consumer endpoint is named by this formatter, so each queue, a new one included, carries the prefix.
+        bus.SetEndpointNameFormatter(QueueNames.Formatter(transport.QueuePrefix));
         bus.AddConfigureEndpointsCallback((_, endpoint) => endpoint.ConfigureDeadLetter(pipe => pipe.UseFilter(new UnknownMessageTypeFilter())));
         bus.AddTokenWorkersConsumers();
         configureBus?.Invoke(bus);
@@ -70,11 +72,7 @@ public static class MessagingRegistration
             var rabbit = transport.RabbitMq;
             bus.UsingRabbitMq((context, broker) =>
             {
-                broker.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, host =>
-                {
-                    host.Username(rabbit.Username);
-                    host.Password(rabbit.ResolvePassword());
-                });
+                broker.ConfigureHost(rabbit);
                 broker.PrefetchCount = rabbit.PrefetchCount;
                 broker.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
                 broker.ConfigureEndpoints(context);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Admin;
 using TokenWorkers.Connect;
+using TokenWorkers.LinkedIn;
 
 namespace TokenWorkers.Hosting;
 
@@ -42,6 +43,11 @@ public static class WorkerApplication
             if (await WorkerCommands.RunAsync(app, args) is { } exitCode)
             {
                 return exitCode;
+            }
+
+            if (app.Services.GetRequiredService<IOptions<LinkedInPostingOptions>>().Value.Api == PostingApi.Posts)
+            {
+                app.Services.GetRequiredService<LinkedInVersionMonitor>().WarnIfOld();
             }
 
             await app.RunAsync();

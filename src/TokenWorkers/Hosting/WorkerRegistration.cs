@@ -42,6 +42,7 @@ public static class WorkerRegistration
         }
 
         health.AddCheck<LinkedInHealthCheck>("linkedin", tags: ["ready"]);
+        health.AddCheck<LinkedInVersionHealthCheck>("linkedin-version", tags: ["ready"]);
 
         return builder;
     }

@@ -51,7 +51,13 @@ internal static partial class LinkedInErrorReader
         {
             401 => FailureClass.Reauth,
             403 => FailureClass.Permission,
+            // The app or grant lacks w_organization_social (docs/linkedin-api.md §9.5): a permission, not the content's fault.
+            400 when fields.Message?.Contains("permissions must be used when using organization as author", StringComparison.OrdinalIgnoreCase) == true
+                => FailureClass.Permission,
             429 => FailureClass.RateLimited,
+            // 426 NONEXISTENT_VERSION: LinkedIn no longer serves the pinned LinkedIn-Version. The worker's setting is wrong,
+            // for every post alike; nothing about this post or member is.
+            426 => FailureClass.Configuration,
             >= 500 or 408 or 409 => FailureClass.Transient,
             >= 400 => FailureClass.Invalid,
             _ => FailureClass.Transient,

@@ -14,9 +14,12 @@ public sealed class LinkedInPostingOptions
     /// <summary>Which LinkedIn endpoint creates and deletes posts: <c>UgcPosts</c> (<c>/v2/ugcPosts</c>, the documented member path) or <c>Posts</c> (<c>/rest/posts</c>).</summary>
     public PostingApi Api { get; set; } = PostingApi.UgcPosts;
 
-    /// <summary>The <c>LinkedIn-Version</c> (YYYYMM) pinned for <c>/rest/posts</c>; unused with <c>UgcPosts</c>.</summary>
+    /// <summary>
+    /// The <c>LinkedIn-Version</c> (YYYYMM) pinned for <c>/rest/posts</c>; unused with <c>UgcPosts</c>. LinkedIn serves each
+    /// monthly version for about a year: 202609 was the latest on 2026-09-18 (docs/linkedin-api.md, section 13.3).
+    /// </summary>
     [RegularExpression(@"^\d{6}(\.\d{2})?$")]
-    public string LinkedInVersion { get; set; } = "202501";
+    public string LinkedInVersion { get; set; } = "202609";
 }
 
 /// <summary>LinkedIn's post-creation endpoints.</summary>

@@ -17,12 +17,15 @@ public static class LinkedInRegistration
         services.AddHttpClient<LinkedInOAuthClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<LinkedInReachabilityHandler>();
         services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler<LinkedInReachabilityHandler>();
+            .AddHttpMessageHandler<LinkedInReachabilityHandler>()
+            .AddHttpMessageHandler<LinkedInVersionHandler>();
         // The core's ports, served by the typed clients.
         services.TryAddTransient<ILinkedInOAuth>(sp => sp.GetRequiredService<LinkedInOAuthClient>());
         services.TryAddTransient<ILinkedInApi>(sp => sp.GetRequiredService<LinkedInApiClient>());
         services.TryAddSingleton<LinkedInReachability>();
         services.TryAddTransient<LinkedInReachabilityHandler>();
+        services.TryAddSingleton<LinkedInVersionMonitor>();
+        services.TryAddTransient<LinkedInVersionHandler>();
         return services;
     }
 }

@@ -35,6 +35,12 @@ public interface ILinkedInApi
 
     Task<ApiResult> GetMemberAsync(SecretToken accessToken, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The member's APPROVED page roles (<c>organizationAcls?q=roleAssignee&amp;state=APPROVED</c>): <see cref="OrganizationRolesFound"/>
+    /// or a refusal. Reading changes nothing, so a call that got no answer throws <see cref="LinkedInTransportException"/> (retry it).
+    /// </summary>
+    Task<ApiResult> GetOrganizationRolesAsync(SecretToken accessToken, CancellationToken cancellationToken);
+
     Task<ApiResult> CreatePostAsync(SecretToken accessToken, string authorUrn, Posts.PostContent content, CancellationToken cancellationToken);
 
     /// <summary>

@@ -21,6 +21,15 @@ public sealed record PostDuplicate(string EarlierUrn) : ApiResult;
 public sealed record MemberFound(string MemberUrn) : ApiResult;
 
 /// <summary>
+/// <c>organizationAcls?q=roleAssignee</c> answered: the member's page roles, as listed (every state; the caller decides
+/// which count).
+/// </summary>
+public sealed record OrganizationRolesFound(IReadOnlyList<OrganizationRole> Roles) : ApiResult;
+
+/// <summary>One ACL element: <paramref name="Role"/> (e.g. ADMINISTRATOR) in <paramref name="State"/> (e.g. APPROVED) on <paramref name="Organization"/>.</summary>
+public sealed record OrganizationRole(string Organization, string Role, string State);
+
+/// <summary>
 /// LinkedIn refused the call. <paramref name="Class"/>: Reauth for 401 (the access token is expired, revoked
 /// or invalid), Permission for 403, RateLimited for 429 (with <paramref name="RetryAt"/>, the next midnight UTC),
 /// Transient for 5xx, 408, 409 and unreadable answers, Invalid for any other 4xx.

@@ -86,12 +86,18 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
 }
 
 /// <summary>The content of a <see cref="PublishPost"/>, as the ledger keeps it.</summary>
+/// <param name="Author">The author the command named (<see cref="PublishPost.Author"/>); null for the connection's member.</param>
 public sealed record PostContent(
     string Text,
     PostVisibility Visibility,
     string? ArticleUrl = null,
     string? ArticleTitle = null,
-    string? ArticleDescription = null);
+    string? ArticleDescription = null,
+    string? Author = null)
+{
+    /// <summary>The organization this post is by, when <see cref="Author"/> names one; null for a member's post.</summary>
+    public string? Organization => Author is { } author && author.StartsWith(PostAuthors.OrganizationPrefix, StringComparison.Ordinal) ? author : null;
+}
 
 /// <summary>A failed attempt or the final failure, without any secret.</summary>
 public sealed record PostError(FailureClass Class, string Message, DateTimeOffset At);

@@ -7,9 +7,6 @@ namespace TokenWorkers.Publishing;
 /// <summary>Handles <see cref="CancelPost"/>: cancels the post if nothing has been sent for it; a redelivery changes nothing.</summary>
 public sealed class CancelPostConsumer(PostCanceller canceller) : IConsumer<CancelPost>
 {
-    /// <summary>The queue the command is sent to: the consumer's conventional (kebab-case) endpoint.</summary>
-    public static Uri Queue { get; } = new($"queue:{KebabCaseEndpointNameFormatter.Instance.Consumer<CancelPostConsumer>()}");
-
     public async Task Consume(ConsumeContext<CancelPost> context)
     {
         if (string.IsNullOrWhiteSpace(context.Message.PostId))

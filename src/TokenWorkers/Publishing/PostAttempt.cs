@@ -10,14 +10,16 @@ using TokenWorkers.Refresh;
 namespace TokenWorkers.Publishing;
 
 /// <summary>
-/// One call to LinkedIn for a claimed post: a fresh token, the author (learnt once), the post, and the answer mapped to
-/// one transition of the entry. A post whose earlier call may have reached LinkedIn is settled by sending identical
+/// One call to LinkedIn for a claimed post: a fresh token, the member (learnt once), for a page post the member's right to post
+/// for it (<see cref="OrganizationAccess"/>), the post, and the answer mapped to one transition of the entry. A post whose earlier call may have reached LinkedIn is settled by sending identical
 /// content, which LinkedIn refuses as a duplicate naming the earlier post: never a second post.
 /// </summary>
 public sealed partial class PostAttempt(
     AggregateWriter<PostEntry> posts,
     AggregateWriter<Connection> connections,
     AccessTokenProvider tokens,
+    OrganizationAccess organizations,
+    OrganizationRoleCache organizationRoles,
     ILinkedInApi linkedIn,
     TimeProvider time,
     IOptions<PublishingOptions> options,
@@ -46,24 +48,46 @@ public sealed partial class PostAttempt(
                 return await AwaitReauthAsync(claimed, holder, connection, cancellationToken);
             }
 
-            var author = connection.MemberUrn;
-            if (author is null)
+            var member = connection.MemberUrn;
+            if (member is null)
             {
-                (var member, connection) = await tokens.CallAsync(connection, token => linkedIn.GetMemberAsync(token, cancellationToken), cancellationToken);
-                if (member is not MemberFound found)
+                (var learnt, connection) = await tokens.CallAsync(connection, token => linkedIn.GetMemberAsync(token, cancellationToken), cancellationToken);
+                if (learnt is not MemberFound found)
                 {
-                    return await SettleAsync(claimed, holder, uncertain, member, connection, cancellationToken);
+                    return await SettleAsync(claimed, holder, uncertain, learnt, connection, cancellationToken);
                 }
 
-                author = found.MemberUrn;
+                member = found.MemberUrn;
                 connection = (await connections.UpdateAsync(connection.ConnectionId, (c, _) => ConnectionTransitions.LearnMember(c, found.MemberUrn),
                     cancellationToken)).Current ?? connection;
             }
 
+            if (PostAuthors.CheckPerson(claimed.Content.Author, member) is { } otherMember)
+            {
+                // Caught when the command arrived if the member was known then; otherwise here, once it is.
+                var notTheMember = new PostError(FailureClass.Invalid, otherMember, time.GetUtcNow());
+                return await FinishAsync(claimed, (e, now) => PostTransitions.Fail(e, now, holder, notTheMember), PublishOutcome.Failed, cancellationToken);
+            }
+
+            var organization = claimed.Content.Organization;
+            if (organization is not null)
+            {
+                (var refusal, connection) = await organizations.CheckAsync(connection, member, organization, cancellationToken);
+                if (refusal is not null)
+                {
+                    return await SettleAsync(claimed, holder, uncertain, refusal, connection, cancellationToken);
+                }
+            }
+
             (result, connection) = await tokens.CallAsync(connection, async token =>
                 await HoldClaimAsync(claimed, holder, cancellationToken)
-                    ? await linkedIn.CreatePostAsync(token, author, claimed.Content, cancellationToken)
+                    ? await linkedIn.CreatePostAsync(token, organization ?? member, claimed.Content, cancellationToken)
                     : ClaimLost.Instance, cancellationToken);
+            if (organization is not null && result is ApiRejected { Class: FailureClass.Permission })
+            {
+                // LinkedIn refused what the cached roles allowed: they are out of date, so the next post asks again.
+                organizationRoles.Forget(connection.ConnectionId);
+            }
         }
         catch (LinkedInTransportException ex)
         {
@@ -99,10 +123,19 @@ public sealed partial class PostAttempt(
             case PostDuplicate duplicate:
                 var refusedAsDuplicate = new PostError(FailureClass.Invalid, $"LinkedIn refuses the content as a duplicate of {duplicate.EarlierUrn}.", now);
                 return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, refusedAsDuplicate), PublishOutcome.Failed, cancellationToken);
+            case PermissionMissing missing:
+                var lacking = new PostError(FailureClass.Permission, missing.Reason, now);
+                return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, lacking), PublishOutcome.Failed, cancellationToken);
             case ApiRejected { Class: FailureClass.Reauth } when connection.Status != ConnectionStatus.Active:
                 return await AwaitReauthAsync(claimed, holder, connection, cancellationToken);
-            case ApiRejected { Class: FailureClass.Permission or FailureClass.Invalid or FailureClass.Configuration } refused:
-                var error = new PostError(refused.Class == FailureClass.Configuration ? FailureClass.Invalid : refused.Class, refused.Message, now);
+            case ApiRejected { Class: FailureClass.Configuration } misconfigured:
+                // The worker's configuration is wrong (LinkedIn no longer serves the pinned version), not the post: held and
+                // tried again after RedispatchAfter, so it goes out once an operator fixes the setting.
+                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.Configuration, misconfigured.Message, now), null, cancellationToken);
+                LogHeldForConfiguration(logger, claimed.PostId, misconfigured.Message);
+                return PublishOutcome.Waiting;
+            case ApiRejected { Class: FailureClass.Permission or FailureClass.Invalid } refused:
+                var error = new PostError(refused.Class, refused.Message, now);
                 return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, error), PublishOutcome.Failed, cancellationToken);
             case ApiRejected { Class: FailureClass.RateLimited } limited:
                 await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.RateLimited, limited.Message, now), limited.RetryAt, cancellationToken);
@@ -190,6 +223,9 @@ public sealed partial class PostAttempt(
 
     [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "Post {PostId} waits for connection {ConnectionId} to be re-authorized (version {Version})")]
     private static partial void LogAwaitingReauth(ILogger logger, string postId, string connectionId, long? version);
+
+    [LoggerMessage(EventId = 524, Level = LogLevel.Warning, Message = "Post {PostId} is held: {Reason}; it is tried again once the configuration is fixed")]
+    private static partial void LogHeldForConfiguration(ILogger logger, string postId, string reason);
 
     [LoggerMessage(EventId = 508, Level = LogLevel.Warning, Message = "Claim on post {PostId} ran out while LinkedIn answered; the new holder settles it")]
     private static partial void LogClaimLost(ILogger logger, string postId);

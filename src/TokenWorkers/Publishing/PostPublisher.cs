@@ -89,6 +89,11 @@ public sealed partial class PostPublisher(
             throw new InvalidMessageException("PublishPost.PostId is required: it is the post's idempotency key.");
         }
 
+        if (PostAuthors.Check(command.Author) is { } badAuthor)
+        {
+            throw new InvalidMessageException("PublishPost.Author: " + badAuthor);
+        }
+
         if (await ledger.FindAsync(command.PostId, cancellationToken) is { } existing)
         {
             return (existing, false);
@@ -125,13 +130,35 @@ public sealed partial class PostPublisher(
 
         if (string.IsNullOrEmpty(command.TenantId))
         {
-            return _options.RequireTenantId ? "PublishPost.TenantId is required (Publishing:RequireTenantId is true)." : null;
+            if (_options.RequireTenantId)
+            {
+                return "PublishPost.TenantId is required (Publishing:RequireTenantId is true).";
+            }
+
+            ThrowIfOtherMember(command, connection);
+            return null;
         }
 
         // The same words whether the connection belongs to another tenant or not: a sender learns nothing about others.
-        return string.Equals(connection.TenantId, command.TenantId, StringComparison.Ordinal)
-            ? null
-            : $"Connection '{command.ConnectionId}' does not exist for tenant '{command.TenantId}'.";
+        if (!string.Equals(connection.TenantId, command.TenantId, StringComparison.Ordinal))
+        {
+            return $"Connection '{command.ConnectionId}' does not exist for tenant '{command.TenantId}'.";
+        }
+
+        ThrowIfOtherMember(command, connection);
+        return null;
+    }
+
+    /// <summary>
+    /// A person author other than the connection's member is a malformed command, refused to the error queue like a malformed
+    /// author. While the member is not known yet, the attempt checks it once it is learnt (a PostFailed then).
+    /// </summary>
+    private static void ThrowIfOtherMember(PublishPost command, Connection connection)
+    {
+        if (connection.MemberUrn is { } member && PostAuthors.CheckPerson(command.Author, member) is { } other)
+        {
+            throw new InvalidMessageException("PublishPost.Author: " + other);
+        }
     }
 
     private static bool SameCommand(PostEntry entry, PublishPost command) =>
@@ -139,7 +166,7 @@ public sealed partial class PostPublisher(
         entry.PublishAt == command.PublishAt.ToStoredPrecision();
 
     private static PostContent ContentOf(PublishPost command) =>
-        new(command.Text ?? "", command.Visibility, command.ArticleUrl?.OriginalString, command.ArticleTitle, command.ArticleDescription);
+        new(command.Text ?? "", command.Visibility, command.ArticleUrl?.OriginalString, command.ArticleTitle, command.ArticleDescription, command.Author);
 
     private static PublishOutcome Finished(PostEntry entry) => entry.State switch
     {

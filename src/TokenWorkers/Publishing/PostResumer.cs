@@ -1,6 +1,7 @@
-using MassTransit;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
+using TokenWorkers.Contracts;
+using TokenWorkers.Messaging;
 using TokenWorkers.Outbox;
 using TokenWorkers.Posts;
 
@@ -16,7 +17,7 @@ public sealed partial class PostResumer(
     IPostLedger ledger,
     IConnectionStore store,
     AggregateWriter<PostEntry> writer,
-    ISendEndpointProvider sender,
+    CommandSender sender,
     TimeProvider time,
     IOptions<PublishingOptions> options,
     ILogger<PostResumer> logger)
@@ -72,8 +73,7 @@ public sealed partial class PostResumer(
 
     private async Task DispatchAsync(PostEntry entry, CancellationToken cancellationToken)
     {
-        var endpoint = await sender.GetSendEndpoint(PublishPostConsumer.Queue);
-        await endpoint.Send(PostEvents.Command(entry), cancellationToken);
+        await sender.SendAsync<PublishPostConsumer, PublishPost>(PostEvents.Command(entry), cancellationToken);
         LogDispatched(logger, entry.PostId, entry.State);
     }
 

@@ -11,9 +11,6 @@ namespace TokenWorkers.Publishing;
 /// </summary>
 public sealed class PublishPostConsumer(PostPublisher publisher) : IConsumer<PublishPost>
 {
-    /// <summary>The queue the command is sent to: the consumer's conventional (kebab-case) endpoint.</summary>
-    public static Uri Queue { get; } = new($"queue:{KebabCaseEndpointNameFormatter.Instance.Consumer<PublishPostConsumer>()}");
-
     public async Task Consume(ConsumeContext<PublishPost> context)
     {
         var outcome = await publisher.PublishAsync(context.Message, context.CancellationToken);

@@ -56,6 +56,14 @@ public sealed class PublishingOptions
     [Range(1, 10_000)]
     public int ScanBatchSize { get; set; } = 50;
 
+    /// <summary>
+    /// How long a member's page roles, as LinkedIn's organizationAcls listed them, are trusted before a post as an organization
+    /// asks again. Kept in each instance's memory: instances do not share it, and a role removed at LinkedIn is noticed
+    /// within this time (LinkedIn itself still refuses the post).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan OrganizationAccessCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Quick in-process retries of a transient failure (5xx, unreachable) before the scan takes over; an unknown outcome is left to the scan.</summary>
     [Range(0, 10)]
     public int QuickRetryCount { get; set; } = 3;

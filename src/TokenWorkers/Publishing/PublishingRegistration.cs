@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TokenWorkers.Messaging;
 using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Publishing;
@@ -10,11 +11,14 @@ public static class PublishingRegistration
     {
         services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
         services.TryAddScoped<AccessTokenProvider>();
+        services.TryAddSingleton<OrganizationRoleCache>();
+        services.TryAddScoped<OrganizationAccess>();
         services.TryAddScoped<PostAttempt>();
         services.TryAddScoped<PostPublisher>();
         services.TryAddScoped<PostResumer>();
         services.TryAddScoped<PostCanceller>();
         services.TryAddScoped<PostDeleter>();
+        services.TryAddScoped<CommandSender>();
         return services;
     }
 }

@@ -37,7 +37,8 @@ internal static class SenderRole
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var endpoint = await bus.GetSendEndpoint(new Uri("queue:publish-post"));
+            // The worker's queue under its default Transport:QueuePrefix, which the harness's workers keep.
+            var endpoint = await bus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"));
             await endpoint.Send(command, timeout.Token);
             return true;
         }

@@ -45,7 +45,7 @@ public sealed class PostDeleteTests
         using var unknown = await h.DeletePostAsync(author.AccessToken, "urn:li:ugcPost:7000000000000000001", rest);
 
         var denied = await Harness.ApiErrorAsync(notOwned, HttpStatusCode.Forbidden, "ACCESS_DENIED", 100);
-        Assert.Contains(rest ? "partnerApiPostsExternal.DELETE.202505" : "ugcPosts.DELETE.NO_VERSION", denied.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(rest ? "partnerApiPostsExternal.DELETE.202602" : "ugcPosts.DELETE.NO_VERSION", denied.GetProperty("message").GetString(), StringComparison.Ordinal);
         await Harness.ApiErrorAsync(unknown, HttpStatusCode.NotFound, "NOT_FOUND");
         Assert.Null(Assert.Single(h.Control.Posts).DeletedAt);
     }

@@ -35,6 +35,47 @@ public sealed class PostsTests
             await response.Content.ReadAsStringAsync(Harness.Ct));
     }
 
+    /// <summary>The clock starts 2026-03-10: 202503 is served until its sunset on the 15th; 202502 is gone; 202604 is not out yet.</summary>
+    [Theory]
+    [InlineData("202503", null)]
+    [InlineData("20250301", null)]
+    [InlineData("202603", null)]
+    [InlineData("202502", "20250201")]
+    [InlineData("202604", "20260401")]
+    public async Task Versions_follow_LinkedIns_lifecycle_and_a_refusal_names_the_version_in_its_8_digit_form(string version, string? refusedAs)
+    {
+        await using var h = await Harness.StartAsync();
+        var seeded = h.Seed();
+
+        using var response = await h.PostAsync(seeded.AccessToken, $"Version {version}", version: version);
+
+        if (refusedAs is null)
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        else
+        {
+            var body = await Harness.ApiErrorAsync(response, (HttpStatusCode)426, "NONEXISTENT_VERSION");
+            Assert.Equal($"Requested version {refusedAs} is not active", body.GetProperty("message").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_version_is_sunset_on_the_15th_a_year_after_its_release_unless_the_lifecycle_is_off()
+    {
+        await using var h = await Harness.StartAsync();
+        await using var off = await Harness.StartAsync(s => s.VersionLifecycle = false);
+        var seeded = h.Seed();
+        var seededOff = off.Seed();
+        h.AdvanceDays(5);
+
+        using var sunset = await h.PostAsync(seeded.AccessToken, "After the 15th", version: "202503");
+        using var anyVersion = await off.PostAsync(seededOff.AccessToken, "Any version", version: "202001");
+
+        await Harness.ApiErrorAsync(sunset, (HttpStatusCode)426, "NONEXISTENT_VERSION");
+        Assert.Equal(HttpStatusCode.Created, anyVersion.StatusCode);
+    }
+
     [Fact]
     public async Task A_malformed_version_is_426_NONEXISTENT_VERSION()
     {
@@ -60,7 +101,7 @@ public sealed class PostsTests
         using var duplicate = await h.PostAsync(seeded.AccessToken, "Once");
 
         var denied = await Harness.ApiErrorAsync(otherMember, HttpStatusCode.Forbidden, "ACCESS_DENIED", 100);
-        Assert.Equal("Not enough permissions to access: partnerApiPostsExternal.CREATE.202505", denied.GetProperty("message").GetString());
+        Assert.Equal("Not enough permissions to access: partnerApiPostsExternal.CREATE.202602", denied.GetProperty("message").GetString());
         Assert.Equal(HttpStatusCode.UnprocessableEntity, malformed.StatusCode);
         Assert.StartsWith("ERROR :: /author :: ", (await Harness.JsonAsync(malformed)).GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLong.StatusCode);

@@ -91,10 +91,10 @@ internal sealed class Harness : IAsyncDisposable
         return await Http.SendAsync(request, Ct);
     }
 
-    public Task<HttpResponseMessage> PostAsync(string accessToken, string text, string? author = null, string? version = "202505") =>
+    public Task<HttpResponseMessage> PostAsync(string accessToken, string text, string? author = null, string? version = "202602") =>
         PostJsonAsync(accessToken, PostsBody(text, author ?? The.PersonUrn), version);
 
-    public async Task<HttpResponseMessage> PostJsonAsync(string accessToken, string json, string? version = "202505")
+    public async Task<HttpResponseMessage> PostJsonAsync(string accessToken, string json, string? version = "202602")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "rest/posts") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
@@ -109,7 +109,7 @@ internal sealed class Harness : IAsyncDisposable
 
     /// <summary>DELETE of a post at <c>/rest/posts</c> (<paramref name="rest"/>) or <c>/v2/ugcPosts</c>, the URN percent-encoded unless told not to.</summary>
     public async Task<HttpResponseMessage> DeletePostAsync(
-        string accessToken, string urn, bool rest, bool encode = true, string? version = "202505", bool restli = true)
+        string accessToken, string urn, bool rest, bool encode = true, string? version = "202602", bool restli = true)
     {
         var key = encode ? Uri.EscapeDataString(urn) : urn;
         using var request = new HttpRequestMessage(HttpMethod.Delete, (rest ? "rest/posts/" : "v2/ugcPosts/") + key);

@@ -127,7 +127,7 @@ public sealed partial class ConnectFlowTests : IAsyncLifetime
     {
         var (before, grant) = await _environment.ConnectDueAsync("again-1", bindMember: true);
         _environment.Sandbox.Control.RevokeGrant(grant.GrantId);
-        var endpoint = await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:publish-post"));
+        var endpoint = await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"));
         await endpoint.Send(new PublishPost { PostId = "waits-for-reconnect", ConnectionId = "again-1", Text = "After the member comes back" }, Cancel);
         var ledger = _worker.Services.GetRequiredService<IPostLedger>();
         await PipelineHost.WaitUntilAsync(async () => (await ledger.FindAsync("waits-for-reconnect", Cancel))?.State == PostState.AwaitingReauth,

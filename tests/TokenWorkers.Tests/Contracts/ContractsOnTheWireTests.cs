@@ -12,8 +12,13 @@ namespace TokenWorkers.Tests.Contracts;
 /// </summary>
 public class ContractsOnTheWireTests
 {
+    private static readonly JsonSerializerOptions WithStringEnums = new(SystemTextJsonMessageSerializer.Options)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
     private static readonly Type[] MessageTypes = [.. typeof(PublishPost).Assembly.GetExportedTypes()
-        .Where(t => t is { IsEnum: false } && !(t.IsAbstract && t.IsSealed))];
+        .Where(t => t is { IsEnum: false, Namespace: "TokenWorkers.Contracts" } && !(t.IsAbstract && t.IsSealed))];
 
     [Fact]
     public void A_contract_is_identified_by_its_namespace_and_type_name()
@@ -34,12 +39,49 @@ public class ContractsOnTheWireTests
     }
 
     [Fact]
-    public void Enum_values_travel_as_their_numbers_and_properties_in_camel_case()
+    public void Enum_values_travel_as_their_names_and_properties_in_camel_case()
     {
         var json = JsonSerializer.SerializeToElement(SomeReauthRequired(), SystemTextJsonMessageSerializer.Options);
 
-        Assert.Equal(1, json.GetProperty("reason").GetInt32());
-        Assert.Equal(3, json.GetProperty("failureClass").GetInt32());
+        Assert.Equal("GrantRejected", json.GetProperty("reason").GetString());
+        Assert.Equal("Reauth", json.GetProperty("failureClass").GetString());
+        var post = JsonSerializer.SerializeToElement(new PublishPost { PostId = "p", ConnectionId = "c", Text = "t", Visibility = PostVisibility.Connections },
+            SystemTextJsonMessageSerializer.Options);
+        Assert.Equal("Connections", post.GetProperty("visibility").GetString());
+    }
+
+    [Fact]
+    public void Every_enum_of_the_contracts_travels_as_its_name_whatever_options_the_receiver_has()
+    {
+        var enums = typeof(PublishPost).Assembly.GetExportedTypes().Where(t => t.IsEnum).ToList();
+
+        Assert.NotEmpty(enums);
+        Assert.All(enums, type =>
+        {
+            var value = Enum.GetValues(type).GetValue(0)!;
+            Assert.Equal($"\"{value}\"", JsonSerializer.Serialize(value, type, JsonSerializerOptions.Default));
+        });
+    }
+
+    [Fact]
+    public void A_number_from_a_sender_on_an_earlier_package_is_still_read()
+    {
+        var message = Receive<ReauthRequired>(ReauthRequiredJson(reason: "1"));
+
+        Assert.Equal(ReauthReason.GrantRejected, message.Reason);
+        Assert.Equal(FailureClass.Reauth, message.FailureClass);
+    }
+
+    [Fact]
+    public void A_name_is_read_by_this_package_but_not_by_an_earlier_one_with_MassTransit_default_options()
+    {
+        var json = ReauthRequiredJson(reason: "\"GrantRejected\"").Replace("\"failureClass\": 3", "\"failureClass\": \"Reauth\"", StringComparison.Ordinal);
+
+        Assert.Equal(ReauthReason.GrantRejected, Receive<ReauthRequired>(json).Reason);
+        // The enum as packages up to 1.1 declared it: no converter, so System.Text.Json reads numbers only.
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<EarlierReauthRequired>(json, SystemTextJsonMessageSerializer.Options));
+        // What docs/contracts-versioning.md tells a subscriber that cannot upgrade yet: a string enum converter in its options.
+        Assert.Equal(EarlierReauthReason.GrantRejected, JsonSerializer.Deserialize<EarlierReauthRequired>(json, WithStringEnums)!.Reason);
     }
 
     [Fact]
@@ -57,6 +99,16 @@ public class ContractsOnTheWireTests
 
         Assert.Equal((ReauthReason)99, message.Reason);
         Assert.False(Enum.IsDefined(message.Reason));
+    }
+
+    [Fact]
+    public void An_enum_name_the_receiver_does_not_know_arrives_as_the_undefined_value_0_and_the_message_still_reads()
+    {
+        var message = Receive<ReauthRequired>(ReauthRequiredJson(reason: "\"AddedByANewerPackage\""));
+
+        Assert.Equal((ReauthReason)0, message.Reason);
+        Assert.False(Enum.IsDefined(message.Reason));
+        Assert.Equal("acme-ceo", message.ConnectionId);
     }
 
     [Fact]
@@ -108,4 +160,16 @@ public class ContractsOnTheWireTests
         FailureClass = FailureClass.Reauth,
         Reason = ReauthReason.GrantRejected,
     };
+}
+
+/// <summary>The enum as packages up to 1.1 declared it (no converter).</summary>
+public enum EarlierReauthReason
+{
+    GrantRejected = 1,
+}
+
+/// <summary>ReauthRequired's reason as packages up to 1.1 declared it.</summary>
+public sealed record EarlierReauthRequired
+{
+    public EarlierReauthReason Reason { get; init; }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using TokenWorkers.Contracts;
 using TokenWorkers.Demo;
 using TokenWorkers.Hosting;
+using TokenWorkers.Messaging;
 using TokenWorkers.Sandbox;
 
 namespace TokenWorkers.Tests.Demo;
@@ -19,7 +20,8 @@ public sealed class DemoHostTests : IAsyncLifetime
 {
     private const string ClientId = "tw-demo-host";
     private const string ClientSecret = "tw-demo-host-secret";
-    private static readonly string SubscriberQueue = KebabCaseEndpointNameFormatter.Instance.Consumer<DemoSubscriber>();
+    // The demo's consumer shares the worker's bus, so its queue follows the worker's Transport:QueuePrefix too.
+    private static readonly string SubscriberQueue = QueueNames.Formatter(TransportOptions.DefaultQueuePrefix).Consumer<DemoSubscriber>();
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("tokenworkers-demo-").FullName;
     private readonly ConsumedMessages _consumed = new();
     private LinkedInSandbox _sandbox = null!;

@@ -62,6 +62,11 @@ internal static class LinkedInErrorCases
     /// <summary>The REST API (<c>/v2/userinfo</c>, <c>/v2/ugcPosts</c>, <c>/rest/posts</c>): status, body, class, code, message.</summary>
     public static TheoryData<int, string, FailureClass, string?, string> Rest => new()
     {
+        // docs/linkedin-api.md §9.5: a page post without w_organization_social, both wordings seen.
+        { 400, """{"message":"Organization permissions must be used when using organization as author","status":400}""",
+            FailureClass.Permission, null, "LinkedIn answered HTTP 400: Organization permissions must be used when using organization as author" },
+        { 400, """{"message":"Organization Or Events permissions must be used when using organization as author","status":400}""",
+            FailureClass.Permission, null, "LinkedIn answered HTTP 400: Organization Or Events permissions must be used when using organization as author" },
         { 401, """{"status":401,"serviceErrorCode":65601,"code":"REVOKED_ACCESS_TOKEN","message":"The token used in the request has been revoked by the user"}""",
             FailureClass.Reauth, "REVOKED_ACCESS_TOKEN", "LinkedIn answered HTTP 401 REVOKED_ACCESS_TOKEN: The token used in the request has been revoked by the user" },
         { 401, "",
@@ -81,7 +86,7 @@ internal static class LinkedInErrorCases
         { 400, """{"status":400,"code":"VERSION_MISSING","message":"A version must be present. Please specify a version by adding the LinkedIn-Version header."}""",
             FailureClass.Invalid, "VERSION_MISSING", "LinkedIn answered HTTP 400 VERSION_MISSING: A version must be present. Please specify a version by adding the LinkedIn-Version header." },
         { 426, """{"status":426,"code":"NONEXISTENT_VERSION","message":"Requested version 20250401 is not active"}""",
-            FailureClass.Invalid, "NONEXISTENT_VERSION", "LinkedIn answered HTTP 426 NONEXISTENT_VERSION: Requested version 20250401 is not active" },
+            FailureClass.Configuration, "NONEXISTENT_VERSION", "LinkedIn answered HTTP 426 NONEXISTENT_VERSION: Requested version 20250401 is not active" },
         { 422, "{\"message\":\"ERROR :: /author :: \\\"urn:li:person:xyz\\\" does not match urn:li:company:\\\\d+\\n\",\"status\":422}",
             FailureClass.Invalid, null, "LinkedIn answered HTTP 422: ERROR :: /author :: \"urn:li:person:xyz\" does not match urn:li:company:\\d+" },
         { 400, """{"code":"","message":"an empty code"}""",

@@ -91,6 +91,8 @@ public sealed class PipelineHost : IAsyncDisposable
             ["Refresh:QuickRetryCount"] = "0",
             ["Refresh:RefreshJitter"] = "00:00:00",
             ["Publishing:QuickRetryCount"] = "0",
+            // A version LinkedIn served on the host's start date (the sandbox follows LinkedIn's version lifecycle).
+            ["Publishing:LinkedInVersion"] = "202511",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TokenWorkers.Contracts;
+using TokenWorkers.LinkedIn;
 using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
 using TokenWorkers.Sandbox;
@@ -49,13 +52,55 @@ public sealed class PublishPostFailureTests
         Assert.Empty(host.Events.Posts<PostPublished>("p-dropped"));
     }
 
+    /// <summary>
+    /// LinkedIn answers 426 NONEXISTENT_VERSION once the pinned version is sunset: that is the worker's configuration, not
+    /// the post or the member, so the post is held (not failed), a critical log names the setting, health is degraded.
+    /// </summary>
+    [Fact]
+    public async Task A_sunset_LinkedIn_version_holds_the_post_names_the_setting_and_degrades_health()
+    {
+        await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Publishing:Api"] = "Posts",
+            ["Publishing:LinkedInVersion"] = "202401",
+        });
+        await host.ConnectAsync("c-sunset");
+
+        await host.PublishAsync(new PublishPost { PostId = "p-sunset", ConnectionId = "c-sunset", Text = "After the sunset" });
+
+        var refused = Assert.Single(host.Sandbox.Control.Requests, r => r.Endpoint == SandboxEndpoint.Posts);
+        Assert.Equal(426, refused.Status);
+        var entry = await host.PostAsync("p-sunset");
+        Assert.False(entry.IsFinished);
+        Assert.Equal(FailureClass.Configuration, entry.LastError!.Class);
+        Assert.Empty(host.Events.Posts<PostFailed>("p-sunset"));
+        Assert.Contains("set Publishing:LinkedInVersion to a current version", host.Logs.Text, StringComparison.Ordinal);
+        var health = host.Services.GetRequiredService<LinkedInVersionMonitor>().Check();
+        Assert.Equal(HealthStatus.Degraded, health.Status);
+        Assert.Contains("Publishing:LinkedInVersion", health.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_version_LinkedIn_serves_keeps_health_and_clears_a_refusal()
+    {
+        await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?> { ["Publishing:Api"] = "Posts" });
+        await host.ConnectAsync("c-served");
+        var monitor = host.Services.GetRequiredService<LinkedInVersionMonitor>();
+        monitor.Refused(monitor.Pinned);
+
+        await host.PublishAsync(new PublishPost { PostId = "p-served", ConnectionId = "c-served", Text = "Served" });
+
+        Assert.Single(host.Events.Posts<PostPublished>("p-served"));
+        Assert.Equal(HealthStatus.Healthy, monitor.Check().Status);
+    }
+
     [Fact]
     public async Task The_Posts_API_gets_the_pinned_version_and_escaped_commentary()
     {
         await using var host = await PipelineHost.StartAsync(new Dictionary<string, string?>
         {
             ["Publishing:Api"] = "Posts",
-            ["Publishing:LinkedInVersion"] = "202502",
+            ["Publishing:LinkedInVersion"] = "202510",
         });
         var (connection, _) = await host.ConnectAsync("c-rest");
 
@@ -73,7 +118,7 @@ public sealed class PublishPostFailureTests
         Assert.Equal(@"Release \(v2\) \#tokens", created.Text);
         Assert.Equal(connection.MemberUrn, created.Author);
         var sent = Assert.Single(host.Traffic.Sent, r => r.Path == "/rest/posts");
-        Assert.Equal("202502", sent.Headers["LinkedIn-Version"]);
+        Assert.Equal("202510", sent.Headers["LinkedIn-Version"]);
         Assert.Equal("2.0.0", sent.Headers["X-Restli-Protocol-Version"]);
         Assert.Contains("\"article\":{\"source\":\"https://example.com/release\",\"title\":\"Release\"}", sent.Body, StringComparison.Ordinal);
         Assert.Equal(created.Urn, Assert.Single(host.Events.Posts<PostPublished>("p-rest")).Urn);

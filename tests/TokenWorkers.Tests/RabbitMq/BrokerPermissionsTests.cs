@@ -84,27 +84,27 @@ public sealed class BrokerPermissionsTests : IAsyncLifetime
         var answers = await AnswersAsync(Subscriber, new Dictionary<string, Func<IChannel, Task>>
         {
             ["publish RefreshDue to its message exchange"] = Publish("TokenWorkers.Contracts:RefreshDue", refreshDue),
-            ["publish RefreshDue to the worker's refresh-due exchange"] = Publish("refresh-due", refreshDue),
-            ["send RefreshDue to the refresh-due queue through the default exchange"] = Publish("", refreshDue, routingKey: "refresh-due"),
-            ["send PublishPost to the publish-post exchange"] = Publish("publish-post", publishPost),
+            ["publish RefreshDue to the worker's refresh-due exchange"] = Publish("tokenworkers-refresh-due", refreshDue),
+            ["send RefreshDue to the refresh-due queue through the default exchange"] = Publish("", refreshDue, routingKey: "tokenworkers-refresh-due"),
+            ["send PublishPost to the publish-post exchange"] = Publish("tokenworkers-publish-post", publishPost),
             ["publish PublishPost to its message exchange"] = Publish("TokenWorkers.Contracts:PublishPost", publishPost),
             ["publish a forged TokenRefreshed to the other subscribers"] = Publish("TokenWorkers.Contracts:TokenRefreshed", TokenRefreshedFor("perm-target")),
-            ["consume the worker's commands"] = channel => channel.BasicGetAsync("publish-post", autoAck: true, Cancel),
+            ["consume the worker's commands"] = channel => channel.BasicGetAsync("tokenworkers-publish-post", autoAck: true, Cancel),
             ["bind the refresh-due queue to an exchange of its own"] = async channel =>
             {
                 await channel.ExchangeDeclareAsync("example-subscriber.relay", ExchangeType.Fanout, durable: false, autoDelete: true, cancellationToken: Cancel);
-                await channel.QueueBindAsync("refresh-due", "example-subscriber.relay", "", cancellationToken: Cancel);
+                await channel.QueueBindAsync("tokenworkers-refresh-due", "example-subscriber.relay", "", cancellationToken: Cancel);
             },
             ["bind the refresh-due exchange to an exchange of its own"] = async channel =>
             {
                 await channel.ExchangeDeclareAsync("example-subscriber.relay", ExchangeType.Fanout, durable: false, autoDelete: true, cancellationToken: Cancel);
-                await channel.ExchangeBindAsync("refresh-due", "example-subscriber.relay", "", cancellationToken: Cancel);
+                await channel.ExchangeBindAsync("tokenworkers-refresh-due", "example-subscriber.relay", "", cancellationToken: Cancel);
             },
             ["dead-letter its own queue into refresh-due"] = channel => channel.QueueDeclareAsync("example-subscriber.dead-letters", durable: false,
-                exclusive: false, autoDelete: true, new Dictionary<string, object?> { ["x-dead-letter-exchange"] = "refresh-due" }, cancellationToken: Cancel),
+                exclusive: false, autoDelete: true, new Dictionary<string, object?> { ["x-dead-letter-exchange"] = "tokenworkers-refresh-due" }, cancellationToken: Cancel),
             ["give its own exchange refresh-due as alternate exchange"] = channel => channel.ExchangeDeclareAsync("example-subscriber.alternate",
-                ExchangeType.Fanout, durable: false, autoDelete: true, new Dictionary<string, object?> { ["alternate-exchange"] = "refresh-due" }, cancellationToken: Cancel),
-            ["delete the worker's refresh-due queue"] = channel => channel.QueueDeleteAsync("refresh-due", cancellationToken: Cancel),
+                ExchangeType.Fanout, durable: false, autoDelete: true, new Dictionary<string, object?> { ["alternate-exchange"] = "tokenworkers-refresh-due" }, cancellationToken: Cancel),
+            ["delete the worker's refresh-due queue"] = channel => channel.QueueDeleteAsync("tokenworkers-refresh-due", cancellationToken: Cancel),
         });
 
         AssertAllRefused(Subscriber, answers);
@@ -135,23 +135,23 @@ public sealed class BrokerPermissionsTests : IAsyncLifetime
         var answers = await AnswersAsync(Sender, new Dictionary<string, Func<IChannel, Task>>
         {
             ["publish RefreshDue to its message exchange"] = Publish("TokenWorkers.Contracts:RefreshDue", refreshDue),
-            ["publish RefreshDue to the worker's refresh-due exchange"] = Publish("refresh-due", refreshDue),
-            ["send RefreshDue to the refresh-due queue through the default exchange"] = Publish("", refreshDue, routingKey: "refresh-due"),
+            ["publish RefreshDue to the worker's refresh-due exchange"] = Publish("tokenworkers-refresh-due", refreshDue),
+            ["send RefreshDue to the refresh-due queue through the default exchange"] = Publish("", refreshDue, routingKey: "tokenworkers-refresh-due"),
             ["publish a forged PostPublished"] = Publish("TokenWorkers.Contracts:PostPublished", PostPublishedFor("perm-post-2", "perm-poster")),
             ["publish a forged TokenRefreshed"] = Publish("TokenWorkers.Contracts:TokenRefreshed", TokenRefreshedFor("perm-poster")),
-            ["send PublishPost past the exchange bound for it"] = Publish("publish-post", PublishPostFor("perm-post-3", "perm-poster")),
-            ["consume the worker's commands"] = channel => channel.BasicGetAsync("publish-post", autoAck: true, Cancel),
-            ["purge the worker's commands"] = channel => channel.QueuePurgeAsync("publish-post", Cancel),
-            ["delete the worker's publish-post queue"] = channel => channel.QueueDeleteAsync("publish-post", cancellationToken: Cancel),
-            ["delete the worker's publish-post exchange"] = channel => channel.ExchangeDeleteAsync("publish-post", cancellationToken: Cancel),
-            ["bind the refresh-due queue to its own exchange"] = channel => channel.QueueBindAsync("refresh-due", SenderExchange, "", cancellationToken: Cancel),
+            ["send PublishPost past the exchange bound for it"] = Publish("tokenworkers-publish-post", PublishPostFor("perm-post-3", "perm-poster")),
+            ["consume the worker's commands"] = channel => channel.BasicGetAsync("tokenworkers-publish-post", autoAck: true, Cancel),
+            ["purge the worker's commands"] = channel => channel.QueuePurgeAsync("tokenworkers-publish-post", Cancel),
+            ["delete the worker's publish-post queue"] = channel => channel.QueueDeleteAsync("tokenworkers-publish-post", cancellationToken: Cancel),
+            ["delete the worker's publish-post exchange"] = channel => channel.ExchangeDeleteAsync("tokenworkers-publish-post", cancellationToken: Cancel),
+            ["bind the refresh-due queue to its own exchange"] = channel => channel.QueueBindAsync("tokenworkers-refresh-due", SenderExchange, "", cancellationToken: Cancel),
         });
 
         AssertAllRefused(Sender, answers);
 
         // What its own exchange carries reaches only the publish-post queue, whose consumer takes PublishPost alone.
         Assert.Null(await AnswerAsync(Sender, Publish(SenderExchange, refreshDue)));
-        var reason = await DeadLetteredReasonAsync("publish-post_error");
+        var reason = await DeadLetteredReasonAsync("tokenworkers-publish-post_error");
         Assert.Contains("No consumer on this queue accepts the message", reason, StringComparison.Ordinal);
         Assert.Contains("urn:message:TokenWorkers.Contracts:RefreshDue", reason, StringComparison.Ordinal);
         Assert.DoesNotContain(heard.PostDeliveries, e => e.PostId != "perm-post-1");

@@ -14,7 +14,7 @@ namespace TokenWorkers.Tests.RabbitMq;
 /// <summary>
 /// DeletePost end to end: another service sends it over a real RabbitMQ broker to the worker host, which deletes the post at the
 /// sandbox over HTTP (through <c>/v2/ugcPosts</c> or <c>/rest/posts</c>), records it in the SQLite ledger and announces
-/// PostDeleted to the other service's queue; what cannot be done ends in <c>delete-post_error</c> with its reason.
+/// PostDeleted to the other service's queue; what cannot be done ends in <c>tokenworkers-delete-post_error</c> with its reason.
 /// </summary>
 public sealed class DeletePostOverRabbitMqTests : IAsyncLifetime
 {
@@ -65,7 +65,7 @@ public sealed class DeletePostOverRabbitMqTests : IAsyncLifetime
         await PublishAsync("del-mine", "del-owner", "Not yours to delete");
         await _environment.ConnectAsync("del-later", TimeSpan.FromDays(60), bindMember: true);
         var scheduled = new PublishPost { PostId = "del-scheduled", ConnectionId = "del-later", Text = "Next week", PublishAt = DateTimeOffset.UtcNow.AddDays(7) };
-        await (await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:publish-post"))).Send(scheduled, Cancel);
+        await (await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"))).Send(scheduled, Cancel);
         await PipelineHost.WaitUntilAsync(() => OtherService.Posts<PostScheduled>("del-scheduled").Count == 1, "PostScheduled", TimeSpan.FromSeconds(30));
 
         await SendAsync(new DeletePost { PostId = "del-mine", TenantId = "someone-else" });
@@ -154,14 +154,14 @@ public sealed class DeletePostOverRabbitMqTests : IAsyncLifetime
     private async Task<string> PublishAsync(string postId, string connectionId, string text)
     {
         await _environment.ConnectAsync(connectionId, TimeSpan.FromDays(60), bindMember: true);
-        var endpoint = await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:publish-post"));
+        var endpoint = await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"));
         await endpoint.Send(new PublishPost { PostId = postId, ConnectionId = connectionId, TenantId = Tenant, Text = text }, Cancel);
         await PipelineHost.WaitUntilAsync(() => OtherService.Posts<PostPublished>(postId).Count == 1, $"PostPublished for {postId}", TimeSpan.FromSeconds(30));
         return OtherService.Posts<PostPublished>(postId)[0].Urn;
     }
 
     private async Task SendAsync(DeletePost command) =>
-        await (await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:delete-post"))).Send(command, Cancel);
+        await (await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:tokenworkers-delete-post"))).Send(command, Cancel);
 
     /// <summary>A post the member made without the worker: straight at (sandbox) LinkedIn with their token.</summary>
     private async Task<string> CreateAtLinkedInAsync(string accessToken, string author, string text)
@@ -177,7 +177,7 @@ public sealed class DeletePostOverRabbitMqTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// The fault reasons in <c>delete-post_error</c>: waits until <paramref name="expected"/> are there (up to 30 s), or, with
+    /// The fault reasons in <c>tokenworkers-delete-post_error</c>: waits until <paramref name="expected"/> are there (up to 30 s), or, with
     /// none expected, gives a fault a moment to arrive so that an empty answer means something.
     /// </summary>
     private async Task<List<string>> ErrorReasonsAsync(int expected = 0)
@@ -196,7 +196,7 @@ public sealed class DeletePostOverRabbitMqTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(expected == 0 ? 2 : 30);
         while (DateTime.UtcNow < deadline && (expected == 0 || reasons.Count < expected))
         {
-            if (await RefreshOverRabbitMqTests.TryGetAsync(connection, "delete-post_error") is not { } got)
+            if (await RefreshOverRabbitMqTests.TryGetAsync(connection, "tokenworkers-delete-post_error") is not { } got)
             {
                 await Task.Delay(100, Cancel);
                 continue;

@@ -195,14 +195,18 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
     /// <summary>
     /// A connection whose access token has <paramref name="accessTokenLeft"/> left (60 days: nothing is due for 50), bound to
     /// its member as the connect flow binds it when <paramref name="bindMember"/> (a reconnect link then works for them).
+    /// With <paramref name="scopes"/> the grant has those and the connection records them, as a grant's <c>scope</c> field
+    /// does; without, the grant is sign-in plus w_member_social and the connection knows no scopes (a row from before they were kept).
     /// </summary>
-    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(string connectionId, TimeSpan accessTokenLeft, bool bindMember = false)
+    public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(
+        string connectionId, TimeSpan accessTokenLeft, bool bindMember = false, IReadOnlyList<string>? scopes = null)
     {
         var member = Sandbox.Control.CreateMember();
-        var grant = Sandbox.Control.SeedGrant(ClientId, member.Sub, "openid", "profile", "w_member_social");
+        var grant = Sandbox.Control.SeedGrant(ClientId, member.Sub, scopes ?? ["openid", "profile", "w_member_social"]);
         var now = DateTimeOffset.UtcNow;
+        var scope = scopes is null ? "" : $",\"scope\":\"{grant.Scope}\"";
         var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
-            $$"""{"access_token":"{{grant.AccessToken}}","expires_in":{{(long)accessTokenLeft.TotalSeconds}},"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}}""", now);
+            $$"""{"access_token":"{{grant.AccessToken}}","expires_in":{{(long)accessTokenLeft.TotalSeconds}},"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}{{scope}}}""", now);
         var connection = await Store.TryInsertAsync(
             NewConnections.FromGrant(connectionId, "t", granted.ToGrant(), Services.GetRequiredService<RefreshSchedule>(), now,
                 bindMember ? $"urn:li:person:{member.Sub}" : null), Cancel);

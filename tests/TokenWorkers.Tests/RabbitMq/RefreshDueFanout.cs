@@ -7,13 +7,13 @@ namespace TokenWorkers.Tests.RabbitMq;
 /// <summary>
 /// Delivers every RefreshDue to every worker instance. Each instance runs in a virtual host of its own on the same
 /// broker (and shares the store with the others); whatever RefreshDue one announces is copied, as the same bytes, to
-/// the <c>refresh-due</c> queue of every other instance. So each announcement reaches each instance exactly once, and
+/// the <c>tokenworkers-refresh-due</c> queue of every other instance. So each announcement reaches each instance exactly once, and
 /// the instances race for every connection through the store alone: the worst case competing consumers can produce.
 /// </summary>
 public sealed class RefreshDueFanout : IAsyncDisposable
 {
     private const string Announcements = "TokenWorkers.Contracts:RefreshDue";
-    private const string WorkersQueueExchange = "refresh-due";
+    private const string WorkersQueueExchange = "tokenworkers-refresh-due";
 
     private readonly List<IConnection> _connections = [];
     private readonly Lock _gate = new();

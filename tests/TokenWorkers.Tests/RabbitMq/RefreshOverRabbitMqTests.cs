@@ -70,7 +70,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
 
         // A command: sent to the worker's queue, by name, with nothing but the contracts. Sent twice at once, as a
         // retrying sender would: one consumer claims the post, the other finds it claimed and leaves it.
-        var endpoint = await bus.GetSendEndpoint(new Uri("queue:publish-post"));
+        var endpoint = await bus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"));
         await Task.WhenAll(endpoint.Send(command, Cancel), endpoint.Send(command, Cancel));
 
         var recorder = _environment.OtherService;
@@ -99,7 +99,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
     {
         await ConnectDueAsync("rabbit-poster-2");
         var bus = _environment.OtherServiceBus;
-        var endpoint = await bus.GetSendEndpoint(new Uri("queue:publish-post"));
+        var endpoint = await bus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"));
         await endpoint.Send(new PublishPost { PostId = "rabbit-post-empty", ConnectionId = "rabbit-poster-2", Text = "   " }, Cancel);
 
         var recorder = _environment.OtherService;
@@ -164,14 +164,14 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         ];
         foreach (var body in poison)
         {
-            await channel.BasicPublishAsync("refresh-due", "", false, properties, System.Text.Encoding.UTF8.GetBytes(body), Cancel);
+            await channel.BasicPublishAsync("tokenworkers-refresh-due", "", false, properties, System.Text.Encoding.UTF8.GetBytes(body), Cancel);
         }
 
         var reasons = new List<string>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (reasons.Count < poison.Length && DateTime.UtcNow < deadline)
         {
-            var got = await TryGetAsync(connection, "refresh-due_error");
+            var got = await TryGetAsync(connection, "tokenworkers-refresh-due_error");
             if (got is null)
             {
                 await Task.Delay(100, Cancel);
@@ -192,7 +192,7 @@ public sealed class RefreshOverRabbitMqTests : IAsyncLifetime
         Assert.Contains(reasons, r => r.Contains("No consumer on this queue accepts the message", StringComparison.Ordinal) &&
                                       r.Contains("urn:message:Elsewhere.Contracts:SomethingElse", StringComparison.Ordinal));
 
-        Assert.Null(await TryGetAsync(connection, "refresh-due_skipped"));
+        Assert.Null(await TryGetAsync(connection, "tokenworkers-refresh-due_skipped"));
 
         var (_, grant) = await ConnectDueAsync("after-poison");
         var recorder = _environment.OtherService;

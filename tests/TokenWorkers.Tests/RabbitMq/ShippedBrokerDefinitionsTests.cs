@@ -4,6 +4,8 @@ using MassTransit;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using TokenWorkers.Contracts;
+using TokenWorkers.Hosting;
+using TokenWorkers.Messaging;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Tests.TestSupport;
@@ -17,12 +19,15 @@ namespace TokenWorkers.Tests.RabbitMq;
 /// </summary>
 public sealed class ShippedBrokerDefinitionsTests
 {
+    /// <summary>The worker's queues under the default <c>Transport:QueuePrefix</c>, named by the formatter the bus uses.</summary>
+    private static readonly IEndpointNameFormatter Names = QueueNames.Formatter(TransportOptions.DefaultQueuePrefix);
+
     private static readonly string[] WorkerQueues =
     [
-        KebabCaseEndpointNameFormatter.Instance.Consumer<RefreshDueConsumer>(),
-        PublishPostConsumer.Queue.AbsolutePath,
-        CancelPostConsumer.Queue.AbsolutePath,
-        DeletePostConsumer.Queue.AbsolutePath,
+        Names.Consumer<RefreshDueConsumer>(),
+        Names.Consumer<PublishPostConsumer>(),
+        Names.Consumer<CancelPostConsumer>(),
+        Names.Consumer<DeletePostConsumer>(),
     ];
 
     private static readonly string[] Commands = [Exchange<RefreshDue>(), Exchange<PublishPost>(), Exchange<CancelPost>(), Exchange<DeletePost>()];
@@ -56,7 +61,7 @@ public sealed class ShippedBrokerDefinitionsTests
     [Fact]
     public void The_worker_may_use_every_name_it_declares_and_no_one_else_may_touch_what_it_consumes()
     {
-        Assert.Equal(new[] { "cancel-post", "delete-post", "publish-post", "refresh-due" }, WorkerQueues.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "tokenworkers-cancel-post", "tokenworkers-delete-post", "tokenworkers-publish-post", "tokenworkers-refresh-due" }, WorkerQueues.Order(StringComparer.Ordinal));
         Assert.Contains("TokenWorkers.Contracts:TokenRefreshed", Events);
         Assert.Contains("TokenWorkers.Contracts:PostPublished", PostEvents);
         Assert.Contains("TokenWorkers.Contracts:PostDeleted", PostEvents);
@@ -68,6 +73,10 @@ public sealed class ShippedBrokerDefinitionsTests
         ];
         Assert.All(workerNames, name => Assert.True(Allows(Worker, "configure", name) && Allows(Worker, "write", name) && Allows(Worker, "read", name),
             $"the worker may not use {name}"));
+
+        // The worker's right follows the prefix, not a list: a queue a new consumer adds is covered, and nobody else's is.
+        Assert.True(Allows(Worker, "configure", "tokenworkers-some-new-command_error"), "the worker may not use a new queue under its prefix");
+        Assert.False(Allows(Worker, "configure", "example-subscriber.anything"), "the worker may use a subscriber's names");
 
         // The default exchange ("amq.default" to the broker) would reach any queue by its name.
         string[] commandPaths = [.. WorkerQueues, .. WorkerQueues.Select(q => q + "_error"), .. Commands, "amq.default"];

@@ -63,6 +63,21 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_posts_author_round_trips_and_a_members_post_has_none()
+    {
+        var page = Entry("p-page") with { Content = Entry("p-page").Content with { Author = "urn:li:organization:88910959" } };
+        await Ledger.TryInsertAsync(page, Cancel);
+        await Ledger.TryInsertAsync(Entry("p-member"), Cancel);
+
+        var foundPage = await Ledger.FindAsync("p-page", Cancel);
+        var foundMember = await Ledger.FindAsync("p-member", Cancel);
+
+        Assert.Equal(page.Content, foundPage!.Content);
+        Assert.Equal("urn:li:organization:88910959", foundPage.Content.Organization);
+        Assert.Null(foundMember!.Content.Author);
+    }
+
+    [Fact]
     public async Task A_second_insert_of_the_same_post_id_changes_nothing()
     {
         await Ledger.TryInsertAsync(Entry("p-1"), Cancel);

@@ -25,6 +25,9 @@ internal sealed class PostDocument
 
     public string? ArticleDescription { get; set; }
 
+    /// <summary>The author the command named (an organization URN for a page post); absent for the member.</summary>
+    public string? Author { get; set; }
+
     public PostState State { get; set; }
 
     public int Attempts { get; set; }
@@ -81,6 +84,7 @@ internal sealed class PostDocument
             ArticleUrl = e.Content.ArticleUrl,
             ArticleTitle = e.Content.ArticleTitle,
             ArticleDescription = e.Content.ArticleDescription,
+            Author = e.Content.Author,
             State = e.State,
             Attempts = e.Attempts,
             Urn = e.Urn,
@@ -106,7 +110,7 @@ internal sealed class PostDocument
     {
         PostId = Id,
         ConnectionId = ConnectionId,
-        Content = new PostContent(Text, Visibility, ArticleUrl, ArticleTitle, ArticleDescription),
+        Content = new PostContent(Text, Visibility, ArticleUrl, ArticleTitle, ArticleDescription, Author),
         State = State,
         Attempts = Attempts,
         Urn = Urn,
@@ -172,6 +176,7 @@ internal static class PostDocumentMaps
                 cm.MapMember(p => p.ArticleUrl).SetElementName("articleUrl");
                 cm.MapMember(p => p.ArticleTitle).SetElementName("articleTitle");
                 cm.MapMember(p => p.ArticleDescription).SetElementName("articleDescription");
+                cm.MapMember(p => p.Author).SetElementName("author").SetIgnoreIfNull(true);
                 cm.MapMember(p => p.State).SetElementName("state").SetIsRequired(true).SetSerializer(new EnumSerializer<PostState>(BsonType.String));
                 cm.MapMember(p => p.Attempts).SetElementName("attempts");
                 cm.MapMember(p => p.Urn).SetElementName("urn");
