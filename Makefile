@@ -11,7 +11,7 @@ DOTNET        := DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet
 COMPOSE_SCHEMA_VERSION := 1.0.0
 COMPOSE_SCHEMA_DIR     := build/compose-schema
 
-.PHONY: help restore build compose-schema test run sandbox worker format check pack accept-api clean bench chaos chaos-quick
+.PHONY: help restore build compose-schema test run import sandbox worker format check pack accept-api clean bench chaos chaos-quick
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ test: build compose-schema ## run every test suite and print "N passed, N failed
 
 run: build ## the sandbox and the worker with a seeded demo on embedded defaults
 	@build/run-demo.sh $(CONFIGURATION) $(SANDBOX_URL)
+
+import: build ## import existing connections from an NDJSON file: make import FILE=connections.ndjson [OVERWRITE=1]; settings from the environment
+	@test -n "$(FILE)" || { echo "Usage: make import FILE=connections.ndjson [OVERWRITE=1]" >&2; exit 2; }
+	$(DOTNET) run --project src/TokenWorkers -c $(CONFIGURATION) --no-build --no-launch-profile -- import "$(abspath $(FILE))" $(if $(OVERWRITE),--overwrite,)
 
 sandbox: build ## the LinkedIn sandbox alone, on SANDBOX_URL
 	$(DOTNET) run --project src/TokenWorkers.Sandbox -c $(CONFIGURATION) --no-build -- --urls $(SANDBOX_URL)

@@ -2,7 +2,8 @@ namespace TokenWorkers.Contracts;
 
 /// <summary>
 /// A member completed the connect flow: the connection holds tokens from a new grant. Published for a first
-/// connection and for a reconnection (which keeps the connection's id and history).
+/// connection and for a reconnection (which keeps the connection's id and history), and for tokens an operator imported
+/// (<see cref="Imported"/>).
 /// </summary>
 public sealed record ConnectionAuthorized : IConnectionEvent
 {
@@ -35,4 +36,10 @@ public sealed record ConnectionAuthorized : IConnectionEvent
 
     /// <summary>The scopes the member granted.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    /// <summary>
+    /// True when the tokens were not obtained by the connect flow but imported by an operator from an earlier system
+    /// (<c>POST /admin/connections/import</c> or <c>TokenWorkers import</c>); absent (false) from versions before 1.3.0.
+    /// </summary>
+    public bool Imported { get; init; }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Events;
+using TokenWorkers.Import;
 using TokenWorkers.Messaging;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
@@ -14,7 +15,8 @@ namespace TokenWorkers.Admin;
 
 /// <summary>
 /// The admin API under <c>/admin</c> (when <c>Admin:Enabled</c>): connections without their secrets, one
-/// connection's timeline, force a refresh, disconnect, send a post, key rotation, the audit trail and the status page.
+/// connection's timeline, force a refresh, disconnect, send a post, import connections, key rotation, the audit trail and
+/// the status page.
 /// Every route needs a key holding the route's scope (<see cref="AdminGate"/>); every write is audited. A route that needs
 /// a connection the store cannot read answers 409 with the reason.
 /// </summary>
@@ -30,6 +32,9 @@ public static class AdminEndpoints
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         // Outside the admin switch: the worker's reencrypt command uses it with the admin API off.
         services.TryAddScoped<ConnectionReencryptor>();
+        // Also outside it: the worker's import command runs the same importer.
+        services.TryAddScoped<ImportLookup>();
+        services.TryAddScoped<ConnectionImporter>();
         if (!IsEnabled(configuration))
         {
             return services;
@@ -77,6 +82,7 @@ public static class AdminEndpoints
         admin.MapPost("/connections/{connectionId}/refresh", RefreshAsync).RequireScope(AdminScopes.Operate);
         admin.MapPost("/connections/{connectionId}/disconnect", DisconnectAsync).RequireScope(AdminScopes.Operate);
         admin.MapPost("/connections/{connectionId}/posts", SendPostAsync).RequireScope(AdminScopes.Post);
+        admin.MapImportEndpoints();
         admin.MapPostAdmin();
         admin.MapMemberAdmin();
         admin.MapEncryptionEndpoints();

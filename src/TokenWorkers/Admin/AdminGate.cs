@@ -34,6 +34,13 @@ public static partial class AdminGate
         http.Items[TargetKey] = target;
     }
 
+    /// <summary>Adds a detail to the request's audit record (an import's counts); never a secret.</summary>
+    public static void AuditDetail(HttpContext http, string? detail)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        http.Items[DetailKey] = detail;
+    }
+
     /// <summary>The caller of the current admin request; set once the gate has let it through.</summary>
     public static AdminIdentity? CallerOf(HttpContext http) => http?.Features.Get<AdminIdentity>();
 
@@ -98,7 +105,7 @@ public static partial class AdminGate
             throw;
         }
 
-        await auditor.RecordAsync(caller.Name, action, TargetOf(http), http.Response.StatusCode);
+        await auditor.RecordAsync(caller.Name, action, TargetOf(http), http.Response.StatusCode, http.Items[DetailKey] as string);
     }
 
     // The route as declared ("POST /admin/connections/{connectionId}/refresh"): never the query string, which could carry
@@ -112,6 +119,7 @@ public static partial class AdminGate
         http.GetRouteValue("connectionId") as string ?? http.GetRouteValue("postId") as string ?? http.Items[TargetKey] as string;
 
     private static readonly object TargetKey = new();
+    private static readonly object DetailKey = new();
 
     [LoggerMessage(EventId = 734, Level = LogLevel.Warning, Message = "Admin write refused before identifying a key: {Action} on {Target}: {Reason}")]
     private static partial void LogUnauthenticatedWrite(ILogger logger, string action, string? target, string reason);

@@ -33,6 +33,13 @@ public sealed class AdminOptions
 
     /// <summary>The most connections one list call or status page shows; the rest are reached by paging.</summary>
     public int PageSize { get; set; } = 500;
+
+    /// <summary>
+    /// The largest body <c>POST /admin/connections/import</c> reads (bytes; default 64 MiB, about 200,000 lines): a larger
+    /// declared length answers 413; a chunked body that grows past it stops being read there, and the summary says so.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(long), "1024", "1073741824")]
+    public long ImportMaxBodyBytes { get; set; } = 64L * 1024 * 1024;
 }
 
 /// <summary>One named key: exactly one of <see cref="Key"/>, <see cref="KeyFile"/> or <see cref="Sha256"/>.</summary>

@@ -18,10 +18,13 @@ public static class AdminScopes
     /// <summary>Send a post through the admin API.</summary>
     public const string Post = "post";
 
+    /// <summary>Import existing connections with their tokens (<c>POST /admin/connections/import</c>); <see cref="Operate"/> may too.</summary>
+    public const string Import = "import";
+
     /// <summary>Every scope.</summary>
     public const string All = "admin";
 
-    public static IReadOnlyList<string> Known { get; } = [Read, Operate, Connect, Post, All];
+    public static IReadOnlyList<string> Known { get; } = [Read, Operate, Connect, Post, Import, All];
 }
 
 /// <summary>Endpoint metadata: the scope a route needs. A route without it needs <c>read</c> when safe, every scope otherwise.</summary>
@@ -30,7 +33,10 @@ public sealed record RequiredScope(string Scope);
 /// <summary>The caller of an admin route, as its key identified it.</summary>
 public sealed record AdminIdentity(string Name, IReadOnlySet<string> Scopes)
 {
-    public bool Allows(string scope) => Scopes.Contains(AdminScopes.All) || Scopes.Contains(scope);
+    public bool Allows(string scope) =>
+        Scopes.Contains(AdminScopes.All) || Scopes.Contains(scope)
+        // An operator who may disconnect and refresh any connection may also bring connections in.
+        || (scope == AdminScopes.Import && Scopes.Contains(AdminScopes.Operate));
 }
 
 public static class RequiredScopeExtensions

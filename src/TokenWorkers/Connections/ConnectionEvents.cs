@@ -75,7 +75,7 @@ public static class ConnectionEvents
         FailedAttempts = before.FailureCount,
     };
 
-    public static ConnectionAuthorized Authorized(Connection c, long version, DateTimeOffset now, bool reconnected) => new()
+    public static ConnectionAuthorized Authorized(Connection c, long version, DateTimeOffset now, bool reconnected, bool imported = false) => new()
     {
         EventId = EventIds.For(c.ConnectionId, version, nameof(Contracts.ConnectionAuthorized)),
         ConnectionId = c.ConnectionId,
@@ -87,6 +87,7 @@ public static class ConnectionEvents
         AccessTokenExpiresAt = c.AccessTokenExpiresAt,
         RefreshTokenExpiresAt = c.RefreshTokenExpiresAt,
         Scopes = c.Scopes,
+        Imported = imported,
     };
 
     public static ConnectionDisconnected Disconnected(Connection c, long version, DateTimeOffset now, string? reason, Uri? reconnectUrl) => new()

@@ -4,20 +4,24 @@ using TokenWorkers.Connections;
 namespace TokenWorkers.Hosting;
 
 /// <summary>
-/// One-off commands of the worker binary (<c>TokenWorkers reencrypt</c>): run on the built host with its configuration
-/// and validation, but without starting it, so no bus, scheduler or HTTP endpoint runs beside them.
+/// One-off commands of the worker binary (<c>TokenWorkers reencrypt</c>, <c>TokenWorkers import FILE</c>): run on the built
+/// host with its configuration and validation, but without starting it, so no bus, scheduler or HTTP endpoint runs beside them.
 /// </summary>
 public static class WorkerCommands
 {
     /// <summary>Rewrites every connection under the active key (the re-encryption sweep), prints what it did, exits 0, or 1 when rows could not be read.</summary>
     public const string Reencrypt = "reencrypt";
 
+    /// <summary>Imports the connections of an NDJSON file (<see cref="ImportCommand"/>).</summary>
+    public const string Import = "import";
+
     /// <summary>The exit code of the command <paramref name="args"/> names; null when they name none and the worker should run.</summary>
     public static async Task<int?> RunAsync(WebApplication app, IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Count == 0 || !string.Equals(args[0], Reencrypt, StringComparison.OrdinalIgnoreCase))
+        var command = args.Count == 0 ? null : args[0].ToLowerInvariant();
+        if (command is not (Reencrypt or Import))
         {
             return null;
         }
@@ -25,7 +29,7 @@ public static class WorkerCommands
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            // Stop between writes: every rewrite is a complete conditional write, so stopping early leaves nothing half-done.
+            // Stop between writes: every write is a complete conditional write, so stopping early leaves nothing half-done.
             e.Cancel = true;
             cancel.Cancel();
         };
@@ -34,6 +38,11 @@ public static class WorkerCommands
         {
             await app.Services.GetRequiredService<IConnectionStore>().InitializeAsync(cancel.Token);
             await using var scope = app.Services.CreateAsyncScope();
+            if (command == Import)
+            {
+                return await ImportCommand.RunAsync(scope.ServiceProvider, args.Skip(1).ToList(), cancel.Token);
+            }
+
             var report = await scope.ServiceProvider.GetRequiredService<ConnectionReencryptor>().RunAsync(cancel.Token);
             await WriteAsync(report);
             return report.Unreadable.Count == 0 ? 0 : 1;

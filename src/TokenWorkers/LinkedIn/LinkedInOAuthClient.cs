@@ -15,6 +15,7 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
 {
     public const string TokenPath = "oauth/v2/accessToken";
     public const string RevokePath = "oauth/v2/revoke";
+    public const string IntrospectPath = "oauth/v2/introspectToken";
 
     private readonly LinkedInOptions _options = options.Value;
     private readonly string _clientSecret = SecretSetting.ResolveValidated(
@@ -68,6 +69,24 @@ public sealed class LinkedInOAuthClient(HttpClient http, IOptions<LinkedInOption
             (status, body, requestedAt) => (int)status is >= 200 and < 300 ? null : LinkedInErrorReader.OAuthFailure(status, body, requestedAt),
             cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// What LinkedIn knows of <paramref name="token"/> (docs/linkedin-api.md §3.1): <see cref="TokenIntrospected"/> on 200,
+    /// active or not; otherwise why not (400 for a token LinkedIn does not know, 401 for a wrong client secret).
+    /// </summary>
+    public Task<TokenResult> IntrospectAsync(SecretToken token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return SendAsync(
+            IntrospectPath,
+            [
+                new("client_id", _options.ClientId),
+                new("client_secret", _clientSecret),
+                new("token", token.Reveal()),
+            ],
+            IntrospectionReader.Read,
+            cancellationToken);
     }
 
     private Task<TokenResult> SendAsync(KeyValuePair<string, string>[] form, CancellationToken cancellationToken) =>

@@ -36,9 +36,13 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
         return UpsertAsync(id, (current, now) => current is null ? null : decide(current, now), cancellationToken, alreadyRead);
     }
 
-    /// <summary>As <see cref="UpdateAsync"/>, but <paramref name="decide"/> also sees a missing aggregate (null) and may create it.</summary>
+    /// <summary>
+    /// As <see cref="UpdateAsync"/>, but <paramref name="decide"/> also sees a missing aggregate (null) and may create it.
+    /// <paramref name="publish"/> false leaves the events in the stored outbox for the sweep, as <see cref="RewriteAsync"/>
+    /// does: for a one-off command of the worker, which runs without a bus.
+    /// </summary>
     public async Task<Written<T>> UpsertAsync(
-        string id, Func<T?, DateTimeOffset, Change<T>?> decide, CancellationToken cancellationToken, T? alreadyRead = null)
+        string id, Func<T?, DateTimeOffset, Change<T>?> decide, CancellationToken cancellationToken, T? alreadyRead = null, bool publish = true)
     {
         ArgumentNullException.ThrowIfNull(decide);
         OwnWrite<T>? tried = null;
@@ -50,7 +54,7 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
                 // Answered "nothing matched", yet ours is there: a retried write whose first try had landed, the retry
                 // finding the version it had already moved (a driver's retry after a failover, or ours below).
                 OutboxLog.OwnWriteRecognised(logger, id, current!.Version, "no match");
-                return new Written<T>(await PublishAsync(current, tried.Notices, cancellationToken), Changed: true);
+                return new Written<T>(publish ? await PublishAsync(current, tried.Notices, cancellationToken) : current, Changed: true);
             }
 
             if (decide(current, time.GetUtcNow()) is not { } change)
@@ -62,7 +66,7 @@ public sealed class AggregateWriter<T>(IAggregateStore<T> store, IPublishEndpoin
                 change.Next.WithEvents(CurrentTraceParent(), [.. change.Events]).WithWriteId(Guid.NewGuid()), current?.Version, change.Notices);
             if (await StoreAsync(id, tried, cancellationToken) is { } stored)
             {
-                return new Written<T>(await PublishAsync(stored, tried.Notices, cancellationToken), Changed: true);
+                return new Written<T>(publish ? await PublishAsync(stored, tried.Notices, cancellationToken) : stored, Changed: true);
             }
         }
 

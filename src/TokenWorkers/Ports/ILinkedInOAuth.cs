@@ -17,6 +17,9 @@ public interface ILinkedInOAuth
     /// <summary>The authorization-code grant of the connect flow.</summary>
     Task<TokenResult> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken);
 
+    /// <summary>What LinkedIn's introspection says of a token: <see cref="TokenIntrospected"/>, or why it would not say.</summary>
+    Task<TokenResult> IntrospectAsync(SecretToken token, CancellationToken cancellationToken);
+
     /// <summary>Revokes a token (and with it the member's grant); null when LinkedIn accepted it, otherwise why not.</summary>
     Task<TokenFailed?> RevokeAsync(SecretToken token, CancellationToken cancellationToken);
 }

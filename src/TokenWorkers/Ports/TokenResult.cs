@@ -37,3 +37,16 @@ public sealed record TokenFailed(
     string Description,
     int? StatusCode,
     DateTimeOffset? RetryAt = null) : TokenResult;
+
+/// <summary>
+/// LinkedIn's introspection answered 200 (docs/linkedin-api.md §3.1). <see cref="Active"/> is whether the token is usable
+/// now; <see cref="Status"/> says why not (<c>expired</c>, <c>revoked</c>) when LinkedIn says. The times are LinkedIn's
+/// epoch seconds, each absent when LinkedIn left it out. Scopes are the comma-separated <c>scope</c>, split.
+/// </summary>
+public sealed record TokenIntrospected(
+    bool Active,
+    string? Status,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? AuthorizedAt,
+    IReadOnlyList<string> Scopes) : TokenResult;

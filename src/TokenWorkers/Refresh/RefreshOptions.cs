@@ -29,6 +29,13 @@ public sealed class RefreshOptions
     public TimeSpan RefreshJitter { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>
+    /// An imported connection is first looked at no sooner than a random moment within this long after its import, so an
+    /// import of thousands of connections already due does not refresh them all in the same minute. Zero switches it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan ImportSpread { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// How long a worker may hold a connection while it talks to LinkedIn. Start-up refuses one shorter than
     /// <c>LinkedIn:RequestTimeout</c> plus the time to store the answer plus <see cref="ClockSkewTolerance"/>.
     /// </summary>

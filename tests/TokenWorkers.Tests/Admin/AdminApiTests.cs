@@ -80,6 +80,7 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         { "POST", "admin/connections/guarded/refresh" },
         { "POST", "admin/connections/guarded/disconnect" },
         { "POST", "admin/connections/guarded/posts" },
+        { "POST", "admin/connections/import" },
         { "GET", "admin/posts/guarded" },
         { "POST", "admin/posts/guarded/resolve" },
         { "POST", "admin/posts/guarded/cancel" },

@@ -137,7 +137,7 @@ public sealed class ReencryptCommandTests : IDisposable
     }
 
     /// <summary>The worker's own build output for the configuration these tests were built in.</summary>
-    private static string WorkerAssembly
+    internal static string WorkerAssembly
     {
         get
         {

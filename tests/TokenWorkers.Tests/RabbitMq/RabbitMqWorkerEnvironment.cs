@@ -175,11 +175,12 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
     }
 
     /// <summary>A worker instance in this process, composed as the real host is.</summary>
-    public async Task<WebApplication> StartWorkerAsync(IDictionary<string, string?>? overrides = null)
+    public async Task<WebApplication> StartWorkerAsync(IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(WorkerSettings(overrides));
         builder.AddTokenWorkers();
+        configureServices?.Invoke(builder.Services);
         var worker = builder.Build();
         worker.MapTokenWorkersEndpoints();
         _workers.Add(worker);
