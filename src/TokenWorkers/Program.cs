@@ -10,6 +10,11 @@ if (HealthProbe.IsRequested(args))
 // Settings files live beside the binary, whatever directory the worker is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddTokenWorkers();
+// In Development (`dotnet run`, Properties/launchSettings.json): say what is not running instead of starting without it.
+if (await DeveloperStart.CheckAsync(builder.Configuration, builder.Environment, args, Console.Error) is { } missing)
+{
+    return missing;
+}
 
 var app = builder.Build();
 app.MapTokenWorkersEndpoints();
