@@ -108,16 +108,19 @@ internal static partial class PostAdminEndpoints
 /// <summary>The body of <c>POST /admin/posts/{postId}/resolve</c>.</summary>
 public sealed record PostResolutionRequest(PostResolution? Resolution, string? Urn);
 
-/// <summary>A post as the admin API shows it: the ledger's state without the content's full text.</summary>
+/// <summary>
+/// A post as the admin API shows it: the ledger's state without the content's full text. <see cref="Hold"/> says why a post that
+/// cannot go out now waits and until when (as PostHeld announced it); null when nothing holds it.
+/// </summary>
 public sealed record PostView(
     string PostId, string ConnectionId, PostState State, int Attempts, string? Urn, PostError? LastError, DateTimeOffset? NotBefore,
     DateTimeOffset? UncertainSince, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishAt = null,
-    string? CancelReason = null)
+    string? CancelReason = null, PostHold? Hold = null)
 {
     public static PostView Of(PostEntry e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return new(e.PostId, e.ConnectionId, e.State, e.Attempts, e.Urn, e.LastError, e.NotBefore, e.UncertainSince, e.Version, e.CreatedAt, e.UpdatedAt,
-            e.PublishAt, e.CancelReason);
+            e.PublishAt, e.CancelReason, e.Hold);
     }
 }

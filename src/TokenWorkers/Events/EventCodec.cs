@@ -15,6 +15,7 @@ public static class EventCodec
         Converters =
         {
             new JsonNumberEnumConverter<ReauthReason>(), new JsonNumberEnumConverter<FailureClass>(), new JsonNumberEnumConverter<PostVisibility>(),
+            new JsonNumberEnumConverter<PostHoldReason>(),
         },
     };
 
@@ -23,6 +24,7 @@ public static class EventCodec
         typeof(RefreshDue), typeof(TokenRefreshed), typeof(ReauthRequired), typeof(ReauthSoon), typeof(ConnectionRecovered),
         typeof(ConnectionAuthorized), typeof(ConnectionDisconnected), typeof(PostPublished), typeof(PostFailed),
         typeof(PostOutcomeUnknown), typeof(PostScheduled), typeof(PostCancelled), typeof(PostDeleted),
+        typeof(PostHeld),
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The stored form of <paramref name="message"/>, a connection or post event, with the trace that decided it.</summary>

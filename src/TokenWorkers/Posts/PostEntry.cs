@@ -62,6 +62,12 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// <summary>The connection's version when the post began waiting for re-authorization; a newer active version resumes it.</summary>
     public long? AwaitingConnectionVersion { get; init; }
 
+    /// <summary>
+    /// Why the post cannot go out now, as announced with PostHeld; null while nothing holds it. Kept through the re-checks of a
+    /// hold (a claim after the limit reset that meets the same limit), so the same hold is announced once.
+    /// </summary>
+    public PostHold? Hold { get; init; }
+
     /// <summary>Incremented by every write; every write is conditional on it.</summary>
     public long Version { get; init; }
 
@@ -97,6 +103,14 @@ public sealed record PostContent(
 {
     /// <summary>The organization this post is by, when <see cref="Author"/> names one; null for a member's post.</summary>
     public string? Organization => Author is { } author && author.StartsWith(PostAuthors.OrganizationPrefix, StringComparison.Ordinal) ? author : null;
+}
+
+/// <summary>Why a post is held and until when (null: until a person acts), as <see cref="PostHeld"/> announced it.</summary>
+/// <param name="TenantId">The connection's tenant when the hold began, carried by the announcement.</param>
+public sealed record PostHold(PostHoldReason Reason, string Description, DateTimeOffset? Until, DateTimeOffset Since, string? TenantId = null)
+{
+    /// <summary>Whether <paramref name="other"/> is this hold again (a re-check that found it unchanged), so not announced again.</summary>
+    public bool SameAs(PostHold? other) => other is not null && other.Reason == Reason && other.Until == Until;
 }
 
 /// <summary>A failed attempt or the final failure, without any secret.</summary>

@@ -45,6 +45,19 @@ public static class PostEvents
         PublishAt = entry.PublishAt!.Value.ToUniversalTime(),
     };
 
+    public static PostHeld Held(PostEntry entry) => new()
+    {
+        EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostHeld)),
+        PostId = entry.PostId,
+        ConnectionId = entry.ConnectionId,
+        TenantId = entry.Hold!.TenantId,
+        Version = entry.Version,
+        OccurredAt = entry.UpdatedAt,
+        Reason = entry.Hold.Reason,
+        Description = entry.Hold.Description,
+        Until = entry.Hold.Until?.ToUniversalTime(),
+    };
+
     public static PostCancelled Cancelled(PostEntry entry) => new()
     {
         EventId = EventIds.For("post:" + entry.PostId, entry.Version, nameof(PostCancelled)),

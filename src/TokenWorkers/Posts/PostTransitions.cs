@@ -57,7 +57,7 @@ public static class PostTransitions
             return null;
         }
 
-        var cancelled = e with { State = PostState.Cancelled, CancelReason = reason, Claim = null, NotBefore = null, UpdatedAt = now };
+        var cancelled = e with { State = PostState.Cancelled, CancelReason = reason, Claim = null, NotBefore = null, Hold = null, UpdatedAt = now };
         return new(cancelled, PostEvents.Cancelled(cancelled with { Version = e.Version + 1 }));
     }
 
@@ -73,7 +73,7 @@ public static class PostTransitions
             return null;
         }
 
-        var deleted = e with { State = PostState.Deleted, TenantId = tenantId, Claim = null, NotBefore = null, UpdatedAt = now };
+        var deleted = e with { State = PostState.Deleted, TenantId = tenantId, Claim = null, NotBefore = null, Hold = null, UpdatedAt = now };
         return new(deleted, PostEvents.Deleted(deleted with { Version = e.Version + 1 }));
     }
 
@@ -123,6 +123,8 @@ public static class PostTransitions
             UncertainSince = uncertainSince,
             AwaitingConnectionVersion = null,
             NotBefore = now + redispatchAfter,
+            // The member reconnected: that hold is over. Other holds stay until the attempt shows whether they still hold.
+            Hold = e.State == PostState.AwaitingReauth ? null : e.Hold,
             UpdatedAt = now,
         });
     }
@@ -147,43 +149,57 @@ public static class PostTransitions
     public static Change<PostEntry>? Fail(PostEntry e, DateTimeOffset now, string holder, PostError error) =>
         Finish(e, now, holder, PostState.Failed, null, error);
 
-    /// <summary>The connection needs the member to log in again: wait for a newer active version of it.</summary>
-    public static Change<PostEntry>? AwaitReauth(PostEntry e, DateTimeOffset now, string holder, long connectionVersion)
+    /// <summary>
+    /// The connection needs the member to log in again: wait for a newer active version of it, announced with PostHeld
+    /// (carrying <paramref name="tenantId"/>, the connection's tenant) unless this hold was already announced.
+    /// </summary>
+    public static Change<PostEntry>? AwaitReauth(PostEntry e, DateTimeOffset now, string holder, long connectionVersion, string? tenantId = null)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return e.Claim?.Holder != holder
-            ? null
-            : new(e with
-            {
-                State = PostState.AwaitingReauth,
-                AwaitingConnectionVersion = connectionVersion,
-                LastError = new PostError(FailureClass.Reauth, "The connection needs the member to log in again.", now),
-                Claim = null,
-                NotBefore = null,
-                UpdatedAt = now,
-            });
+        if (e.Claim?.Holder != holder)
+        {
+            return null;
+        }
+
+        const string why = "The connection needs the member to log in again.";
+        return Held(e, e with
+        {
+            State = PostState.AwaitingReauth,
+            AwaitingConnectionVersion = connectionVersion,
+            LastError = new PostError(FailureClass.Reauth, why, now),
+            Claim = null,
+            NotBefore = null,
+            UpdatedAt = now,
+        }, new PostHold(PostHoldReason.AwaitingReauthorization, why + " The post goes out once they reconnect.", null, now, tenantId));
     }
 
     /// <summary>
     /// Gives the claim back for a later attempt at <paramref name="notBefore"/>: Unknown when any call may have reached
     /// LinkedIn (<paramref name="uncertain"/>), Received otherwise. <paramref name="answerLost"/> says this call was sent
-    /// and its answer lost, which starts the settle window if no earlier call did.
+    /// and its answer lost, which starts the settle window if no earlier call did. With <paramref name="hold"/> (a daily limit,
+    /// a refused configuration) the post is held, announced with PostHeld unless the same hold already was; without, a hold
+    /// announced before stays: a transient failure does not show that it is over.
     /// </summary>
     public static Change<PostEntry>? Release(
-        PostEntry e, DateTimeOffset now, string holder, bool uncertain, PostError? error, DateTimeOffset notBefore, bool answerLost = false)
+        PostEntry e, DateTimeOffset now, string holder, bool uncertain, PostError? error, DateTimeOffset notBefore, bool answerLost = false,
+        PostHold? hold = null)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return e.Claim?.Holder != holder
-            ? null
-            : new(e with
-            {
-                State = uncertain ? PostState.Unknown : PostState.Received,
-                Claim = null,
-                LastError = error ?? e.LastError,
-                NotBefore = notBefore,
-                UncertainSince = answerLost ? e.UncertainSince ?? e.AttemptStartedAt ?? now : e.UncertainSince,
-                UpdatedAt = now,
-            });
+        if (e.Claim?.Holder != holder)
+        {
+            return null;
+        }
+
+        var released = e with
+        {
+            State = uncertain ? PostState.Unknown : PostState.Received,
+            Claim = null,
+            LastError = error ?? e.LastError,
+            NotBefore = notBefore,
+            UncertainSince = answerLost ? e.UncertainSince ?? e.AttemptStartedAt ?? now : e.UncertainSince,
+            UpdatedAt = now,
+        };
+        return hold is null ? new(released) : Held(e, released, hold);
     }
 
     /// <summary>The resumption scan dispatches a post whose NotBefore passed, and moves NotBefore on so it is dispatched once.</summary>
@@ -201,7 +217,7 @@ public static class PostTransitions
         ArgumentNullException.ThrowIfNull(e);
         return e.State != PostState.AwaitingReauth || e.AwaitingConnectionVersion != waitedFor
             ? null
-            : new(e with { State = PostState.Received, NotBefore = now + redispatchAfter, UpdatedAt = now });
+            : new(e with { State = PostState.Received, NotBefore = now + redispatchAfter, Hold = null, UpdatedAt = now });
     }
 
     /// <summary>The terminal event of a finished entry, with the id it was first announced with; null while unfinished.</summary>
@@ -219,6 +235,21 @@ public static class PostTransitions
         };
     }
 
+    /// <summary>
+    /// <paramref name="next"/> held by <paramref name="hold"/>: announced with PostHeld when it is a new hold, silently when
+    /// <paramref name="e"/> was already under the same one (a redelivery or a re-check), which keeps its first announcement.
+    /// </summary>
+    private static Change<PostEntry> Held(PostEntry e, PostEntry next, PostHold hold)
+    {
+        if (hold.SameAs(e.Hold))
+        {
+            return new(next with { Hold = e.Hold });
+        }
+
+        var held = next with { Hold = hold };
+        return new(held, PostEvents.Held(held with { Version = e.Version + 1 }));
+    }
+
     private static Change<PostEntry> StopUnresolved(PostEntry e, DateTimeOffset now, TimeSpan settleWithin)
     {
         var reason = $"A call to create this post was sent at {e.UncertainSince:u} and its answer was lost; it was not settled within " +
@@ -228,6 +259,7 @@ public static class PostTransitions
         {
             State = PostState.OutcomeUnknown,
             Claim = null,
+            Hold = null,
             NotBefore = null,
             LastError = new PostError(FailureClass.Transient, reason, now),
             UpdatedAt = now,
@@ -243,7 +275,7 @@ public static class PostTransitions
             return null;
         }
 
-        var finished = e with { State = state, Urn = urn, LastError = error ?? e.LastError, Claim = null, NotBefore = null, UpdatedAt = now };
+        var finished = e with { State = state, Urn = urn, LastError = error ?? e.LastError, Claim = null, NotBefore = null, Hold = null, UpdatedAt = now };
         // Events carry the version the write produces, as every announcement of this outcome will.
         return new(finished, Outcome(finished with { Version = e.Version + 1 })!);
     }

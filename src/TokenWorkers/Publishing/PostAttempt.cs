@@ -131,14 +131,16 @@ public sealed partial class PostAttempt(
             case ApiRejected { Class: FailureClass.Configuration } misconfigured:
                 // The worker's configuration is wrong (LinkedIn no longer serves the pinned version), not the post: held and
                 // tried again after RedispatchAfter, so it goes out once an operator fixes the setting.
-                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.Configuration, misconfigured.Message, now), null, cancellationToken);
+                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.Configuration, misconfigured.Message, now), null, cancellationToken,
+                    hold: PostHolds.Misconfigured(misconfigured, now, connection.TenantId));
                 LogHeldForConfiguration(logger, claimed.PostId, misconfigured.Message);
                 return PublishOutcome.Waiting;
             case ApiRejected { Class: FailureClass.Permission or FailureClass.Invalid } refused:
                 var error = new PostError(refused.Class, refused.Message, now);
                 return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, error), PublishOutcome.Failed, cancellationToken);
             case ApiRejected { Class: FailureClass.RateLimited } limited:
-                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.RateLimited, limited.Message, now), limited.RetryAt, cancellationToken);
+                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.RateLimited, limited.Message, now), limited.RetryAt, cancellationToken,
+                    hold: PostHolds.DailyLimit(limited, now, connection.TenantId));
                 LogRateLimited(logger, claimed.PostId, limited.RetryAt);
                 return PublishOutcome.Waiting;
             case PostAnswerLost unknown:
@@ -186,7 +188,8 @@ public sealed partial class PostAttempt(
 
     private async Task<PublishOutcome> AwaitReauthAsync(PostEntry claimed, string holder, Connection connection, CancellationToken cancellationToken)
     {
-        await posts.UpdateAsync(claimed.PostId, (e, now) => PostTransitions.AwaitReauth(e, now, holder, connection.Version), cancellationToken, claimed);
+        await posts.UpdateAsync(claimed.PostId, (e, now) => PostTransitions.AwaitReauth(e, now, holder, connection.Version, connection.TenantId),
+            cancellationToken, claimed);
         LogAwaitingReauth(logger, claimed.PostId, claimed.ConnectionId, connection.Version);
         return PublishOutcome.Waiting;
     }
@@ -194,14 +197,14 @@ public sealed partial class PostAttempt(
     /// <summary>Gives the claim back for the scan to dispatch at <paramref name="notBefore"/> (default: after RedispatchAfter).</summary>
     private async Task ReleaseAsync(
         PostEntry claimed, string holder, bool uncertain, PostError? error, DateTimeOffset? notBefore, CancellationToken cancellationToken,
-        bool answerLost = false)
+        bool answerLost = false, PostHold? hold = null)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
             await posts.UpdateAsync(claimed.PostId, (e, now) =>
-                PostTransitions.Release(e, now, holder, uncertain, error, notBefore ?? now + _options.RedispatchAfter, answerLost), bounded.Token, claimed);
+                PostTransitions.Release(e, now, holder, uncertain, error, notBefore ?? now + _options.RedispatchAfter, answerLost, hold), bounded.Token, claimed);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ConcurrencyException)
         {

@@ -80,7 +80,7 @@ internal sealed class EventLogWriter(string path) : IAsyncDisposable
 internal sealed class SubscriberConsumer(EventLogWriter log) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>, IConsumer<ConnectionAuthorized>,
     IConsumer<ConnectionDisconnected>,
-    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>, IConsumer<PostScheduled>, IConsumer<PostCancelled>
+    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>, IConsumer<PostScheduled>, IConsumer<PostCancelled>, IConsumer<PostHeld>
 {
     public Task Consume(ConsumeContext<TokenRefreshed> context) => log.AppendAsync(context.Message);
 
@@ -103,4 +103,6 @@ internal sealed class SubscriberConsumer(EventLogWriter log) :
     public Task Consume(ConsumeContext<PostScheduled> context) => log.AppendAsync(context.Message);
 
     public Task Consume(ConsumeContext<PostCancelled> context) => log.AppendAsync(context.Message);
+
+    public Task Consume(ConsumeContext<PostHeld> context) => log.AppendAsync(context.Message);
 }

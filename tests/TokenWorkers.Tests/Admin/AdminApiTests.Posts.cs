@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using TokenWorkers.Contracts;
 using TokenWorkers.Posts;
@@ -124,6 +125,39 @@ public sealed partial class AdminApiTests
         using var view = await SendAsync("GET", "admin/posts/stopped-dropped", ApiKey);
         Assert.Equal(HttpStatusCode.OK, view.StatusCode);
         Assert.Contains("\"state\":\"Failed\"", _bodies[^1], StringComparison.Ordinal);
+        AssertNoSecretInAnyResponse();
+    }
+
+    [Fact]
+    public async Task A_held_post_is_shown_with_its_state_attempts_last_error_and_why_and_until_when_it_is_held()
+    {
+        await Connect("held-view-1");
+        var ledger = _environment.Worker.Services.GetRequiredService<IPostLedger>();
+        var now = DateTimeOffset.UtcNow;
+        var midnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        Assert.NotNull(await ledger.TryInsertAsync(new PostEntry
+        {
+            PostId = "held-view",
+            ConnectionId = "held-view-1",
+            Content = new PostContent("Tomorrow, then", PostVisibility.Public),
+            State = PostState.Received,
+            Attempts = 1,
+            NotBefore = midnight,
+            LastError = new PostError(FailureClass.RateLimited, "LinkedIn answered HTTP 429 TOO_MANY_REQUESTS", now),
+            Hold = new PostHold(PostHoldReason.DailyLimit, "LinkedIn's daily limit is reached.", midnight, now, "t"),
+            CreatedAt = now,
+            UpdatedAt = now,
+        }, Cancel));
+
+        var view = await GetJsonAsync("admin/posts/held-view");
+
+        Assert.Equal(("Received", 1), (view.GetProperty("state").GetString(), view.GetProperty("attempts").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("urn").ValueKind);
+        Assert.Equal("RateLimited", view.GetProperty("lastError").GetProperty("class").GetString());
+        var hold = view.GetProperty("hold");
+        Assert.Equal("DailyLimit", hold.GetProperty("reason").GetString());
+        Assert.Equal("LinkedIn's daily limit is reached.", hold.GetProperty("description").GetString());
+        Assert.Equal(midnight, hold.GetProperty("until").GetDateTimeOffset());
         AssertNoSecretInAnyResponse();
     }
 

@@ -62,7 +62,7 @@ public sealed class EventRecorder
 public sealed class EventRecorderConsumer(EventRecorder recorder) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthRequired>, IConsumer<ReauthSoon>, IConsumer<ConnectionRecovered>, IConsumer<ConnectionAuthorized>,
     IConsumer<ConnectionDisconnected>,
-    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>, IConsumer<PostScheduled>, IConsumer<PostCancelled>,
+    IConsumer<PostPublished>, IConsumer<PostFailed>, IConsumer<PostOutcomeUnknown>, IConsumer<PostScheduled>, IConsumer<PostCancelled>, IConsumer<PostHeld>,
     IConsumer<PostDeleted>
 {
     public Task Consume(ConsumeContext<PostDeleted> context)
@@ -74,6 +74,8 @@ public sealed class EventRecorderConsumer(EventRecorder recorder) :
     public Task Consume(ConsumeContext<PostScheduled> context) => Record(context.Message);
 
     public Task Consume(ConsumeContext<PostCancelled> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<PostHeld> context) => Record(context.Message);
 
     public Task Consume(ConsumeContext<PostOutcomeUnknown> context) => Record(context.Message);
 

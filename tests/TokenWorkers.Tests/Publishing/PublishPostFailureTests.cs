@@ -74,10 +74,19 @@ public sealed class PublishPostFailureTests
         Assert.False(entry.IsFinished);
         Assert.Equal(FailureClass.Configuration, entry.LastError!.Class);
         Assert.Empty(host.Events.Posts<PostFailed>("p-sunset"));
+        var held = Assert.Single(host.Events.Posts<PostHeld>("p-sunset"));
+        Assert.Equal((PostHoldReason.LinkedInVersionRefused, (DateTimeOffset?)null), (held.Reason, held.Until));
+        Assert.Contains("Publishing:LinkedInVersion", held.Description, StringComparison.Ordinal);
         Assert.Contains("set Publishing:LinkedInVersion to a current version", host.Logs.Text, StringComparison.Ordinal);
         var health = host.Services.GetRequiredService<LinkedInVersionMonitor>().Check();
         Assert.Equal(HealthStatus.Degraded, health.Status);
         Assert.Contains("Publishing:LinkedInVersion", health.Description, StringComparison.Ordinal);
+
+        // The scan re-checks it after RedispatchAfter; LinkedIn still refuses the version: the same hold, not announced again.
+        host.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(1, await host.ResumePostsAsync());
+        Assert.Equal(2, host.Sandbox.Control.Requests.Count(r => r.Endpoint == SandboxEndpoint.Posts && r.Status == 426));
+        Assert.Single(host.Events.Posts<PostHeld>("p-sunset"));
     }
 
     [Fact]

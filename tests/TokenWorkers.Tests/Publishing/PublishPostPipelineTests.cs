@@ -129,6 +129,10 @@ public sealed class PublishPostPipelineTests : IAsyncLifetime
         Assert.Equal(PostState.AwaitingReauth, (await _host.PostAsync("p-rev-2")).State);
         Assert.Single(_host.Events.Of<ReauthRequired>("c-revoked"));
         Assert.Equal(0, await _host.ResumePostsAsync());
+        Assert.All(new[] { "p-rev-1", "p-rev-2" }, id =>
+            Assert.Equal(PostHoldReason.AwaitingReauthorization, Assert.Single(_host.Events.Posts<PostHeld>(id)).Reason));
+        await _host.PublishAsync(Post("p-rev-1", "c-revoked"));
+        Assert.Single(_host.Events.Posts<PostHeld>("p-rev-1"));
 
         // The member logs in again: new tokens for the same connection, written by compare-and-swap.
         var sub = connection.MemberUrn!["urn:li:person:".Length..];
@@ -155,6 +159,7 @@ public sealed class PublishPostPipelineTests : IAsyncLifetime
         Assert.Single(_host.Events.Posts<PostPublished>("p-rev-1"));
         Assert.Single(_host.Events.Posts<PostPublished>("p-rev-2"));
         Assert.Single(_host.Events.Of<ReauthRequired>("c-revoked"));
+        Assert.Single(_host.Events.Posts<PostHeld>("p-rev-1"));
     }
 
     [Fact]

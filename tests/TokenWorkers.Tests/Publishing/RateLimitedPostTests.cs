@@ -25,6 +25,13 @@ public sealed class RateLimitedPostTests
         Assert.Equal(FailureClass.RateLimited, waiting.LastError?.Class);
         Assert.Single(host.LinkedInPosts);
         Assert.Empty(host.Events.Posts<PostPublished>("p-second"));
+        var held = Assert.Single(host.Events.Posts<PostHeld>("p-second"));
+        Assert.Equal((PostHoldReason.DailyLimit, (DateTimeOffset?)midnight), (held.Reason, held.Until));
+
+        // Sent again before the reset: LinkedIn answers 429 with the same reset, the same hold, announced once.
+        host.Advance(TimeSpan.FromHours(1));
+        await host.PublishAsync(new PublishPost { PostId = "p-second", ConnectionId = "c-limited", Text = "Second of the day" });
+        Assert.Single(host.Events.Posts<PostHeld>("p-second"));
 
         host.Advance(midnight - host.Now - TimeSpan.FromMinutes(1));
         Assert.Equal(0, await host.ResumePostsAsync());
@@ -36,5 +43,7 @@ public sealed class RateLimitedPostTests
         var published = Assert.Single(host.Events.Posts<PostPublished>("p-second"));
         Assert.Equal(host.LinkedInPosts.Single(p => p.Text == "Second of the day").Urn, published.Urn);
         Assert.Equal(PostState.Published, (await host.PostAsync("p-second")).State);
+        Assert.Single(host.Events.Posts<PostHeld>("p-second"));
+        Assert.Empty(host.Events.Posts<PostHeld>("p-first"));
     }
 }

@@ -65,11 +65,15 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
 
     private CancellationToken Cancel { get; init; }
 
-    /// <summary>On <paramref name="broker"/>, in a virtual host of its own; disposes the broker when it owns it.</summary>
-    public static async Task<RabbitMqWorkerEnvironment> StartAsync(RabbitMqBroker broker, bool ownsBroker, CancellationToken cancellationToken)
+    /// <summary>
+    /// On <paramref name="broker"/>, in a virtual host of its own, with a sandbox started with <paramref name="sandboxSettings"/>
+    /// (its defaults when null); disposes the broker when it owns it.
+    /// </summary>
+    public static async Task<RabbitMqWorkerEnvironment> StartAsync(
+        RabbitMqBroker broker, bool ownsBroker, CancellationToken cancellationToken, SandboxSettings? sandboxSettings = null)
     {
         var virtualHost = await broker.CreateVirtualHostAsync();
-        var sandbox = await LinkedInSandbox.StartAsync(cancellationToken: cancellationToken);
+        var sandbox = await LinkedInSandbox.StartAsync(sandboxSettings, cancellationToken: cancellationToken);
         sandbox.Control.CreateApp(ClientId, ClientSecret, programmaticRefresh: true);
         var environment = new RabbitMqWorkerEnvironment(broker, virtualHost, sandbox, ownsBroker) { Cancel = cancellationToken };
         await environment.StartOtherServiceAsync(virtualHost);

@@ -100,6 +100,7 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
             LastError = new PostError(FailureClass.Transient, "LinkedIn answered 503", T0.AddSeconds(1)),
             Claim = new Lease("worker-a/1", T0.AddMinutes(2)),
             AwaitingConnectionVersion = 7,
+            Hold = new PostHold(PostHoldReason.DailyLimit, "LinkedIn's daily limit is reached", T0.AddHours(15), T0.AddSeconds(1), "tenant-a"),
             NotBefore = null,
             PublishAt = T0.AddHours(3),
             CancelReason = "campaign pulled 🛑",

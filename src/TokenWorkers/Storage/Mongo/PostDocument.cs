@@ -42,6 +42,8 @@ internal sealed class PostDocument
 
     public long? AwaitingConnectionVersion { get; set; }
 
+    public PostHoldDocument? Hold { get; set; }
+
     public DateTime? AttemptStartedAt { get; set; }
 
     public DateTime? UncertainSince { get; set; }
@@ -92,6 +94,16 @@ internal sealed class PostDocument
             NotBefore = e.NotBefore is { } notBefore ? BsonTime.ToBson(notBefore) : null,
             Claim = e.Claim is { } claim ? new LeaseDocument { Holder = claim.Holder, Until = BsonTime.ToBson(claim.Until) } : null,
             AwaitingConnectionVersion = e.AwaitingConnectionVersion,
+            Hold = e.Hold is { } hold
+                ? new PostHoldDocument
+                {
+                    Reason = hold.Reason,
+                    Description = hold.Description,
+                    Until = BsonTime.ToBson(hold.Until),
+                    Since = BsonTime.ToBson(hold.Since),
+                    TenantId = hold.TenantId,
+                }
+                : null,
             AttemptStartedAt = e.AttemptStartedAt is { } started ? BsonTime.ToBson(started) : null,
             UncertainSince = e.UncertainSince is { } since ? BsonTime.ToBson(since) : null,
             PublishAt = BsonTime.ToBson(e.PublishAt),
@@ -118,6 +130,9 @@ internal sealed class PostDocument
         NotBefore = NotBefore is { } notBefore ? BsonTime.FromBson(notBefore) : null,
         Claim = Claim is { } claim ? new Lease(claim.Holder, BsonTime.FromBson(claim.Until)) : null,
         AwaitingConnectionVersion = AwaitingConnectionVersion,
+        Hold = Hold is { } hold
+            ? new PostHold(hold.Reason, hold.Description, BsonTime.FromBson(hold.Until), BsonTime.FromBson(hold.Since), hold.TenantId)
+            : null,
         AttemptStartedAt = AttemptStartedAt is { } started ? BsonTime.FromBson(started) : null,
         UncertainSince = UncertainSince is { } since ? BsonTime.FromBson(since) : null,
         PublishAt = BsonTime.FromBson(PublishAt),
@@ -138,6 +153,19 @@ internal sealed class PostErrorDocument
     public string Message { get; set; } = "";
 
     public DateTime At { get; set; }
+}
+
+internal sealed class PostHoldDocument
+{
+    public PostHoldReason Reason { get; set; }
+
+    public string Description { get; set; } = "";
+
+    public DateTime? Until { get; set; }
+
+    public DateTime Since { get; set; }
+
+    public string? TenantId { get; set; }
 }
 
 /// <summary>Explicit class maps for the ledger's documents, in the style of <see cref="ConnectionDocumentMaps"/>.</summary>
@@ -166,6 +194,14 @@ internal static class PostDocumentMaps
                 cm.MapMember(e => e.Message).SetElementName("message").SetIsRequired(true);
                 cm.MapMember(e => e.At).SetElementName("at").SetIsRequired(true).SetSerializer(UtcDate);
             });
+            Register<PostHoldDocument>(cm =>
+            {
+                cm.MapMember(h => h.Reason).SetElementName("reason").SetIsRequired(true).SetSerializer(new EnumSerializer<PostHoldReason>(BsonType.String));
+                cm.MapMember(h => h.Description).SetElementName("description").SetIsRequired(true);
+                cm.MapMember(h => h.Until).SetElementName("until").SetSerializer(OptionalUtcDate);
+                cm.MapMember(h => h.Since).SetElementName("since").SetIsRequired(true).SetSerializer(UtcDate);
+                cm.MapMember(h => h.TenantId).SetElementName("tenantId").SetIgnoreIfNull(true);
+            });
             Register<PostDocument>(cm =>
             {
                 cm.MapIdMember(p => p.Id).SetSerializer(new StringSerializer(BsonType.String));
@@ -185,6 +221,8 @@ internal static class PostDocumentMaps
                 cm.MapMember(p => p.Claim).SetElementName("claim");
                 cm.MapMember(p => p.AwaitingConnectionVersion).SetElementName("awaitingConnectionVersion")
                     .SetSerializer(new NullableSerializer<long>(new Int64Serializer(BsonType.Int64)));
+                // Written as null when the hold ends: the update $sets every element, and an absent one would keep the old hold.
+                cm.MapMember(p => p.Hold).SetElementName("hold");
                 cm.MapMember(p => p.AttemptStartedAt).SetElementName("attemptStartedAt").SetSerializer(OptionalUtcDate);
                 cm.MapMember(p => p.UncertainSince).SetElementName("uncertainSince").SetSerializer(OptionalUtcDate);
                 cm.MapMember(p => p.PublishAt).SetElementName("publishAt").SetSerializer(OptionalUtcDate);

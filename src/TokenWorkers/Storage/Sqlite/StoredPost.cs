@@ -21,6 +21,8 @@ internal sealed record StoredPost
 
     public long? AwaitingConnectionVersion { get; init; }
 
+    public StoredPostHold? Hold { get; init; }
+
     public long? AttemptStartedAt { get; init; }
 
     public long? UncertainSince { get; init; }
@@ -47,6 +49,9 @@ internal sealed record StoredPost
         LastError = e.LastError is { } error ? new StoredPostError(error.Class, error.Message, UnixMilliseconds.From(error.At)) : null,
         Claim = e.Claim is { } claim ? new StoredLease(claim.Holder, UnixMilliseconds.From(claim.Until)) : null,
         AwaitingConnectionVersion = e.AwaitingConnectionVersion,
+        Hold = e.Hold is { } hold
+            ? new StoredPostHold(hold.Reason, hold.Description, UnixMilliseconds.From(hold.Until), UnixMilliseconds.From(hold.Since), hold.TenantId)
+            : null,
         AttemptStartedAt = e.AttemptStartedAt is { } started ? UnixMilliseconds.From(started) : null,
         UncertainSince = e.UncertainSince is { } since ? UnixMilliseconds.From(since) : null,
         PublishAt = UnixMilliseconds.From(e.PublishAt),
@@ -69,6 +74,9 @@ internal sealed record StoredPost
         LastError = LastError is { } error ? new PostError(error.Class, error.Message, UnixMilliseconds.ToDate(error.At)) : null,
         Claim = Claim is { } claim ? new Lease(claim.Holder, UnixMilliseconds.ToDate(claim.Until)) : null,
         AwaitingConnectionVersion = AwaitingConnectionVersion,
+        Hold = Hold is { } hold
+            ? new PostHold(hold.Reason, hold.Description, UnixMilliseconds.ToDate(hold.Until), UnixMilliseconds.ToDate(hold.Since), hold.TenantId)
+            : null,
         AttemptStartedAt = AttemptStartedAt is { } started ? UnixMilliseconds.ToDate(started) : null,
         UncertainSince = UncertainSince is { } since ? UnixMilliseconds.ToDate(since) : null,
         PublishAt = UnixMilliseconds.ToDate(PublishAt),
@@ -84,6 +92,8 @@ internal sealed record StoredPost
 }
 
 internal sealed record StoredPostError(FailureClass Class, string Message, long At);
+
+internal sealed record StoredPostHold(PostHoldReason Reason, string Description, long? Until, long Since, string? TenantId);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

@@ -61,6 +61,7 @@ public class PostLedgerRenderingTests
         Assert.Equal(new BsonInt64(9), set["awaitingConnectionVersion"]);
         Assert.Equal("Reauth", set["lastError"]["class"].AsString);
         Assert.Equal("w/1", set["claim"]["holder"].AsString);
+        Assert.Equal(BsonNull.Value, set["hold"]);
         Assert.Equal(BsonBinarySubType.UuidStandard, set["writeId"].AsBsonBinaryData.SubType);
         Assert.Equal(Guid.Parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301"), set["writeId"].AsBsonBinaryData.ToGuid(GuidRepresentation.Standard));
     }
