@@ -81,6 +81,8 @@ public static class AdminEndpoints
         admin.MapMemberAdmin();
         admin.MapEncryptionEndpoints();
         admin.MapAuditEndpoints();
+        admin.MapTokenVending();
+        app.MapProxyEndpoints();
         return app;
     }
 
