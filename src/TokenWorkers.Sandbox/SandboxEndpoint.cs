@@ -35,6 +35,15 @@ public enum SandboxEndpoint
 
     /// <summary><c>GET /rest/organizationAcls?q=roleAssignee</c></summary>
     RestOrganizationAcls,
+
+    /// <summary><c>GET /v2/me</c> (lite profile)</summary>
+    Me,
+
+    /// <summary><c>GET /v2/organizations/{id}</c></summary>
+    Organization,
+
+    /// <summary><c>GET /rest/organizations/{id}</c></summary>
+    RestOrganization,
 }
 
 internal static class SandboxEndpoints
@@ -55,6 +64,9 @@ internal static class SandboxEndpoints
         SandboxEndpoint.DeletePost => "deletePost",
         SandboxEndpoint.OrganizationAcls => "organizationAcls",
         SandboxEndpoint.RestOrganizationAcls => "restOrganizationAcls",
+        SandboxEndpoint.Me => "me",
+        SandboxEndpoint.Organization => "organization",
+        SandboxEndpoint.RestOrganization => "restOrganization",
         _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
     };
 

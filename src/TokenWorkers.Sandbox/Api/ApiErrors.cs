@@ -38,6 +38,10 @@ internal static class ApiErrors
     public static IResult OrganizationPermissionsMissing(CallRecord call) =>
         Gateway(call, 400, "ORGANIZATION_PERMISSIONS_MISSING", "Organization Or Events permissions must be used when using organization as author");
 
+    /// <summary>A resource that does not exist (docs/linkedin-api.md §4.6: 404 wrong resource), in the API envelope.</summary>
+    public static IResult NotFound(CallRecord call, string message) =>
+        Envelope(call, 404, null, "NOT_FOUND", message);
+
     public static IResult BadRequest(CallRecord call, string message) =>
         Gateway(call, 400, "BAD_REQUEST", message);
 

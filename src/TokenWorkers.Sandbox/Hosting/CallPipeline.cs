@@ -60,6 +60,12 @@ internal sealed class CallPipeline(
             Log.Handled(logger, endpoint.Name(), status, call.Outcome, call.GrantId, call.TokenFingerprint, fault?.Name);
         }
 
+        if (!endpoint.IsOauth() && endpoint != SandboxEndpoint.Authorization)
+        {
+            // LinkedIn's API answers carry a request id, which its support asks for (docs/linkedin-api.md §4.6).
+            http.Response.Headers["x-li-request-id"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(10));
+        }
+
         if (fault?.Kind == SandboxFaultKind.DropAfterProcessing)
         {
             // The work is done; the answer goes nowhere and the connection is cut, as when a

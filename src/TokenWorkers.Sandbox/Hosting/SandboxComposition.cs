@@ -32,6 +32,7 @@ internal static class SandboxComposition
         services.AddSingleton<IntrospectionEndpoint>();
         services.AddSingleton<RevokeEndpoint>();
         services.AddSingleton<UserInfoEndpoint>();
+        services.AddSingleton<ProfileEndpoints>();
         services.AddSingleton<UgcPostsEndpoint>();
         services.AddSingleton<ApiVersions>();
         services.AddSingleton<PostsEndpoint>();
@@ -78,6 +79,11 @@ internal static class SandboxComposition
         var acls = services.GetRequiredService<OrganizationAclsEndpoint>();
         app.MapGet("/v2/organizationAcls", Wrap(SandboxEndpoint.OrganizationAcls, acls.HandleV2Async));
         app.MapGet("/rest/organizationAcls", Wrap(SandboxEndpoint.RestOrganizationAcls, acls.HandleRestAsync));
+
+        var profiles = services.GetRequiredService<ProfileEndpoints>();
+        app.MapGet("/v2/me", Wrap(SandboxEndpoint.Me, profiles.HandleMeAsync));
+        app.MapGet("/v2/organizations/{id}", Wrap(SandboxEndpoint.Organization, profiles.HandleV2OrganizationAsync));
+        app.MapGet("/rest/organizations/{id}", Wrap(SandboxEndpoint.RestOrganization, profiles.HandleRestOrganizationAsync));
 
         app.MapSandboxControl();
         return app;

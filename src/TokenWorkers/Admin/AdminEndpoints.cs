@@ -87,6 +87,8 @@ public static class AdminEndpoints
         admin.MapMemberAdmin();
         admin.MapEncryptionEndpoints();
         admin.MapAuditEndpoints();
+        admin.MapTokenVending();
+        app.MapProxyEndpoints();
         return app;
     }
 

@@ -4,9 +4,9 @@ using TokenWorkers.Runtime;
 namespace TokenWorkers.Admin;
 
 /// <summary>
-/// The door of every <c>/admin</c> route, as middleware so nothing (not even a body) is read before it: refuses writes a
+/// The door of every <c>/admin</c> and <c>/proxy</c> route, as middleware so nothing (not even a body) is read before it: refuses writes a
 /// browser marks as cross-site, identifies the caller by key, checks the route's scope, and audits every write a known key
-/// makes, allowed or not. Writes without a valid key are logged but not stored: an anonymous caller must not be able to
+/// makes, allowed or not (and every call of a route marked <see cref="AuditEveryCall"/>). Writes without a valid key are logged but not stored: an anonymous caller must not be able to
 /// grow the store.
 /// </summary>
 public static partial class AdminGate
@@ -16,7 +16,8 @@ public static partial class AdminGate
         ArgumentNullException.ThrowIfNull(app);
         app.Use(async (http, next) =>
         {
-            if (!http.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.OrdinalIgnoreCase))
+            if (!http.Request.Path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.OrdinalIgnoreCase)
+                && !http.Request.Path.StartsWithSegments(ProxyEndpoints.Prefix, StringComparison.OrdinalIgnoreCase))
             {
                 await next(http);
                 return;
@@ -76,10 +77,11 @@ public static partial class AdminGate
 
         var auditor = http.RequestServices.GetRequiredService<Auditor>();
         var scope = http.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()?.Scope ?? (write ? AdminScopes.All : AdminScopes.Read);
+        var audited = write || http.GetEndpoint()?.Metadata.GetMetadata<AuditEveryCall>() is not null;
         if (!caller.Allows(scope))
         {
             var detail = $"The key '{caller.Name}' does not hold the scope '{scope}'.";
-            if (write)
+            if (audited)
             {
                 await auditor.RecordAsync(caller.Name, action, TargetOf(http), StatusCodes.Status403Forbidden, detail);
             }
@@ -89,7 +91,7 @@ public static partial class AdminGate
         }
 
         http.Features.Set(caller);
-        if (!write)
+        if (!audited)
         {
             await next(http);
             return;

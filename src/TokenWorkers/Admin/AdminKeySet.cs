@@ -42,7 +42,7 @@ public sealed partial class AdminKeySet
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
-        var keys = new List<(string Setting, string Name, string Hash, IReadOnlyList<string> Scopes)>();
+        var keys = new List<(string Setting, string Name, string Hash, IReadOnlyList<string> Scopes, IReadOnlyList<string> Tenants)>();
 
         if (!string.IsNullOrEmpty(options.ApiKey) && !string.IsNullOrEmpty(options.ApiKeyFile))
         {
@@ -53,7 +53,7 @@ public sealed partial class AdminKeySet
             var setting = string.IsNullOrEmpty(options.ApiKey) ? "Admin:ApiKeyFile" : "Admin:ApiKey";
             if (ReadKey(setting, options.ApiKey, options.ApiKeyFile, problems) is { } key)
             {
-                keys.Add((setting, "admin", Hash(key), [AdminScopes.All]));
+                keys.Add((setting, "admin", Hash(key), [AdminScopes.All], []));
             }
         }
 
@@ -73,7 +73,7 @@ public sealed partial class AdminKeySet
                 : ReadKey(string.IsNullOrEmpty(entry.Key) ? $"{setting}:KeyFile" : $"{setting}:Key", entry.Key, entry.KeyFile, problems) is { } key ? Hash(key) : null;
             if (hash is not null)
             {
-                keys.Add((setting, entry.Name ?? "", hash, [.. entry.Scopes]));
+                keys.Add((setting, entry.Name ?? "", hash, [.. entry.Scopes], [.. entry.Tenants]));
             }
         }
 
@@ -89,7 +89,7 @@ public sealed partial class AdminKeySet
 
         var byHash = new Dictionary<string, AdminIdentity>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (setting, name, hash, scopes) in keys)
+        foreach (var (setting, name, hash, scopes, tenants) in keys)
         {
             if (!KeyName().IsMatch(name))
             {
@@ -110,7 +110,19 @@ public sealed partial class AdminKeySet
                 problems.Add($"{setting}: the key '{name}' has the unknown scope '{unknown}' (known: {string.Join(", ", AdminScopes.Known)}).");
             }
 
-            if (!byHash.TryAdd(hash, new AdminIdentity(name, scopes.ToFrozenSet(StringComparer.Ordinal))))
+            if (tenants.Count > 0 && scopes.Except(AdminScopes.TenantBound).ToList() is { Count: > 0 } unbound)
+            {
+                // The other routes list and act on every tenant's connections: a tenant-bound key must not reach them.
+                problems.Add($"{setting}: the key '{name}' is bound to tenants, so it may hold only {string.Join(" and ", AdminScopes.TenantBound)} (not {string.Join(", ", unbound)}).");
+            }
+
+            if (tenants.Any(string.IsNullOrWhiteSpace))
+            {
+                problems.Add($"{setting}: the key '{name}' names an empty tenant.");
+            }
+
+            var reach = tenants.Count == 0 ? null : tenants.ToFrozenSet(StringComparer.Ordinal);
+            if (!byHash.TryAdd(hash, new AdminIdentity(name, scopes.ToFrozenSet(StringComparer.Ordinal), reach)))
             {
                 problems.Add($"{setting}: the key '{name}' is the same key as '{byHash[hash].Name}'; every caller needs its own.");
             }
@@ -154,7 +166,7 @@ public sealed partial class AdminKeySet
         return null;
     }
 
-    private static void ReadKeysFile(string file, List<(string, string, string, IReadOnlyList<string>)> keys, List<string> problems)
+    private static void ReadKeysFile(string file, List<(string, string, string, IReadOnlyList<string>, IReadOnlyList<string>)> keys, List<string> problems)
     {
         KeysFileContent? content;
         try
@@ -190,7 +202,7 @@ public sealed partial class AdminKeySet
 
             if (CheckHash($"{setting} sha256", sha256, problems) is { } hash)
             {
-                keys.Add((setting, entries[i]!.Name ?? "", hash, entries[i]!.Scopes ?? []));
+                keys.Add((setting, entries[i]!.Name ?? "", hash, entries[i]!.Scopes ?? [], entries[i]!.Tenants ?? []));
             }
         }
     }
@@ -200,5 +212,5 @@ public sealed partial class AdminKeySet
 
     private sealed record KeysFileContent(IReadOnlyList<KeysFileEntry?>? Keys);
 
-    private sealed record KeysFileEntry(string? Name, string? Sha256, IReadOnlyList<string>? Scopes);
+    private sealed record KeysFileEntry(string? Name, string? Sha256, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? Tenants);
 }

@@ -56,6 +56,12 @@ public sealed class AdminKeyOptions
     public string? Sha256 { get; set; }
 
     public IList<string> Scopes { get; } = [];
+
+    /// <summary>
+    /// When set, the key reaches only these tenants' connections; such a key may hold only the <c>proxy</c> and
+    /// <c>access-token</c> scopes, the routes that check a connection's tenant. Empty: every tenant.
+    /// </summary>
+    public IList<string> Tenants { get; } = [];
 }
 
 public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>

@@ -6,6 +6,7 @@ using TokenWorkers.Connect;
 using TokenWorkers.LinkedIn;
 using TokenWorkers.Outbox;
 using TokenWorkers.Ports;
+using TokenWorkers.Proxy;
 using TokenWorkers.Publishing;
 using TokenWorkers.Refresh;
 using TokenWorkers.Runtime;
@@ -66,6 +67,7 @@ public static class WorkerRegistration
         services.AddRefresh();
         services.AddPublishing();
         services.AddAdmin(configuration);
+        services.AddProxy(configuration);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RefreshOptions>, LeaseCoverageValidator.ForRefresh>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PublishingOptions>, LeaseCoverageValidator>());
         return services;

@@ -19,7 +19,12 @@ public static class LinkedInRegistration
         services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<LinkedInReachabilityHandler>()
             .AddHttpMessageHandler<LinkedInVersionHandler>();
+        // The proxy's calls are the callers' own: LinkedIn-Version is theirs to send, so no version handler here.
+        services.AddHttpClient<LinkedInPassThroughClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .AddHttpMessageHandler<LinkedInReachabilityHandler>();
         // The core's ports, served by the typed clients.
+        services.TryAddTransient<ILinkedInPassThrough>(sp => sp.GetRequiredService<LinkedInPassThroughClient>());
         services.TryAddTransient<ILinkedInOAuth>(sp => sp.GetRequiredService<LinkedInOAuthClient>());
         services.TryAddTransient<ILinkedInApi>(sp => sp.GetRequiredService<LinkedInApiClient>());
         services.TryAddSingleton<LinkedInReachability>();

@@ -41,11 +41,13 @@ public sealed partial class AccessTokenProvider(
     }
 
     /// <summary>
-    /// Makes <paramref name="call"/> with the connection's token; on a 401, refreshes once and calls once more. The
-    /// connection returned is the latest known, so a caller can tell a dead grant (not active) from a transient failure.
+    /// Makes <paramref name="call"/> with the connection's token; on a 401, refreshes once and calls once more (unless
+    /// <paramref name="callAgain"/> is false: a call that is not safe to repeat gets the 401, and the next call the new
+    /// token). The connection returned is the latest known, so a caller can tell a dead grant (not active) from a
+    /// transient failure.
     /// </summary>
     public async Task<(ApiResult Result, Connection Connection)> CallAsync(
-        Connection connection, Func<SecretToken, Task<ApiResult>> call, CancellationToken cancellationToken)
+        Connection connection, Func<SecretToken, Task<ApiResult>> call, CancellationToken cancellationToken, bool callAgain = true)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(call);
@@ -72,6 +74,11 @@ public sealed partial class AccessTokenProvider(
             return outcome == RefreshOutcome.NotDue && !RefreshSchedule.CanReplace(after, time.GetUtcNow())
                 ? (result, await RejectAsync(after, used, unauthorized, cancellationToken))
                 : (result, after);
+        }
+
+        if (!callAgain)
+        {
+            return (result, after);
         }
 
         var again = await call(token);

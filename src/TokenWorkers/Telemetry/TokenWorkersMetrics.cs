@@ -17,6 +17,8 @@ public sealed class TokenWorkersMetrics
     private readonly Counter<long> _refreshesSkipped;
     private readonly Histogram<double> _refreshDuration;
     private readonly Counter<long> _posts;
+    private readonly Counter<long> _proxyCalls;
+    private readonly Counter<long> _proxyLinkedInCalls;
 
     public TokenWorkersMetrics(IMeterFactory meterFactory, FleetMonitor fleet, KeyUsageMonitor keys, TimeProvider time)
     {
@@ -31,6 +33,12 @@ public sealed class TokenWorkersMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _posts = meter.CreateCounter<long>(
             "tokenworkers.posts", "{post}", "Attempts to publish a post, by outcome.");
+        _proxyCalls = meter.CreateCounter<long>(
+            "tokenworkers.proxy.calls", "{call}",
+            "Calls through /proxy/linkedin, by admin key, method and outcome (LinkedIn's status class, or the proxy's refusal reason).");
+        _proxyLinkedInCalls = meter.CreateCounter<long>(
+            "tokenworkers.proxy.linkedin_calls", "{call}",
+            "Calls the proxy made to LinkedIn (a retry after a 401 counts twice), by admin key: what counts against LinkedIn's daily limits.");
 
         meter.CreateObservableGauge("tokenworkers.connections", () => ConnectionsByStatus(fleet), "{connection}",
             "Stored connections by status, as of the last fleet summary.");
@@ -63,6 +71,40 @@ public sealed class TokenWorkersMetrics
             PublishOutcome.RetryLater => "retry_later",
             _ => "nothing_to_do",
         }));
+
+    /// <summary>
+    /// One call through the proxy. Key names are configuration (a handful), methods and outcomes are bounded; the connection
+    /// id is a tag only when <paramref name="connectionId"/> is given (Proxy:MetricsPerConnection).
+    /// </summary>
+    public void ProxyCalled(string key, string method, string outcome, int linkedInCalls, string? connectionId)
+    {
+        var tags = new TagList { { "key", key }, { "method", MethodName(method) }, { "outcome", outcome } };
+        if (connectionId is not null)
+        {
+            tags.Add("connection_id", connectionId);
+        }
+
+        _proxyCalls.Add(1, tags);
+        if (linkedInCalls > 0)
+        {
+            var linkedInTags = new TagList { { "key", key } };
+            if (connectionId is not null)
+            {
+                linkedInTags.Add("connection_id", connectionId);
+            }
+
+            _proxyLinkedInCalls.Add(linkedInCalls, linkedInTags);
+        }
+    }
+
+    /// <summary>An answer's status as a bounded tag: <c>2xx</c>, <c>4xx</c>, ...</summary>
+    public static string StatusClass(int status) => status is >= 100 and <= 599 ? $"{status / 100}xx" : "other";
+
+    private static string MethodName(string method) => method.ToUpperInvariant() switch
+    {
+        "GET" or "HEAD" or "OPTIONS" or "POST" or "PUT" or "PATCH" or "DELETE" => method.ToUpperInvariant(),
+        _ => "OTHER",
+    };
 
     /// <summary>The outcome class as a metric tag: what an operator alerts on.</summary>
     public static string OutcomeClass(RefreshOutcome outcome) => outcome switch

@@ -90,6 +90,9 @@ public sealed partial class AdminApiTests : IAsyncLifetime
         { "POST", "admin/connections/guarded/release-member" },
         { "GET", "admin/encryption" },
         { "POST", "admin/encryption/reencrypt" },
+        { "GET", "admin/connections/guarded/access-token" },
+        { "GET", "proxy/linkedin/guarded/v2/userinfo" },
+        { "POST", "proxy/linkedin/guarded/v2/ugcPosts" },
     };
 
     [Theory]

@@ -30,7 +30,9 @@ public sealed class AdminKeySetTests : IDisposable
         Assert.False(backend.Allows(AdminScopes.Read));
         var legacy = set.Find("legacy-key-SENTINEL-0123456789abcdef")!;
         Assert.Equal("admin", legacy.Name);
-        Assert.All(AdminScopes.Known, scope => Assert.True(legacy.Allows(scope)));
+        Assert.All(AdminScopes.Known.Except([AdminScopes.AccessToken]), scope => Assert.True(legacy.Allows(scope)));
+        // Handing out tokens is granted only by naming the scope, never by "every scope".
+        Assert.False(legacy.Allows(AdminScopes.AccessToken));
         Assert.Null(set.Find(OpsKey + "x"));
     }
 

@@ -14,7 +14,7 @@ public sealed class LayeringTests
     /// <summary>Plumbing the capabilities share: the one writer, messaging policy, options, telemetry.</summary>
     private static readonly string[] Shared = ["Outbox", "Messaging", "Runtime", "Telemetry"];
 
-    private static readonly string[] Capabilities = ["Refresh", "Publishing", "Connect", "Import", "Admin"];
+    private static readonly string[] Capabilities = ["Refresh", "Publishing", "Connect", "Import", "Proxy", "Admin"];
 
     /// <summary>Behind the ports: the stores and LinkedIn's HTTP clients.</summary>
     private static readonly string[] Adapters = ["Storage", "LinkedIn"];

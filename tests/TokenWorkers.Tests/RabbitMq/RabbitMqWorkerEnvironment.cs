@@ -203,7 +203,7 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
     /// does; without, the grant is sign-in plus w_member_social and the connection knows no scopes (a row from before they were kept).
     /// </summary>
     public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(
-        string connectionId, TimeSpan accessTokenLeft, bool bindMember = false, IReadOnlyList<string>? scopes = null)
+        string connectionId, TimeSpan accessTokenLeft, bool bindMember = false, IReadOnlyList<string>? scopes = null, string tenantId = "t")
     {
         var member = Sandbox.Control.CreateMember();
         var grant = Sandbox.Control.SeedGrant(ClientId, member.Sub, scopes ?? ["openid", "profile", "w_member_social"]);
@@ -212,7 +212,7 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
         var granted = (TokenGranted)TokenResponseReader.Read(HttpStatusCode.OK,
             $$"""{"access_token":"{{grant.AccessToken}}","expires_in":{{(long)accessTokenLeft.TotalSeconds}},"refresh_token":"{{grant.RefreshToken}}","refresh_token_expires_in":{{grant.RefreshTokenExpiresIn}}{{scope}}}""", now);
         var connection = await Store.TryInsertAsync(
-            NewConnections.FromGrant(connectionId, "t", granted.ToGrant(), Services.GetRequiredService<RefreshSchedule>(), now,
+            NewConnections.FromGrant(connectionId, tenantId, granted.ToGrant(), Services.GetRequiredService<RefreshSchedule>(), now,
                 bindMember ? $"urn:li:person:{member.Sub}" : null), Cancel);
         return (connection!, grant);
     }
