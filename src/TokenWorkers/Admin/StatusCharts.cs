@@ -42,7 +42,7 @@ internal static class StatusCharts
                 .Append("\" data-access=\"").Append(Number(day.AccessTokenExpiries)).Append("\" data-ends=\"").Append(Number(day.RefreshTokenEnds))
                 .Append("\"><title>").Append(label).Append("</title>");
             var y = Top + PlotHeight;
-            y = Bar(html, "access", i, y, day.AccessTokenExpiries, max);
+            y = Bar(html, "expiry", i, y, day.AccessTokenExpiries, max);
             Bar(html, "ends", i, y, day.RefreshTokenEnds, max);
             html.Append("</g>");
             if (i % 7 == 0)
@@ -52,7 +52,7 @@ internal static class StatusCharts
         }
 
         html.Append("</svg>");
-        Legend(html, [("access", "access-token expiries"), ("ends", "refresh-token hard ends")]);
+        Legend(html, [("expiry", "access-token expiries"), ("ends", "refresh-token hard ends")]);
         html.Append("<details><summary>The numbers</summary><table class=\"numbers\"><thead><tr><th>Day (UTC)</th><th>Access-token expiries</th>")
             .Append("<th>Refresh-token hard ends</th></tr></thead><tbody>");
         foreach (var day in days.Where(d => d.Total > 0))
@@ -113,6 +113,7 @@ internal static class StatusCharts
         html.Append("</tbody></table></details></figure>");
     }
 
+    // Series classes must not be the lifetime bars' (.access, .refresh): their CSS sizes would apply to the rects too.
     private static void Open(StringBuilder html, string id, string caption, string description) =>
         html.Append("<figure class=\"chart\" id=\"").Append(id).Append("\"><figcaption>").Append(Encode(caption))
             .Append("</figcaption><p class=\"muted\">").Append(Encode(description)).Append("</p>");

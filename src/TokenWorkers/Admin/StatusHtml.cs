@@ -33,7 +33,7 @@ internal static class StatusHtml
         .charts{display:flex;gap:1.5rem;flex-wrap:wrap;margin:.5rem 0 1rem} .chart{margin:0;border:1px solid #d5dae0;border-radius:6px;padding:.6rem .9rem}
         .chart figcaption{font-weight:600} .chart p{margin:.2rem 0 .4rem;max-width:52rem} .chart svg{display:block}
         .axis{stroke:#9aa3ab} .label{font-size:10px;fill:#66707a}
-        rect.access,.key.access{fill:#2f6fb3;background:#2f6fb3} rect.ends,.key.ends{fill:#c9302c;background:#c9302c}
+        rect.expiry,.key.expiry{fill:#2f6fb3;background:#2f6fb3} rect.ends,.key.ends{fill:#c9302c;background:#c9302c}
         rect.refreshed,.key.refreshed{fill:#2e9d57;background:#2e9d57} rect.rejected,.key.rejected{fill:#c9302c;background:#c9302c}
         rect.transient,.key.transient{fill:#e0701a;background:#e0701a} rect.ratelimited,.key.ratelimited{fill:#d99a00;background:#d99a00}
         rect.other,.key.other{fill:#6f42c1;background:#6f42c1}

@@ -165,7 +165,7 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
         Assert.Equal(48, days.Sum(d => d.Access));
         Assert.Equal(6, days.Sum(d => d.Ends));
         Assert.InRange(days.Count(d => d.Access > 0), 8, 10);
-        Assert.True(Regex.Count(dom, "<rect class=\"access\"", RegexOptions.None, TimeSpan.FromSeconds(1)) >= 8, "No bars drawn for the expiries.");
+        Assert.True(Regex.Count(dom, "<rect class=\"expiry\"", RegexOptions.None, TimeSpan.FromSeconds(1)) >= 8, "No bars drawn for the expiries.");
         Assert.Contains("aria-labelledby=\"deadline-title deadline-desc\"", dom, StringComparison.Ordinal);
         Assert.Contains("<desc id=\"deadline-desc\">48 access-token expiries and 6 refresh-token hard ends", dom, StringComparison.Ordinal);
 
