@@ -101,6 +101,32 @@ public sealed class StatusPagerTests : IDisposable
         Assert.Null(next.NextAfter);
     }
 
+    [Fact]
+    public async Task A_fleet_of_ten_thousand_is_paged_not_read_whole_and_its_charts_are_counted_in_the_store()
+    {
+        await SeedAsync(Enumerable.Range(0, 10_000).Select(i => Some.Connection($"c-{i:D5}") with
+        {
+            TenantId = $"t-{i % 10}",
+            FailureCount = i % 100 == 7 ? 1 : 0,
+            AccessTokenExpiresAt = The.Now.AddDays(1 + (i % 59)),
+            Attempts = [new RefreshAttempt(The.Now.AddHours(-(i % 24)), AttemptTrigger.Scheduled, AttemptOutcome.Refreshed, null, 1)],
+        }));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var page = await StatusPager.ReadAsync(_store, new StatusFilter(TenantId: "t-7", Health: ConnectionHealth.Failing), 500, The.Now, Cancel);
+        var paged = clock.Elapsed;
+        var (from, until) = DeadlineCalendar.Window(The.Now);
+        var days = DeadlineCalendar.Of(await _store.ListDeadlinesAsync(from, until, null, Cancel), The.Now);
+        var hours = OutcomeHours.Of(await _store.ListAttemptsSinceAsync(OutcomeHours.Since(The.Now), null, Cancel), The.Now);
+        TestContext.Current.TestOutputHelper?.WriteLine($"10,000 connections: filtered page {paged.TotalMilliseconds:0} ms, with both charts {clock.Elapsed.TotalMilliseconds:0} ms");
+
+        Assert.Equal(100, page.Rows.Count);
+        Assert.Equal(1_000, page.Scanned); // the tenant's 1,000 rows, in two store pages (501 and 499), not the fleet's 10,000
+        Assert.Null(page.NextAfter);
+        Assert.Equal(10_000, days.Sum(d => d.AccessTokenExpiries));
+        Assert.Equal(10_000, hours.Sum(h => h.Refreshed));
+    }
+
     private async Task SeedAsync(IEnumerable<Connection> connections)
     {
         await _store.InitializeAsync(Cancel);
