@@ -15,12 +15,14 @@ public static class ConnectionStatusPage
 {
     public static async Task<IResult> RenderAsync(
         string connectionId,
+        HttpResponse response,
         IConnectionStore store,
         IReconnectLinks links,
         UnreadableConnections unreadable,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
+        Protect(response);
         var html = new StringBuilder(8192);
         Head(html, $"TokenWorkers: {connectionId}");
         Connection? connection;

@@ -30,6 +30,16 @@ internal static class StatusHtml
         dl{display:grid;grid-template-columns:max-content auto;gap:.3rem 1.2rem;font-size:.9rem} dt{color:#66707a}
         .outcome.Refreshed,.outcome.Authorized{color:#2e9d57} .outcome.Reauth{color:#c9302c} .outcome.Disconnected{color:#66707a}
         .outcome.Transient,.outcome.RateLimited,.outcome.Configuration,.outcome.Permission,.outcome.Superseded{color:#e0701a}
+        .charts{display:flex;gap:1.5rem;flex-wrap:wrap;margin:.5rem 0 1rem} .chart{margin:0;border:1px solid #d5dae0;border-radius:6px;padding:.6rem .9rem}
+        .chart figcaption{font-weight:600} .chart p{margin:.2rem 0 .4rem;max-width:52rem} .chart svg{display:block}
+        .axis{stroke:#9aa3ab} .label{font-size:10px;fill:#66707a}
+        rect.expiry,.key.expiry{fill:#2f6fb3;background:#2f6fb3} rect.ends,.key.ends{fill:#c9302c;background:#c9302c}
+        rect.refreshed,.key.refreshed{fill:#2e9d57;background:#2e9d57} rect.rejected,.key.rejected{fill:#c9302c;background:#c9302c}
+        rect.transient,.key.transient{fill:#e0701a;background:#e0701a} rect.ratelimited,.key.ratelimited{fill:#d99a00;background:#d99a00}
+        rect.other,.key.other{fill:#6f42c1;background:#6f42c1}
+        .legend{display:flex;gap:1rem;font-size:.8rem;margin:.3rem 0} .key{display:inline-block;width:.7rem;height:.7rem;margin-right:.3rem;border-radius:2px}
+        details{font-size:.8rem} table.numbers{width:auto}
+        #filters{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;margin:.5rem 0;font-size:.9rem} .pager{margin:.8rem 0;display:flex;gap:1rem}
         </style>
         """;
 
@@ -39,6 +49,19 @@ internal static class StatusHtml
     {
         html.Append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(Encode(title)).Append("</title>").Append(Styles).Append("</head><body>");
+    }
+
+    /// <summary>
+    /// What the status pages allow a browser: their inline styles and SVG, forms back to themselves, nothing else (no script,
+    /// no other origin, no framing), so a value that slipped past encoding still could not run or leak anything.
+    /// </summary>
+    public static void Protect(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers.ContentSecurityPolicy =
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
     public static string When(DateTimeOffset? at, DateTimeOffset now) =>

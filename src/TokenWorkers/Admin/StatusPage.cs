@@ -10,8 +10,10 @@ namespace TokenWorkers.Admin;
 
 /// <summary>
 /// <c>GET /admin/status</c>: the fleet on one server-rendered page (no scripts, no front-end build). The fleet's next
-/// deadlines at the top, then one row per connection with a bar of its access-token and refresh-token lifetimes on
-/// a shared time axis, coloured by health; a connection the store cannot read has its row too, with the reason.
+/// deadlines at the top; a chart of the deadlines of the next 60 days per day and one of the refresh outcomes per hour of
+/// the last day; then one row per connection with a bar of its access-token and refresh-token lifetimes on a shared time
+/// axis, coloured by health, filtered by tenant and health and paged by id; a connection the store cannot read has its row
+/// too, with the reason.
 /// Read-only on purpose: a browser sends Basic credentials with any form another site could post, so state changes stay
 /// in the API. (Flagging an unreadable row is no state change: it only notes what every reader finds anyway.)
 /// </summary>
@@ -24,7 +26,11 @@ public static class StatusPage
     private static readonly TimeSpan AxisFuture = TimeSpan.FromDays(370);
 
     public static async Task<IResult> RenderAsync(
+        string? tenant,
+        string? health,
         string? after,
+        string? before,
+        HttpContext context,
         IConnectionStore store,
         FleetMonitor fleet,
         IReconnectLinks links,
@@ -33,20 +39,29 @@ public static class StatusPage
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var summary = await fleet.GetAsync(TimeSpan.FromSeconds(5), cancellationToken);
-        var size = options.Value.PageSize;
-        var page = await store.ListAsync(string.IsNullOrEmpty(after) ? null : after, size, cancellationToken);
-        await unreadable.ReportAsync(page.Unreadable, cancellationToken);
+        ArgumentNullException.ThrowIfNull(context);
+        StatusHtml.Protect(context.Response);
+        var (filter, problem) = StatusFilter.Parse(tenant, health, after, before);
+        if (filter is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The status page cannot show that.", detail: problem);
+        }
+
         var now = time.GetUtcNow();
-        var html = Render(summary, page, page.Scanned == size ? page.LastId : null, links, now);
-        return Results.Content(html, ContentType);
+        var summary = await fleet.GetAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        var rows = await StatusPager.ReadAsync(store, filter, options.Value.PageSize, now, cancellationToken);
+        await unreadable.ReportAsync([.. rows.UnreadableRows], cancellationToken);
+        var (from, until) = DeadlineCalendar.Window(now);
+        var deadlines = DeadlineCalendar.Of(await store.ListDeadlinesAsync(from, until, filter.TenantId, cancellationToken), now);
+        var outcomes = OutcomeHours.Of(await store.ListAttemptsSinceAsync(OutcomeHours.Since(now), filter.TenantId, cancellationToken), now);
+        return Results.Content(Render(new StatusView(summary, rows, filter, deadlines, outcomes), links, now), ContentType);
     }
 
-    internal static string Render(FleetSummary summary, ReadBatch<Connection> page, string? next, IReconnectLinks links, DateTimeOffset now)
+    internal static string Render(StatusView view, IReconnectLinks links, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(page);
-        var connections = page.Items;
-        var html = new StringBuilder(4096 + (page.Scanned * 900));
+        ArgumentNullException.ThrowIfNull(view);
+        var (summary, rows, filter) = (view.Summary, view.Rows, view.Filter);
+        var html = new StringBuilder(16_384 + (rows.Rows.Count * 900));
         Head(html, "TokenWorkers status");
         html.Append("<h1>TokenWorkers fleet</h1><p class=\"muted\">Rendered ").Append(Date(now))
             .Append(". Bars run from 30 days ago to a year ahead: the upper, lighter bar is the refresh token's life up to its hard end, ")
@@ -66,13 +81,15 @@ public static class StatusPage
             .Append(summary.Unreadable.ToString("N0", CultureInfo.InvariantCulture))
             .Append("</b><span class=\"muted\">flagged rows: every other connection goes on</span></div></section>");
 
+        html.Append("<section class=\"charts\">");
+        StatusCharts.Deadlines(html, view.Deadlines, filter.TenantId);
+        StatusCharts.Outcomes(html, view.Outcomes, filter.TenantId);
+        html.Append("</section>");
+        FilterForm(html, filter, rows);
+
         html.Append("<table id=\"connections\"><thead><tr><th>Connection</th><th>Tenant</th><th>Health</th><th>Lifetimes</th>")
             .Append("<th>Access token expires</th><th>Refresh token ends</th><th>Next check</th><th>Last failure</th></tr></thead><tbody>");
-        // Both lists come in id order; merged, every row keeps its place in the table.
-        var rows = connections.Select(c => (Id: c.ConnectionId, Connection: (Connection?)c, Unreadable: (UnreadableRow?)null))
-            .Concat(page.Unreadable.Select(u => (Id: u.Id, Connection: (Connection?)null, Unreadable: (UnreadableRow?)u)))
-            .OrderBy(r => r.Id, StringComparer.Ordinal);
-        foreach (var row in rows)
+        foreach (var row in rows.Rows)
         {
             if (row.Connection is { } c)
             {
@@ -85,18 +102,63 @@ public static class StatusPage
         }
 
         html.Append("</tbody></table>");
-        if (page.Scanned == 0)
+        if (rows.Rows.Count == 0)
         {
-            html.Append("<p id=\"empty\">No connections yet. Connect one through <code>/connect/linkedin</code>.</p>");
+            html.Append(filter.IsFiltered || filter.After is not null || filter.Before is not null
+                ? "<p id=\"empty\">No connection on this page matches the filter.</p>"
+                : "<p id=\"empty\">No connections yet. Connect one through <code>/connect/linkedin</code>.</p>");
         }
 
-        if (next is not null)
-        {
-            html.Append("<p><a id=\"next-page\" href=\"status?after=").Append(Uri.EscapeDataString(next)).Append("\">Next page</a></p>");
-        }
-
+        Pager(html, filter, rows);
         html.Append("</body></html>");
         return html.ToString();
+    }
+
+    private static void FilterForm(StringBuilder html, StatusFilter filter, StatusRows rows)
+    {
+        // GET: filtering changes nothing, so the form needs no protection against other sites.
+        html.Append("<form id=\"filters\" method=\"get\" action=\"status\"><label>Tenant <input name=\"tenant\" maxlength=\"")
+            .Append(StatusFilter.MaxValueLength).Append("\" value=\"").Append(Encode(filter.TenantId ?? "")).Append("\"></label>")
+            .Append("<label>Health <select name=\"health\"><option value=\"\">any</option>");
+        foreach (var health in Enum.GetValues<ConnectionHealth>())
+        {
+            html.Append("<option value=\"").Append(health).Append('"').Append(filter.Health == health ? " selected" : "").Append('>')
+                .Append(health).Append("</option>");
+        }
+
+        html.Append("</select></label><button type=\"submit\">Filter</button>");
+        if (filter.IsFiltered)
+        {
+            html.Append(" <a id=\"clear-filters\" href=\"status\">clear</a>");
+        }
+
+        html.Append("<span class=\"muted\" id=\"page-info\" data-rows=\"").Append(rows.Rows.Count.ToString(CultureInfo.InvariantCulture))
+            .Append("\" data-scanned=\"").Append(rows.Scanned.ToString(CultureInfo.InvariantCulture)).Append("\">")
+            .Append(rows.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)).Append(" shown of ")
+            .Append(rows.Scanned.ToString("N0", CultureInfo.InvariantCulture)).Append(" read, in id order")
+            .Append(rows.ScanBudgetSpent ? "; the page stopped reading early, the next page goes on from there" : "")
+            .Append("</span></form>");
+    }
+
+    private static void Pager(StringBuilder html, StatusFilter filter, StatusRows rows)
+    {
+        html.Append("<nav class=\"pager\">");
+        if (filter.After is not null || filter.Before is not null)
+        {
+            html.Append("<a id=\"first-page\" href=\"").Append(Encode(filter.Link())).Append("\">First page</a> ");
+        }
+
+        if (rows.PreviousBefore is { } before)
+        {
+            html.Append("<a id=\"previous-page\" href=\"").Append(Encode(filter.Link(before: before))).Append("\">Previous page</a> ");
+        }
+
+        if (rows.NextAfter is { } next)
+        {
+            html.Append("<a id=\"next-page\" href=\"").Append(Encode(filter.Link(after: next))).Append("\">Next page</a>");
+        }
+
+        html.Append("</nav>");
     }
 
     private static void Card(StringBuilder html, string id, string label, DateTimeOffset? at, DateTimeOffset now)
@@ -188,3 +250,7 @@ public static class StatusPage
     private static double Percent(DateTimeOffset at, DateTimeOffset start) =>
         Math.Round(Math.Clamp((at - start) / (AxisPast + AxisFuture), 0, 1) * 100, 2);
 }
+
+/// <summary>Everything one status page shows.</summary>
+internal sealed record StatusView(
+    FleetSummary Summary, StatusRows Rows, StatusFilter Filter, IReadOnlyList<DeadlineDay> Deadlines, IReadOnlyList<OutcomeHour> Outcomes);

@@ -89,7 +89,7 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
         var address = new Uri(Address());
         var page = new UriBuilder(address) { UserName = "ops", Password = ApiKey, Path = "admin/status" }.Uri;
         var dom = await chromium.DumpDomAsync(page);
-        var screenshot = Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots", "status-page.png");
+        var screenshot = Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots", "status-page-health.png");
         await chromium.ScreenshotAsync(page, screenshot);
 
         Assert.Contains("<h1>TokenWorkers fleet</h1>", dom, StringComparison.Ordinal);
@@ -119,6 +119,109 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
         Assert.Contains("id=\"health\">Dead</span>", detailDom, StringComparison.Ordinal);
         Assert.Contains("<code>invalid_request</code>", detailDom, StringComparison.Ordinal);
         Assert.Contains("id=\"no-attempts\"", detailDom, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chromium_shows_the_deadline_waves_the_refresh_outcomes_and_a_filtered_page()
+    {
+        var chromium = Chromium.Require();
+        var now = DateTimeOffset.UtcNow;
+        var store = _app.Services.GetRequiredService<IConnectionStore>();
+        // Two waves of access-token expiries (days 10 and 40), each spread over four days by jitter; six refresh tokens end
+        // within the window; every connection refreshed two hours ago, every third failed transiently five hours ago.
+        var fleet = Enumerable.Range(0, 48).Select(i =>
+        {
+            var wave = i % 2 == 0 ? 10 : 40;
+            var access = now.AddDays(wave + (i / 2 % 4)).AddHours(i % 5);
+            var end = i % 8 == 0 ? now.AddDays(20 + (i / 2)) : now.AddDays(200 + i);
+            return Stored($"wave-{i:D2}", access, end) with
+            {
+                TenantId = i < 24 ? "tenant-a" : "tenant-b",
+                FailureCount = i % 6 == 1 ? 1 : 0,
+                Attempts = i % 3 == 0
+                    ?
+                    [
+                        new RefreshAttempt(now.AddHours(-5), AttemptTrigger.Scheduled, AttemptOutcome.Transient, null, 1),
+                        new RefreshAttempt(now.AddHours(-2), AttemptTrigger.Scheduled, AttemptOutcome.Refreshed, null, 2),
+                    ]
+                    : [new RefreshAttempt(now.AddHours(-2), AttemptTrigger.Scheduled, AttemptOutcome.Refreshed, null, 2)],
+            };
+        }).ToArray();
+        foreach (var connection in fleet)
+        {
+            Assert.NotNull(await store.TryInsertAsync(connection, Cancel));
+        }
+
+        var address = new Uri(Address());
+        var page = new UriBuilder(address) { UserName = "ops", Password = ApiKey, Path = "admin/status" }.Uri;
+        var dom = await chromium.DumpDomAsync(page);
+        var screenshot = Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots", "status-page.png");
+        await chromium.ScreenshotAsync(page, screenshot);
+
+        // The deadline chart: 60 days, every seeded expiry counted once, the waves spread over several days each.
+        var days = DayPattern().Matches(dom).Select(m => (Access: int.Parse(m.Groups["access"].Value, CultureInfo.InvariantCulture),
+            Ends: int.Parse(m.Groups["ends"].Value, CultureInfo.InvariantCulture))).ToArray();
+        Assert.Equal(60, days.Length);
+        Assert.Equal(48, days.Sum(d => d.Access));
+        Assert.Equal(6, days.Sum(d => d.Ends));
+        Assert.InRange(days.Count(d => d.Access > 0), 8, 10);
+        Assert.True(Regex.Count(dom, "<rect class=\"expiry\"", RegexOptions.None, TimeSpan.FromSeconds(1)) >= 8, "No bars drawn for the expiries.");
+        Assert.Contains("aria-labelledby=\"deadline-title deadline-desc\"", dom, StringComparison.Ordinal);
+        Assert.Contains("<desc id=\"deadline-desc\">48 access-token expiries and 6 refresh-token hard ends", dom, StringComparison.Ordinal);
+
+        // The outcome chart: 48 refreshed and 16 transient failures, in the hours they happened.
+        var hours = HourPattern().Matches(dom).Select(m => (Refreshed: int.Parse(m.Groups["refreshed"].Value, CultureInfo.InvariantCulture),
+            Transient: int.Parse(m.Groups["transient"].Value, CultureInfo.InvariantCulture))).ToArray();
+        Assert.Equal(24, hours.Length);
+        Assert.Equal(48, hours.Sum(h => h.Refreshed));
+        Assert.Equal(16, hours.Sum(h => h.Transient));
+        Assert.Equal(2, hours.Count(h => h.Refreshed + h.Transient > 0));
+
+        // The filters: a form with every health; every row on the unfiltered page.
+        Assert.Contains("<form id=\"filters\" method=\"get\" action=\"status\">", dom, StringComparison.Ordinal);
+        Assert.Equal(6, Regex.Count(dom, "<option value=\"[A-Za-z]*\"", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        Assert.Equal(48, RowPattern().Count(dom));
+
+        var filtered = new UriBuilder(address) { UserName = "ops", Password = ApiKey, Path = "admin/status", Query = "tenant=tenant-b&health=Failing" }.Uri;
+        var filteredDom = await chromium.DumpDomAsync(filtered);
+        await chromium.ScreenshotAsync(filtered, Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots", "status-page-filtered.png"));
+        var rows = RowPattern().Matches(filteredDom).Select(m => (m.Groups["id"].Value, m.Groups["health"].Value)).ToArray();
+        Assert.Equal([("wave-25", "Failing"), ("wave-31", "Failing"), ("wave-37", "Failing"), ("wave-43", "Failing")], rows);
+        Assert.Contains("<option value=\"Failing\" selected=\"\">", filteredDom, StringComparison.Ordinal);
+        Assert.Contains("name=\"tenant\" maxlength=\"256\" value=\"tenant-b\"", filteredDom, StringComparison.Ordinal);
+        Assert.Contains("<figcaption>Deadlines per day, next 60 days, tenant tenant-b</figcaption>", filteredDom, StringComparison.Ordinal);
+        Assert.Equal(24, DayPattern().Matches(filteredDom).Sum(m => int.Parse(m.Groups["access"].Value, CultureInfo.InvariantCulture)));
+
+        var png = await File.ReadAllBytesAsync(screenshot, Cancel);
+        Assert.True(png.Length > 10_000, $"The screenshot is {png.Length} bytes: too small to show the page.");
+    }
+
+    [Fact]
+    public async Task The_page_escapes_what_it_is_given_refuses_a_bad_filter_and_allows_no_script()
+    {
+        var store = _app.Services.GetRequiredService<IConnectionStore>();
+        var now = DateTimeOffset.UtcNow;
+        Assert.NotNull(await store.TryInsertAsync(
+            Stored("<img src=x onerror=alert(1)>", now.AddDays(5), now.AddDays(50)) with { TenantId = "\"><script>alert(2)</script>" }, Cancel));
+        using var client = new HttpClient { BaseAddress = new Uri(Address()) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"ops:{ApiKey}")));
+
+        using var page = await client.GetAsync(new Uri("admin/status?tenant=" + Uri.EscapeDataString("\"><script>alert(2)</script>"), UriKind.Relative), Cancel);
+        var html = await page.Content.ReadAsStringAsync(Cancel);
+        using var bad = await client.GetAsync(new Uri("admin/status?health=Sick", UriKind.Relative), Cancel);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.DoesNotContain("<script>", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;\"", html, StringComparison.Ordinal);
+        Assert.Matches("data-connection-id=\"&lt;img", html);
+        var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src", policy, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("parameter must be one of Healthy", await bad.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -171,6 +274,12 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
 
     private string Address() =>
         _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    [GeneratedRegex("<g class=\"day\" data-day=\"[0-9-]+\" data-access=\"(?<access>[0-9]+)\" data-ends=\"(?<ends>[0-9]+)\"")]
+    private static partial Regex DayPattern();
+
+    [GeneratedRegex("<g class=\"hour\" data-hour=\"[0-9TZ:-]+\" data-refreshed=\"(?<refreshed>[0-9]+)\" data-rejected=\"[0-9]+\" data-transient=\"(?<transient>[0-9]+)\"")]
+    private static partial Regex HourPattern();
 
     [GeneratedRegex("<tr class=\"connection [A-Za-z]+\" data-connection-id=\"(?<id>[^\"]+)\" data-health=\"(?<health>[A-Za-z]+)\"")]
     private static partial Regex RowPattern();

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using TokenWorkers.Connections;
 using TokenWorkers.Events;
 
 namespace TokenWorkers.Storage.Mongo;
@@ -119,4 +120,55 @@ internal static class ConnectionAggregations
         new("$match", new BsonDocument("keys", new BsonDocument("$type", "string"))),
         new("$group", new BsonDocument { { "_id", "$keys" }, { "count", new BsonDocument("$sum", 1) } }),
     };
+}
+
+/// <summary>The filters of what the status page asks for, rendered by the tests like the others.</summary>
+internal static class FleetFilters
+{
+    private static FilterDefinitionBuilder<ConnectionDocument> Filter => Builders<ConnectionDocument>.Filter;
+
+    /// <summary>The filtered page: tenant, statuses and the id bounds, each only when asked for.</summary>
+    public static FilterDefinition<ConnectionDocument> Matching(ConnectionListQuery query)
+    {
+        var filter = Filter.Empty;
+        if (query.TenantId is not null)
+        {
+            filter &= Filter.Eq(c => c.TenantId, query.TenantId);
+        }
+
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            filter &= Filter.In(c => c.Status, statuses);
+        }
+
+        if (query.After is not null)
+        {
+            filter &= Filter.Gt(c => c.Id, query.After);
+        }
+
+        if (query.Before is not null)
+        {
+            filter &= Filter.Lt(c => c.Id, query.Before);
+        }
+
+        return filter;
+    }
+
+    /// <summary>Active connections (of one tenant) with an access-token expiry or a refresh-token end in <c>[from, until)</c>.</summary>
+    public static FilterDefinition<ConnectionDocument> DeadlinesBetween(DateTimeOffset from, DateTimeOffset until, string? tenantId)
+    {
+        var start = BsonTime.ToBson(from);
+        var end = BsonTime.ToBson(until);
+        var filter = Filter.Eq(c => c.Status, ConnectionStatus.Active)
+            & ((Filter.Gte(c => c.AccessTokenExpiresAt, start) & Filter.Lt(c => c.AccessTokenExpiresAt, end))
+               | (Filter.Gte(c => c.RefreshTokenExpiresAt, start) & Filter.Lt(c => c.RefreshTokenExpiresAt, end)));
+        return tenantId is null ? filter : Filter.Eq(c => c.TenantId, tenantId) & filter;
+    }
+
+    /// <summary><c>{ "attempts.at": { $gte: since } }</c>: a connection with at least one timeline entry since then.</summary>
+    public static FilterDefinition<ConnectionDocument> AttemptsSince(DateTimeOffset since, string? tenantId)
+    {
+        var filter = Filter.Gte("attempts.at", BsonTime.ToBson(since));
+        return tenantId is null ? filter : Filter.Eq(c => c.TenantId, tenantId) & filter;
+    }
 }

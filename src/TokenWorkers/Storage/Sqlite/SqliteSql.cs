@@ -14,6 +14,7 @@ internal static class SqliteSql
     public const string PendingIndex = "ix_connections_oldest_pending_at";
     public const string AccessExpiryIndex = "ix_connections_status_access_expiry";
     public const string RefreshEndIndex = "ix_connections_status_refresh_end";
+    public const string TenantIndex = "ix_connections_tenant_id";
 
     // The expiries live in the JSON document; indexes on these exact expressions serve the fleet summary.
     // A query must repeat the expression to the letter for SQLite to use its index.
@@ -50,6 +51,7 @@ internal static class SqliteSql
             ON connections (oldest_pending_at, id) WHERE oldest_pending_at IS NOT NULL;
         CREATE INDEX IF NOT EXISTS {AccessExpiryIndex} ON connections (status, {AccessExpiry});
         CREATE INDEX IF NOT EXISTS {RefreshEndIndex} ON connections (status, {RefreshEnd});
+        CREATE INDEX IF NOT EXISTS {TenantIndex} ON connections (tenant_id, id);
         PRAGMA user_version = {SchemaVersion};
         """;
 
@@ -107,4 +109,59 @@ internal static class SqliteSql
     public const string EarliestAccessExpiry = $"SELECT MIN({AccessExpiry}) FROM connections WHERE status = @status";
 
     public const string EarliestRefreshEnd = $"SELECT MIN({RefreshEnd}) FROM connections WHERE status = @status";
+
+    // The range on the indexed expression lets each deadline query read only its slice of the expiry index.
+    public const string AccessExpiriesBetween = $"""
+        SELECT {AccessExpiry} FROM connections
+        WHERE status = @status AND {AccessExpiry} >= @from AND {AccessExpiry} < @until
+        """;
+
+    public const string RefreshEndsBetween = $"""
+        SELECT {RefreshEnd} FROM connections
+        WHERE status = @status AND {RefreshEnd} >= @from AND {RefreshEnd} < @until
+        """;
+
+    public const string AndTenant = " AND tenant_id = @tenant";
+
+    // CASE guards json_extract: an entry that is no object (a row written wrongly) would make it fail the whole query.
+    private const string AttemptAt = "CASE WHEN a.type = 'object' THEN json_extract(a.value, '$.at') END";
+
+    public const string AttemptsSince = $"""
+        SELECT {AttemptAt},
+               CASE WHEN a.type = 'object' THEN json_extract(a.value, '$.trigger') END,
+               CASE WHEN a.type = 'object' THEN json_extract(a.value, '$.outcome') END,
+               CASE WHEN a.type = 'object' THEN json_extract(a.value, '$.errorCode') END,
+               CASE WHEN a.type = 'object' THEN json_extract(a.value, '$.version') END
+        FROM connections AS c, json_each(c.document, '$.attempts') AS a
+        WHERE {AttemptAt} >= @since
+        """;
+
+    public const string AndAttemptTenant = " AND c.tenant_id = @tenant";
+
+    /// <summary>The filtered page: only the conditions asked for, so SQLite can pick the tenant index or the primary key.</summary>
+    public static string List(bool byTenant, int statuses, bool after, bool before)
+    {
+        var sql = new System.Text.StringBuilder($"SELECT {ReadColumns} FROM connections WHERE 1 = 1");
+        if (byTenant)
+        {
+            sql.Append(" AND tenant_id = @tenant");
+        }
+
+        if (statuses > 0)
+        {
+            sql.Append(" AND status IN (").AppendJoin(", ", Enumerable.Range(0, statuses).Select(i => $"@status{i}")).Append(')');
+        }
+
+        if (after)
+        {
+            sql.Append(" AND id > @after");
+        }
+
+        if (before)
+        {
+            sql.Append(" AND id < @before");
+        }
+
+        return sql.Append(before ? " ORDER BY id DESC" : " ORDER BY id").Append(" LIMIT @limit").ToString();
+    }
 }

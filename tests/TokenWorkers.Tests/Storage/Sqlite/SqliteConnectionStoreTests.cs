@@ -256,6 +256,24 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
         Assert.Equal(1, (await read)?.Version);
     }
 
+    [Fact]
+    public async Task The_status_page_queries_read_the_tenant_and_expiry_indexes_without_a_sort()
+    {
+        await Store.TryInsertAsync(Some.Connection(), Cancel);
+
+        var tenantPage = await QueryPlanAsync(SqliteSql.List(byTenant: true, statuses: 1, after: true, before: false),
+            ("@tenant", "t"), ("@status0", "Active"), ("@after", "a"), ("@limit", 10));
+        var backwards = await QueryPlanAsync(SqliteSql.List(byTenant: true, statuses: 0, after: false, before: true),
+            ("@tenant", "t"), ("@before", "z"), ("@limit", 10));
+        var deadlines = await QueryPlanAsync(SqliteSql.AccessExpiriesBetween + SqliteSql.AndTenant,
+            ("@status", "Active"), ("@from", 0L), ("@until", 1L), ("@tenant", "t"));
+
+        Assert.Contains($"USING INDEX {SqliteSql.TenantIndex} (tenant_id=? AND id>?)", tenantPage, StringComparison.Ordinal);
+        Assert.Contains($"USING INDEX {SqliteSql.TenantIndex} (tenant_id=? AND id<?)", backwards, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", tenantPage + backwards, StringComparison.Ordinal);
+        Assert.Contains($"INDEX {SqliteSql.AccessExpiryIndex} (status=? AND <expr>>? AND <expr><?)", deadlines, StringComparison.Ordinal);
+    }
+
     private async Task<string> QueryPlanAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = await OpenRawAsync();
