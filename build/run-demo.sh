@@ -34,14 +34,19 @@ cat <<TXT
                      then open the "url" it returns in a browser (once, within 15 minutes)
   Status page:       $worker_url/admin/status  (any user name; password dev-only-admin-key-NOT-A-SECRET)
   Admin API:         curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/admin/connections
+  Import:            the demo imports $data_dir/demo-import.ndjson once at start; again by hand:
+                     curl -sS -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' -H 'Content-Type: application/x-ndjson' \\
+                       --data-binary @$data_dir/demo-import.ndjson $worker_url/admin/connections/import
+  Proxy:             curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/proxy/linkedin/demo-imported-1/v2/userinfo
   Audit trail:       curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/admin/audit
-  Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon, ReauthRequired, PostPublished and PostFailed below (within a minute).
+  Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon, ReauthRequired, PostPublished, PostFailed, the import and the proxied call below (within a minute).
 
 TXT
 ASPNETCORE_ENVIRONMENT=Development \
 Urls="$worker_url" \
 Connect__Enabled=true \
 Admin__Enabled=true \
+Proxy__Enabled=true \
 Connect__PublicBaseUrl="$worker_url/" \
 Demo__SandboxUrl="$sandbox_url/" \
 LinkedIn__OAuthBaseUrl="$sandbox_url/" \

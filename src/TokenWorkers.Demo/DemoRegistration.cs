@@ -16,6 +16,8 @@ public static class DemoRegistration
         builder.Services.AddHttpClient(nameof(DemoSeeder));
         builder.Services.AddHostedService<DemoSeeder>();
         builder.Services.AddHostedService<DemoPoster>();
+        builder.Services.AddHttpClient(nameof(DemoImporter));
+        builder.Services.AddHostedService<DemoImporter>();
         return builder;
     }
 

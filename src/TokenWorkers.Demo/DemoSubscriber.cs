@@ -6,7 +6,8 @@ namespace TokenWorkers.Demo;
 /// <summary>What another service subscribed to TokenWorkers' events would receive, logged for the demo.</summary>
 public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthSoon>, IConsumer<ReauthRequired>, IConsumer<ConnectionRecovered>,
-    IConsumer<ConnectionAuthorized>, IConsumer<ConnectionDisconnected>, IConsumer<PostPublished>, IConsumer<PostFailed>
+    IConsumer<ConnectionAuthorized>, IConsumer<ConnectionDisconnected>, IConsumer<PostPublished>, IConsumer<PostFailed>,
+    IConsumer<PostHeld>
 {
     public Task Consume(ConsumeContext<PostPublished> context)
     {
@@ -19,6 +20,13 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     {
         var m = context.Message;
         LogPostFailed(logger, m.PostId, m.ConnectionId, m.FailureClass, m.Reason, m.CanResend);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<PostHeld> context)
+    {
+        var m = context.Message;
+        LogHeld(logger, m.PostId, m.ConnectionId, m.Reason, m.Description, m.Until);
         return Task.CompletedTask;
     }
 
@@ -87,4 +95,7 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
 
     [LoggerMessage(EventId = 913, Level = LogLevel.Information, Message = "Subscriber got ConnectionRecovered: {ConnectionId} works again after {FailedAttempts} failed attempts ({PreviousFailureClass})")]
     private static partial void LogRecovered(ILogger logger, string connectionId, FailureClass previousFailureClass, int failedAttempts);
+
+    [LoggerMessage(EventId = 916, Level = LogLevel.Information, Message = "Subscriber got PostHeld: {PostId} by {ConnectionId} waits ({Reason}: {Description}) until {Until:o}")]
+    private static partial void LogHeld(ILogger logger, string postId, string connectionId, PostHoldReason reason, string description, DateTimeOffset? until);
 }

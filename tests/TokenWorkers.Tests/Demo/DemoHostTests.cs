@@ -4,6 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Serilog.Core;
+using Serilog.Events;
+using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Demo;
 using TokenWorkers.Hosting;
@@ -23,7 +26,9 @@ public sealed class DemoHostTests : IAsyncLifetime
     // The demo's consumer shares the worker's bus, so its queue follows the worker's Transport:QueuePrefix too.
     private static readonly string SubscriberQueue = QueueNames.Formatter(TransportOptions.DefaultQueuePrefix).Consumer<DemoSubscriber>();
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("tokenworkers-demo-").FullName;
+    private const string AdminKey = "tw-demo-host-admin-key-0123456789";
     private readonly ConsumedMessages _consumed = new();
+    private readonly CapturedLog _log = new();
     private LinkedInSandbox _sandbox = null!;
     private WebApplication _app = null!;
 
@@ -48,11 +53,14 @@ public sealed class DemoHostTests : IAsyncLifetime
             ["Encryption:Keys:demo-1"] = Convert.ToBase64String(new byte[32]),
             ["Refresh:ScanInterval"] = "00:00:01",
             ["Refresh:QuickRetryInterval"] = "00:00:00.050",
+            ["Admin:Enabled"] = "true",
+            ["Admin:ApiKey"] = AdminKey,
+            ["Proxy:Enabled"] = "true",
         });
         builder.AddTokenWorkersDemo();
         builder.AddTokenWorkers(configureBus: bus => bus.AddTokenWorkersDemoConsumers());
-        // Observed on the bus rather than in the log: Serilog's static logger is shared by every host in this test process.
         builder.Services.AddConsumeObserver(_ => _consumed);
+        builder.Services.AddSingleton<ILogEventSink>(_log);
         _app = builder.Build();
         _app.MapTokenWorkersEndpoints();
         await _app.StartAsync(Cancel);
@@ -85,7 +93,7 @@ public sealed class DemoHostTests : IAsyncLifetime
         (string Message, string? ConnectionId)[] expected =
         [
             (nameof(ReauthRequired), "demo-carol"), (nameof(TokenRefreshed), "demo-frank"), (nameof(ReauthSoon), "demo-dave"),
-            (nameof(PostPublished), "demo-alice"), (nameof(PostFailed), "demo-alice"),
+            (nameof(PostPublished), "demo-alice"), (nameof(PostFailed), "demo-alice"), (nameof(PostHeld), "demo-carol"),
         ];
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -97,6 +105,51 @@ public sealed class DemoHostTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain((nameof(TokenRefreshed), (string?)"demo-carol"), _consumed.On(SubscriberQueue));
+    }
+
+    [Fact]
+    public async Task The_demo_imports_connections_from_its_file_and_reads_one_members_userinfo_through_the_proxy()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_log.Events.All(e => e.EventId != 932))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Within 30 s the demo did not proxy a call; its log:\n{string.Join('\n', _log.Events.Select(e => e.Text))}");
+            await Task.Delay(100, Cancel);
+        }
+
+        var imported = Assert.Single(_log.Events, e => e.EventId == 930);
+        Assert.Contains("3 imported, 0 unchanged, 1 rejected", imported.Text, StringComparison.Ordinal);
+        var demoLines = string.Join('\n', _log.Events.Where(e => e.EventId is >= 930 and < 940).Select(e => e.Text));
+        Assert.True(_log.Events.Any(e => e.EventId == 931 && e.Text.Contains("line 4 rejected: \"bad JSON", StringComparison.Ordinal)), demoLines);
+        var proxied = Assert.Single(_log.Events, e => e.EventId == 932);
+        Assert.Contains("HTTP 200, name \"Ida Imported\"", proxied.Text, StringComparison.Ordinal);
+
+        var store = _app.Services.GetRequiredService<IConnectionStore>();
+        foreach (var id in new[] { "demo-imported-1", "demo-imported-2", "demo-imported-3" })
+        {
+            Assert.Equal(ConnectionStatus.Active, (await store.FindAsync(id, Cancel))?.Status);
+        }
+
+        // The proxied userinfo went to LinkedIn with the imported connection's own token, which the caller never saw.
+        var file = await File.ReadAllLinesAsync(Path.Combine(_dataDirectory, DemoImporter.FileName), Cancel);
+        var token = System.Text.Json.JsonDocument.Parse(file[0]).RootElement.GetProperty("accessToken").GetString()!;
+        Assert.DoesNotContain(_log.Events, e => e.Text.Contains(token, StringComparison.Ordinal));
+    }
+
+    /// <summary>The host's own log events, rendered.</summary>
+    private sealed class CapturedLog : ILogEventSink
+    {
+        private readonly ConcurrentQueue<(int EventId, string Text)> _events = new();
+
+        public IReadOnlyList<(int EventId, string Text)> Events => [.. _events];
+
+        public void Emit(LogEvent logEvent)
+        {
+            ArgumentNullException.ThrowIfNull(logEvent);
+            var id = logEvent.Properties.TryGetValue("EventId", out var value) && value is StructureValue structure
+                && structure.Properties.FirstOrDefault(p => p.Name == "Id")?.Value is ScalarValue { Value: int number } ? number : 0;
+            _events.Enqueue((id, logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " + logEvent.Exception));
+        }
     }
 
     /// <summary>Every message consumed on the host's bus, with the queue that consumed it.</summary>
