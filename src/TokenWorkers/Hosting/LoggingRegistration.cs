@@ -29,6 +29,16 @@ public static class LoggingRegistration
     {
         builder.Services.AddValidatedOptions<LoggingOptions>(LoggingOptions.SectionName);
         var json = string.Equals(builder.Configuration[$"{LoggingOptions.SectionName}:Format"], "json", StringComparison.OrdinalIgnoreCase);
+        var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        // With OTLP on, Serilog also hands every event to the logging providers, where OpenTelemetry's provider (and only it:
+        // the host's default console providers are removed, Serilog already writes the console) exports it with the trace
+        // context of the moment it was written.
+        var otlp = TelemetryRegistration.OtlpEnabled(builder.Configuration, telemetry);
+        if (otlp)
+        {
+            builder.Logging.ClearProviders();
+        }
+
         builder.Services.AddSerilog((services, logger) =>
         {
             var service = ServiceIdentity.From(builder.Configuration, services.GetRequiredService<WorkerIdentity>());
@@ -47,7 +57,7 @@ public static class LoggingRegistration
             {
                 logger.WriteTo.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
-        }, preserveStaticLogger: true);
+        }, preserveStaticLogger: true, writeToProviders: otlp);
         return builder;
     }
 }

@@ -14,7 +14,7 @@ public static class TelemetryRegistration
     /// <summary>The standard variables that name an OTLP destination; any of them turns OTLP export on.</summary>
     public static readonly IReadOnlyList<string> OtlpEndpointVariables =
     [
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
     ];
 
     /// <summary>
@@ -65,6 +65,9 @@ public static class TelemetryRegistration
                 telemetry.UseOtlpExporter();
             }
 
+            // Logs reach this provider through Serilog (see LoggingRegistration), already filtered by its levels.
+            telemetry.WithLogging();
+
             // The exporter's own reader, unnamed: the deprecated setting still sets its interval when given.
             services.Configure<MetricReaderOptions>(reader => Interval(reader, options));
         }
@@ -77,7 +80,7 @@ public static class TelemetryRegistration
         return services;
     }
 
-    /// <summary>Whether traces and metrics go out over OTLP: a standard endpoint variable is set, or the deprecated setting asks.</summary>
+    /// <summary>Whether traces, metrics and logs go out over OTLP: a standard endpoint variable is set, or the deprecated setting asks.</summary>
     public static bool OtlpEnabled(IConfiguration configuration, TelemetryOptions options)
     {
         ArgumentNullException.ThrowIfNull(configuration);

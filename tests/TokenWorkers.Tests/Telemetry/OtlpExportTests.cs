@@ -53,7 +53,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_standard_variables_alone_send_traces_and_metrics_over_otlp_http_with_the_resource_and_headers_they_name()
+    public async Task The_standard_variables_alone_send_traces_metrics_and_logs_over_otlp_http_with_the_resource_and_headers_they_name()
     {
         await using var worker = await StartWorkerAsync(new Dictionary<string, string?>
         {
@@ -71,7 +71,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
         await DriveRequestsAsync(worker);
 
         var instance = $"{Environment.MachineName}:{worker.Id}:";
-        foreach (var signal in new[] { "traces", "metrics" })
+        foreach (var signal in new[] { "traces", "metrics", "logs" })
         {
             await PipelineHost.WaitUntilAsync(() => _exports.Any(e => e.Signal == signal && e.Contains("tw-otlp-e2e")),
                 $"an OTLP {signal} export naming the service", TimeSpan.FromSeconds(30));
@@ -85,6 +85,11 @@ public sealed class OtlpExportTests : IAsyncLifetime
 
         await PipelineHost.WaitUntilAsync(() => _exports.Any(e => e.Signal == "traces" && e.Contains("/connect/linkedin/callback")),
             "the callback request's span", TimeSpan.FromSeconds(30));
+        // A log record of the worker's own, with its message, and the request line of a call inside a trace.
+        await PipelineHost.WaitUntilAsync(() => _exports.Any(e => e.Signal == "logs" && e.Contains("Connection store ready")),
+            "the worker's start-up log line over OTLP", TimeSpan.FromSeconds(30));
+        // The console still gets each line once: Serilog writes it, the host's own console provider is gone.
+        Assert.Single(worker.Output.Split('\n'), line => line.Contains("Connection store ready", StringComparison.Ordinal));
         Assert.DoesNotContain(_exports, e => e.Contains("SENTINEL"));
         Assert.DoesNotContain("SENTINEL", worker.Output, StringComparison.Ordinal);
     }
