@@ -193,17 +193,9 @@ public sealed class OrganizationPostOverRabbitMqTests : IAsyncLifetime
     private async Task SendAsync(PublishPost command) =>
         await (await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"))).Send(command, Cancel);
 
-    private async Task<PostPublished> PublishedAsync(string postId)
-    {
-        await PipelineHost.WaitUntilAsync(() => OtherService.Posts<PostPublished>(postId).Count >= 1, $"PostPublished for {postId}", TimeSpan.FromSeconds(30));
-        return OtherService.Posts<PostPublished>(postId)[0];
-    }
+    private Task<PostPublished> PublishedAsync(string postId) => OtherService.FirstPostEventAsync<PostPublished>(postId);
 
-    private async Task<PostFailed> FailedAsync(string postId)
-    {
-        await PipelineHost.WaitUntilAsync(() => OtherService.Posts<PostFailed>(postId).Count >= 1, $"PostFailed for {postId}", TimeSpan.FromSeconds(30));
-        return OtherService.Posts<PostFailed>(postId)[0];
-    }
+    private Task<PostFailed> FailedAsync(string postId) => OtherService.FirstPostEventAsync<PostFailed>(postId);
 
     /// <summary>The fault reasons in <c>publish-post_error</c>, waiting up to 30 s for <paramref name="expected"/> of them.</summary>
     private async Task<List<string>> ErrorReasonsAsync(int expected)

@@ -120,17 +120,9 @@ public sealed class PostHeldOverRabbitMqTests : IAsyncLifetime
     private async Task SendAsync(PublishPost command) =>
         await (await _environment.OtherServiceBus.GetSendEndpoint(new Uri("queue:tokenworkers-publish-post"))).Send(command, Cancel);
 
-    private async Task<PostHeld> HeldAsync(string postId)
-    {
-        await PipelineHost.WaitUntilAsync(() => OtherService.Posts<PostHeld>(postId).Count >= 1, $"PostHeld for {postId}", TimeSpan.FromSeconds(30));
-        return OtherService.Posts<PostHeld>(postId)[0];
-    }
+    private Task<PostHeld> HeldAsync(string postId) => OtherService.FirstPostEventAsync<PostHeld>(postId);
 
-    private async Task<PostPublished> PublishedAsync(string postId)
-    {
-        await PipelineHost.WaitUntilAsync(() => OtherService.Posts<PostPublished>(postId).Count >= 1, $"PostPublished for {postId}", TimeSpan.FromSeconds(30));
-        return OtherService.Posts<PostPublished>(postId)[0];
-    }
+    private Task<PostPublished> PublishedAsync(string postId) => OtherService.FirstPostEventAsync<PostPublished>(postId);
 
     /// <summary>Time for a second announcement to arrive, if the worker wrongly made one: what is absent after it means something.</summary>
     private static Task SettleAsync() => Task.Delay(TimeSpan.FromSeconds(2), Cancel);
