@@ -15,7 +15,9 @@ namespace TokenWorkers.Tests.LinkedIn;
 public sealed class LinkedInSendTests : IAsyncLifetime
 {
     private const string ClientId = "tw-send";
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(300);
+    // Generous: a first call to a freshly started sandbox on a busy machine took longer than 300 ms. The slow answers below
+    // are far slower still, so they time out whatever the load.
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     private readonly HttpClient _http = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     private LinkedInSandbox _sandbox = null!;
@@ -100,7 +102,7 @@ public sealed class LinkedInSendTests : IAsyncLifetime
     [Fact]
     public async Task A_call_slower_than_the_timeout_was_sent_without_an_answer_and_names_no_cause()
     {
-        _sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.Delay(TimeSpan.FromSeconds(2)));
+        _sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.Delay(TimeSpan.FromSeconds(6)));
         using var request = Post(_sandbox.BaseAddress);
 
         var reply = await new LinkedInSend(_http, Timeout).SendAsync(request, Cancel);
@@ -113,7 +115,7 @@ public sealed class LinkedInSendTests : IAsyncLifetime
     [Fact]
     public async Task The_callers_cancellation_propagates_instead_of_counting_as_a_timeout()
     {
-        _sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.Delay(TimeSpan.FromSeconds(2)));
+        _sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.Delay(TimeSpan.FromSeconds(6)));
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         caller.CancelAfter(TimeSpan.FromMilliseconds(200));
         using var request = Post(_sandbox.BaseAddress);
