@@ -113,4 +113,21 @@ public sealed class SeveralAppsTests : IAsyncLifetime
         Assert.NotNull((await _host.GetAsync("c-still-default")).LastRefreshedAt);
         Assert.Empty(_host.Events.Of<ReauthRequired>());
     }
+
+    [Fact]
+    public async Task Disconnecting_revokes_the_tokens_with_the_connections_own_app()
+    {
+        var (connection, grant) = await _host.ConnectAsync("c-leaving", app: "marketing", clientId: MarketingClientId);
+        await using var scope = _host.Services.CreateAsyncScope();
+        var disconnector = ActivatorUtilities.CreateInstance<TokenWorkers.Admin.ConnectionDisconnector>(scope.ServiceProvider);
+
+        var result = await disconnector.DisconnectAsync(connection.ConnectionId, "member left", TestContext.Current.CancellationToken);
+
+        Assert.Equal(TokenWorkers.Admin.DisconnectOutcome.Disconnected, result.Outcome);
+        var revocations = _host.Sandbox.Control.Requests.Where(r => r.Endpoint == SandboxEndpoint.Revoke).ToList();
+        Assert.Equal(2, revocations.Count);
+        Assert.All(revocations, r => Assert.Equal(MarketingClientId, r.ClientId));
+        Assert.All(revocations, r => Assert.Equal(200, r.Status));
+        Assert.NotNull(grant);
+    }
 }
