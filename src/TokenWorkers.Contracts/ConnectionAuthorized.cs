@@ -42,4 +42,10 @@ public sealed record ConnectionAuthorized : IConnectionEvent
     /// (<c>POST /admin/connections/import</c> or <c>TokenWorkers import</c>); absent (false) from versions before 1.3.0.
     /// </summary>
     public bool Imported { get; init; }
+
+    /// <summary>
+    /// The name of the LinkedIn app the member authorized (<c>default</c> unless the worker is configured with several apps);
+    /// null from versions before 1.5.0, which knew one app only.
+    /// </summary>
+    public string? App { get; init; }
 }

@@ -31,6 +31,12 @@ public sealed record ReauthRequired : IConnectionEvent
     public string? ErrorCode { get; init; }
 
     /// <summary>
+    /// The name of the LinkedIn app the connection belongs to: the member logs in again through that app. Null from
+    /// versions before 1.5.0, which knew one app only.
+    /// </summary>
+    public string? App { get; init; }
+
+    /// <summary>
     /// When the connection stops (or stopped) working: the access token's expiry. Posts fail after it.
     /// </summary>
     public DateTimeOffset? Deadline { get; init; }

@@ -29,7 +29,7 @@ public static class BaselineCase
                 continue;
             }
 
-            if (await oauth.RefreshAsync(refreshToken, cancellationToken) is TokenGranted granted &&
+            if (await oauth.RefreshAsync("default", refreshToken, cancellationToken) is TokenGranted granted &&
                 await store.TryUpdateAsync(connection with
                 {
                     AccessToken = granted.AccessToken,

@@ -93,7 +93,7 @@ public sealed partial class ConnectionDisconnector(
 
             try
             {
-                if (await linkedIn.RevokeAsync(token, cancellationToken) is { } failed)
+                if (await linkedIn.RevokeAsync(connection.App, token, cancellationToken) is { } failed)
                 {
                     var code = failed.ErrorCode is null ? "" : $" {failed.ErrorCode}";
                     return $"LinkedIn refused to revoke the tokens ({failed.Class}{code}): {failed.Description}. Nothing was changed; try again.";

@@ -10,6 +10,7 @@ namespace TokenWorkers.Admin;
 public sealed record ConnectionView(
     string ConnectionId,
     string TenantId,
+    string App,
     string? MemberUrn,
     ConnectionStatus Status,
     ConnectionHealth Health,
@@ -35,6 +36,7 @@ public sealed record ConnectionView(
         return new ConnectionView(
             c.ConnectionId,
             c.TenantId,
+            c.App,
             c.MemberUrn,
             c.Status,
             ConnectionHealths.Of(c, now),

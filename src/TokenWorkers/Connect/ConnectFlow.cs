@@ -28,6 +28,7 @@ public sealed partial class ConnectFlow(
     ConnectLinks links,
     IConnectionStore connections,
     ILinkedInOAuth oauth,
+    ILinkedInApps apps,
     ILinkedInApi api,
     RefreshSchedule schedule,
     AggregateWriter<Connection> writer,
@@ -44,7 +45,7 @@ public sealed partial class ConnectFlow(
     {
         ArgumentNullException.ThrowIfNull(start);
         var options = connectOptions.Value;
-        string connectionId, tenantId;
+        string connectionId, tenantId, app;
         Uri? back;
         var reconnectOnly = true;
         if (!string.IsNullOrEmpty(start.Session))
@@ -56,7 +57,7 @@ public sealed partial class ConnectFlow(
                 return (null, null, problem);
             }
 
-            (connectionId, tenantId, back, reconnectOnly) = (session.ConnectionId, session.TenantId, session.ReturnUrl, false);
+            (connectionId, tenantId, back, reconnectOnly, app) = (session.ConnectionId, session.TenantId, session.ReturnUrl, false, session.App);
             LogSessionRedeemed(logger, connectionId, session.CreatedBy);
         }
         else
@@ -66,22 +67,38 @@ public sealed partial class ConnectFlow(
                 ? (start.ConnectionId, start.TenantId, ConnectRequestRules.CheckIds(start.ConnectionId, start.TenantId))
                 : links.Read(start.Reconnect);
             (back, var returnProblem) = ConnectRequestRules.CheckReturnUrl(start.ReturnUrl, options);
-            problem ??= returnProblem ?? await ReconnectProblemAsync(linkedId!, linkedTenant!, cancellationToken);
+            string? renewedApp = null;
+            if (problem is null && returnProblem is null)
+            {
+                (renewedApp, problem) = await ReconnectProblemAsync(linkedId!, linkedTenant!, cancellationToken);
+            }
+
+            problem ??= returnProblem;
             if (problem is not null)
             {
                 LogStartRefused(logger, problem);
                 return (null, null, problem);
             }
 
-            (connectionId, tenantId) = (linkedId!, linkedTenant!);
+            (connectionId, tenantId, app) = (linkedId!, linkedTenant!, renewedApp!);
+        }
+
+        if (apps.Find(app) is not { } linkedInApp)
+        {
+            LogUnknownApp(logger, connectionId, app);
+            return (null, null, "This connection's LinkedIn app is not available right now. Please try again later.");
         }
 
         var browser = ConnectState.NewBrowserNonce();
-        return (oauth.AuthorizationUrl(options.CallbackUri, state.Issue(connectionId, tenantId, back, browser, reconnectOnly), options.Scopes), browser, null);
+        var issued = state.Issue(connectionId, tenantId, back, browser, reconnectOnly, app);
+        return (oauth.AuthorizationUrl(app, RedirectUri(linkedInApp), issued, linkedInApp.Scopes ?? options.Scopes), browser, null);
     }
 
+    // An app's registered redirect URL (a proxy's address, say) still reaches this worker's callback.
+    private Uri RedirectUri(LinkedInAppInfo app) => app.RedirectUri ?? connectOptions.Value.CallbackUri;
+
     // The same answer whether the connection is missing, another tenant's or not yet bound: a link must not reveal which.
-    private async Task<string?> ReconnectProblemAsync(string connectionId, string tenantId, CancellationToken cancellationToken)
+    private async Task<(string? App, string? Problem)> ReconnectProblemAsync(string connectionId, string tenantId, CancellationToken cancellationToken)
     {
         Connection? existing;
         try
@@ -90,12 +107,12 @@ public sealed partial class ConnectFlow(
         }
         catch (UnreadableRowException)
         {
-            return "This connection cannot be renewed right now. Please try again later.";
+            return (null, "This connection cannot be renewed right now. Please try again later.");
         }
 
         return existing is { MemberUrn: not null } && existing.TenantId == tenantId
-            ? null
-            : "This link cannot start a new connection. Start from the page in the product that sent you here: it gives you a fresh sign-in link.";
+            ? (existing.App, null)
+            : (null, "This link cannot start a new connection. Start from the page in the product that sent you here: it gives you a fresh sign-in link.");
     }
 
     public async Task<ConnectOutcome> CompleteAsync(
@@ -125,7 +142,8 @@ public sealed partial class ConnectFlow(
         ApiResult? who = null;
         try
         {
-            exchanged = await oauth.ExchangeCodeAsync(code, connectOptions.Value.CallbackUri, cancellationToken);
+            var redirect = apps.Find(request.App) is { } linkedInApp ? RedirectUri(linkedInApp) : connectOptions.Value.CallbackUri;
+            exchanged = await oauth.ExchangeCodeAsync(request.App, code, redirect, cancellationToken);
             if (exchanged is TokenGranted answered)
             {
                 who = await api.GetMemberAsync(answered.AccessToken, cancellationToken);
@@ -178,7 +196,7 @@ public sealed partial class ConnectFlow(
     private async Task<ConnectOutcome> StoreAsync(ConnectRequest request, TokenGranted granted, string memberUrn, CancellationToken cancellationToken)
     {
         string? problem = null;
-        var facts = new ConnectRequestFacts(request.ConnectionId, request.TenantId, memberUrn, request.ReconnectOnly);
+        var facts = new ConnectRequestFacts(request.ConnectionId, request.TenantId, memberUrn, request.ReconnectOnly, request.App);
         var action = request.ReconnectOnly ? "connect.reconnect-link" : "connect.session";
         var grant = granted.ToGrant();
         try
@@ -219,6 +237,10 @@ public sealed partial class ConnectFlow(
     [LoggerMessage(EventId = 708, Level = LogLevel.Warning,
         Message = "Connect callback for {ConnectionId}: LinkedIn did not answer ({What}); nothing stored, the member is asked to start again")]
     private static partial void LogLinkedInUnavailable(ILogger logger, string connectionId, string what);
+
+    [LoggerMessage(EventId = 709, Level = LogLevel.Error,
+        Message = "Connect start for {ConnectionId} refused: its LinkedIn app {App} is not configured (LinkedIn:Apps:{App})")]
+    private static partial void LogUnknownApp(ILogger logger, string connectionId, string app);
 
     [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "Connect callback refused: {Problem}")]
     private static partial void LogRefused(ILogger logger, string problem);

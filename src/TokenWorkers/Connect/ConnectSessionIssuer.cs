@@ -6,17 +6,21 @@ using TokenWorkers.Ports;
 namespace TokenWorkers.Connect;
 
 /// <summary>The body of <c>POST /admin/connect-sessions</c>.</summary>
-/// <param name="App">Reserved for several LinkedIn apps; only the configured app exists today, so it must be absent.</param>
+/// <param name="App">
+/// The LinkedIn app the member authorizes (a name under <c>LinkedIn:Apps</c>, or <c>default</c>); absent means the app the
+/// connection already belongs to, or <c>default</c> for a new connection.
+/// </param>
 public sealed record ConnectSessionRequest(string? ConnectionId, string? TenantId, string? ReturnUrl, string? App = null);
 
 /// <summary>A minted session: the link to hand to the member (once), and until when it works.</summary>
-public sealed record MintedConnectSession(Uri Url, DateTimeOffset ExpiresAt, string ConnectionId, string TenantId);
+public sealed record MintedConnectSession(Uri Url, DateTimeOffset ExpiresAt, string ConnectionId, string TenantId, string App);
 
 /// <summary>
 /// Mints and redeems connect sessions. The link's secret is 32 random bytes; the store keeps its SHA-256 only, so neither
 /// the store nor its backups hold a usable link. Redeeming is one conditional write in the store: once, across instances.
 /// </summary>
-public sealed class ConnectSessionIssuer(IConnectSessions sessions, IConnectionStore connections, IOptions<ConnectOptions> options, TimeProvider time)
+public sealed class ConnectSessionIssuer(
+    IConnectSessions sessions, IConnectionStore connections, ILinkedInApps apps, IOptions<ConnectOptions> options, TimeProvider time)
 {
     // Expired sessions are kept this long before they are deleted, so a late click still reads "expired", not "unknown".
     private static readonly TimeSpan KeepExpired = TimeSpan.FromDays(1);
@@ -30,9 +34,10 @@ public sealed class ConnectSessionIssuer(IConnectSessions sessions, IConnectionS
             return (null, StatusCodes.Status400BadRequest, idProblem);
         }
 
-        if (!string.IsNullOrEmpty(request.App))
+        if (request.App is { } named && apps.Find(named) is null)
         {
-            return (null, StatusCodes.Status400BadRequest, "app: this worker serves one LinkedIn app (LinkedIn:ClientId); leave app out.");
+            return (null, StatusCodes.Status400BadRequest,
+                $"app: no LinkedIn app named '{named}' is configured; this worker has {string.Join(", ", apps.Names.Order(StringComparer.Ordinal))}.");
         }
 
         var (returnUrl, returnProblem) = ConnectRequestRules.CheckReturnUrl(request.ReturnUrl, options.Value);
@@ -41,15 +46,18 @@ public sealed class ConnectSessionIssuer(IConnectSessions sessions, IConnectionS
             return (null, StatusCodes.Status400BadRequest, returnProblem);
         }
 
-        if (await connections.FindAsync(request.ConnectionId!, cancellationToken) is { } existing && existing.TenantId != request.TenantId)
+        var existing = await connections.FindAsync(request.ConnectionId!, cancellationToken);
+        if (existing is not null && existing.TenantId != request.TenantId)
         {
             return (null, StatusCodes.Status409Conflict, "The connection exists under another tenant.");
         }
 
+        var app = request.App ?? existing?.App ?? Connection.DefaultApp;
+
         var secret = ConnectState.Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
         var session = new ConnectSession(
-            IdOf(secret), request.ConnectionId!, request.TenantId!, returnUrl, now, now + options.Value.SessionLifetime, createdBy);
+            IdOf(secret), request.ConnectionId!, request.TenantId!, returnUrl, now, now + options.Value.SessionLifetime, createdBy, App: app);
         if (!await sessions.TryAddAsync(session, cancellationToken))
         {
             throw new InvalidOperationException("A fresh 256-bit session id collided with a stored one.");
@@ -57,7 +65,7 @@ public sealed class ConnectSessionIssuer(IConnectSessions sessions, IConnectionS
 
         await sessions.DeleteExpiredAsync(now - KeepExpired, cancellationToken);
         var url = new Uri(options.Value.PublicBaseUrl!, $"connect/linkedin?session={secret}");
-        return (new MintedConnectSession(url, session.ExpiresAt, session.ConnectionId, session.TenantId), StatusCodes.Status201Created, null);
+        return (new MintedConnectSession(url, session.ExpiresAt, session.ConnectionId, session.TenantId, session.App), StatusCodes.Status201Created, null);
     }
 
     /// <summary>The session the link names, now spent, or why it cannot start a flow (unknown, used, expired).</summary>

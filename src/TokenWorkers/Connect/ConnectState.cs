@@ -11,8 +11,10 @@ namespace TokenWorkers.Connect;
 /// the nonce the starting browser holds in a cookie (the state alone would let anyone finish a flow in a victim's browser).
 /// </summary>
 /// <param name="ReconnectOnly">Started from a reconnect link: it may only renew an existing connection for its own member.</param>
+/// <param name="App">The LinkedIn app the member is sent to; its credentials exchange the code.</param>
 public sealed record ConnectRequest(
-    string ConnectionId, string TenantId, Uri? ReturnUrl, DateTimeOffset ExpiresAt, string Nonce, string? Browser = null, bool ReconnectOnly = false);
+    string ConnectionId, string TenantId, Uri? ReturnUrl, DateTimeOffset ExpiresAt, string Nonce, string? Browser = null, bool ReconnectOnly = false,
+    string App = Connections.Connection.DefaultApp);
 
 /// <summary>
 /// Signs and checks <c>state</c> (HMAC-SHA256, compared in constant time), so a callback can only complete a
@@ -27,11 +29,11 @@ public sealed class ConnectState(IOptions<ConnectOptions> options, TimeProvider 
     /// <summary>A fresh secret for the starting browser's cookie; <see cref="Issue"/> binds the state to it.</summary>
     public static string NewBrowserNonce() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 
-    public string Issue(string connectionId, string tenantId, Uri? returnUrl, string browserNonce, bool reconnectOnly = false)
+    public string Issue(string connectionId, string tenantId, Uri? returnUrl, string browserNonce, bool reconnectOnly = false, string app = Connections.Connection.DefaultApp)
     {
         ArgumentException.ThrowIfNullOrEmpty(browserNonce);
         var request = new ConnectRequest(connectionId, tenantId, returnUrl, time.GetUtcNow() + options.Value.StateLifetime,
-            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), BrowserHash(browserNonce), reconnectOnly);
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), BrowserHash(browserNonce), reconnectOnly, app);
         var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(request, Json));
         return payload + "." + Base64Url(Sign(payload));
     }

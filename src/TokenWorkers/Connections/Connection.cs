@@ -9,10 +9,19 @@ namespace TokenWorkers.Connections;
 /// </summary>
 public sealed record Connection : IVersionedAggregate<Connection>
 {
+    /// <summary>The app of connections that name none, and the one today's single-app settings (<c>LinkedIn:ClientId</c>) configure.</summary>
+    public const string DefaultApp = "default";
+
     /// <summary>Chosen by the caller (like a profile key); unique.</summary>
     public required string ConnectionId { get; init; }
 
     public required string TenantId { get; init; }
+
+    /// <summary>
+    /// The LinkedIn app that issued the tokens: its credentials refresh, introspect and revoke them. Connections stored
+    /// before apps had names belong to <see cref="DefaultApp"/>.
+    /// </summary>
+    public string App { get; init; } = DefaultApp;
 
     /// <summary><c>urn:li:person:{sub}</c>, once known.</summary>
     public string? MemberUrn { get; init; }

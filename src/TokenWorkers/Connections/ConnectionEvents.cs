@@ -44,6 +44,7 @@ public static class ConnectionEvents
             FailureClass = FailureClass.Reauth,
             Reason = reason,
             ErrorCode = errorCode,
+            App = c.App,
             Deadline = c.AccessTokenExpiresAt,
             ReconnectUrl = reconnectUrl,
         };
@@ -88,6 +89,7 @@ public static class ConnectionEvents
         RefreshTokenExpiresAt = c.RefreshTokenExpiresAt,
         Scopes = c.Scopes,
         Imported = imported,
+        App = c.App,
     };
 
     public static ConnectionDisconnected Disconnected(Connection c, long version, DateTimeOffset now, string? reason, Uri? reconnectUrl) => new()

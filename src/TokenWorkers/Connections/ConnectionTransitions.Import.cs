@@ -53,7 +53,7 @@ public static partial class ConnectionTransitions
             return null;
         }
 
-        var fresh = NewConnections.FromGrant(facts.ConnectionId, facts.TenantId, grant, schedule, now, memberUrn);
+        var fresh = NewConnections.FromGrant(facts.ConnectionId, facts.TenantId, grant, schedule, now, memberUrn, facts.App);
         fresh = fresh with { NextRefreshAt = fresh.NextRefreshAt is { } due && due < notBefore ? notBefore : fresh.NextRefreshAt };
         verdict = ImportVerdict.Imported;
         if (existing is null)
@@ -74,7 +74,8 @@ public static partial class ConnectionTransitions
 }
 
 /// <summary>The tokens and ids an import line names, as the import transitions take them.</summary>
-public sealed record ImportFacts(string ConnectionId, string TenantId, SecretToken AccessToken, SecretToken? RefreshToken, bool Overwrite);
+public sealed record ImportFacts(
+    string ConnectionId, string TenantId, SecretToken AccessToken, SecretToken? RefreshToken, bool Overwrite, string App = Connection.DefaultApp);
 
 /// <summary>What became of one import line, and why when it was not imported.</summary>
 public sealed record ImportVerdict(ImportResult Result, string? Reason)

@@ -14,7 +14,7 @@ public static partial class ConnectionTransitions
         Connection? existing, ConnectRequestFacts request, TokenGrant grant, DateTimeOffset now, RefreshSchedule schedule, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var fresh = NewConnections.FromGrant(request.ConnectionId, request.TenantId, grant, schedule, now, request.MemberUrn);
+        var fresh = NewConnections.FromGrant(request.ConnectionId, request.TenantId, grant, schedule, now, request.MemberUrn, request.App);
         problem = null;
         if (request.ReconnectOnly && existing?.MemberUrn is null)
         {
@@ -139,4 +139,5 @@ public static partial class ConnectionTransitions
 /// The flow started from a reconnect link, not a connect session: it may only renew the tokens of a connection that exists
 /// and is bound to a member (the member check then decides); creating a connection or binding a member needs a session.
 /// </param>
-public sealed record ConnectRequestFacts(string ConnectionId, string TenantId, string MemberUrn, bool ReconnectOnly = false);
+/// <param name="App">The LinkedIn app the member authorized; a reconnect through another app moves the connection to it.</param>
+public sealed record ConnectRequestFacts(string ConnectionId, string TenantId, string MemberUrn, bool ReconnectOnly = false, string App = Connection.DefaultApp);

@@ -8,7 +8,8 @@ public static class NewConnections
     /// and never recomputed by a later refresh. The access token never outlives it.
     /// </summary>
     public static Connection FromGrant(
-        string connectionId, string tenantId, TokenGrant grant, RefreshSchedule schedule, DateTimeOffset now, string? memberUrn = null)
+        string connectionId, string tenantId, TokenGrant grant, RefreshSchedule schedule, DateTimeOffset now, string? memberUrn = null,
+        string app = Connection.DefaultApp)
     {
         ArgumentNullException.ThrowIfNull(grant);
         ArgumentNullException.ThrowIfNull(schedule);
@@ -17,6 +18,7 @@ public static class NewConnections
         {
             ConnectionId = connectionId,
             TenantId = tenantId,
+            App = app,
             MemberUrn = memberUrn,
             Scopes = grant.Scopes,
             Status = ConnectionStatus.Active,

@@ -44,6 +44,8 @@ public static class WorkerRegistration
 
         health.AddCheck<LinkedInHealthCheck>("linkedin", tags: ["ready"]);
         health.AddCheck<LinkedInVersionHealthCheck>("linkedin-version", tags: ["ready"]);
+        // Degraded, never unhealthy: one broken app must not take the instance serving the others out of service.
+        health.AddCheck<LinkedInAppsHealthCheck>("linkedin-apps", tags: ["ready"]);
 
         return builder;
     }
@@ -60,6 +62,7 @@ public static class WorkerRegistration
         services.TryAddSingleton<KeyUsageMonitor>();
         services.TryAddSingleton<UnreadableConnections>();
         services.TryAddSingleton<TokenWorkersMetrics>();
+        services.TryAddSingleton<LinkedInAppProblems>();
         services.AddConnectionStore();
         services.AddLinkedIn();
         services.AddOutbox();

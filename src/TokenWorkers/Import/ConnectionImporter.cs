@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Events;
 using TokenWorkers.Outbox;
+using TokenWorkers.Ports;
 using TokenWorkers.Refresh;
 
 namespace TokenWorkers.Import;
@@ -20,6 +21,7 @@ public sealed partial class ConnectionImporter(
     IConnectionStore store,
     AggregateWriter<Connection> writer,
     ImportLookup lookup,
+    ILinkedInApps apps,
     RefreshSchedule schedule,
     IOptions<RefreshOptions> refresh,
     TimeProvider time,
@@ -66,7 +68,7 @@ public sealed partial class ConnectionImporter(
         return counts;
     }
 
-    private static async Task ReadAsync(
+    private async Task ReadAsync(
         IAsyncEnumerable<string> lines, ChannelWriter<(int, ImportLine)> work, Func<ImportLineResult, ValueTask> report,
         CancellationToken cancellationToken)
     {
@@ -87,6 +89,11 @@ public sealed partial class ConnectionImporter(
                 {
                     problem = $"{ImportReasons.Duplicate}: connection {line.ConnectionId} is on line {seen[line.ConnectionId]} already";
                 }
+                else if (line is not null && apps.Find(line.App) is null)
+                {
+                    problem = $"{ImportReasons.UnknownApp}: no LinkedIn app named '{line.App}' is configured (LinkedIn:Apps:{{name}}); " +
+                              $"this worker has {string.Join(", ", apps.Names.Order(StringComparer.Ordinal))}";
+                }
 
                 if (problem is not null)
                 {
@@ -105,7 +112,7 @@ public sealed partial class ConnectionImporter(
 
     private async Task<ImportLineResult> ImportAsync(int number, ImportLine line, bool overwrite, bool publish, CancellationToken cancellationToken)
     {
-        var facts = new ImportFacts(line.ConnectionId, line.TenantId, line.AccessToken, line.RefreshToken, overwrite);
+        var facts = new ImportFacts(line.ConnectionId, line.TenantId, line.AccessToken, line.RefreshToken, overwrite, line.App);
         try
         {
             var existing = await store.FindAsync(line.ConnectionId, cancellationToken);

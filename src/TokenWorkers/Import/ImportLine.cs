@@ -17,7 +17,8 @@ public sealed record ImportLine(
     DateTimeOffset? AccessTokenExpiresAt,
     DateTimeOffset? RefreshTokenExpiresAt,
     DateTimeOffset? AuthorizedAt,
-    string? MemberUrn)
+    string? MemberUrn,
+    string App = Connection.DefaultApp)
 {
     public const string MemberUrnPrefix = "urn:li:person:";
 
@@ -58,9 +59,6 @@ public sealed record ImportLine(
             var authorized = Time(root, "authorizedAt", ref problem);
             problem ??= Missing(("connectionId", id), ("tenantId", tenant), ("accessToken", access));
             problem ??= ConnectRequestRules.CheckIds(id, tenant) is { } idProblem ? $"{ImportReasons.InvalidField}: {idProblem}" : null;
-            problem ??= app is null || app == "default"
-                ? null
-                : $"{ImportReasons.UnknownApp}: this worker serves one LinkedIn app (LinkedIn:ClientId); leave app out or say \"default\"";
             problem ??= member is null || (member.StartsWith(MemberUrnPrefix, StringComparison.Ordinal) && member.Length > MemberUrnPrefix.Length)
                 ? null
                 : $"{ImportReasons.InvalidField}: memberUrn must be {MemberUrnPrefix}{{id}}";
@@ -70,7 +68,7 @@ public sealed record ImportLine(
             }
 
             return (new ImportLine(id!, tenant!, new SecretToken(access!), refresh is null ? null : new SecretToken(refresh),
-                accessEnds, refreshEnds, authorized, member), id, null);
+                accessEnds, refreshEnds, authorized, member, app ?? Connection.DefaultApp), id, null);
         }
     }
 

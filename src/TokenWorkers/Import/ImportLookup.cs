@@ -25,10 +25,10 @@ public sealed class ImportLookup(ILinkedInOAuth oauth, ILinkedInApi api)
         ApiResult who;
         try
         {
-            introspection = await oauth.IntrospectAsync(line.AccessToken, cancellationToken);
+            introspection = await oauth.IntrospectAsync(line.App, line.AccessToken, cancellationToken);
             if (introspection is not TokenIntrospected { Active: true })
             {
-                return Refused(Explain(introspection));
+                return Refused(Explain(line.App, introspection));
             }
 
             who = await api.GetMemberAsync(line.AccessToken, cancellationToken);
@@ -83,12 +83,12 @@ public sealed class ImportLookup(ILinkedInOAuth oauth, ILinkedInApi api)
         _ => (null, $"{ImportReasons.MemberUnknown}: userinfo gave no member"),
     };
 
-    private static string Explain(TokenResult introspection) => introspection switch
+    private static string Explain(string app, TokenResult introspection) => introspection switch
     {
         TokenIntrospected inactive => $"{ImportReasons.TokenRejected}: introspection says {inactive.Status ?? "not active"}",
         TokenFailed { Class: FailureClass.Transient or FailureClass.RateLimited } => ImportReasons.LinkedInUnavailable,
         TokenFailed { Class: FailureClass.Configuration } failed =>
-            $"LinkedIn refused the worker's client credentials at introspection ({failed.StatusCode}); check LinkedIn:ClientId and the secret",
+            $"LinkedIn refused the client credentials of app '{app}' at introspection ({failed.ErrorCode ?? failed.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture)}); check its client id and secret",
         TokenFailed failed => $"{ImportReasons.TokenRejected}: introspection: {failed.Description}",
         _ => $"{ImportReasons.TokenRejected}: introspection gave no answer",
     };

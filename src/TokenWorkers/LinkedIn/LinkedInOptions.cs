@@ -10,8 +10,6 @@ namespace TokenWorkers.LinkedIn;
 public sealed class LinkedInOptions
 {
     public const string SectionName = "LinkedIn";
-    internal const string ClientSecretSetting = SectionName + ":" + nameof(ClientSecret);
-    internal const string ClientSecretFileSetting = SectionName + ":" + nameof(ClientSecretFile);
 
     /// <summary>Base URL of LinkedIn's OAuth endpoints (<c>/oauth/v2/...</c>).</summary>
     [Required]
@@ -21,8 +19,10 @@ public sealed class LinkedInOptions
     [Required]
     public Uri ApiBaseUrl { get; set; } = new("https://api.linkedin.com/");
 
-    /// <summary>The application's Client ID.</summary>
-    [Required(AllowEmptyStrings = false)]
+    /// <summary>
+    /// The application's Client ID: the app named <c>default</c>. Required unless <see cref="Apps"/> names the apps
+    /// (one of which may be <c>default</c>, then leave this empty).
+    /// </summary>
     public string ClientId { get; set; } = "";
 
     /// <summary>
@@ -33,6 +33,12 @@ public sealed class LinkedInOptions
 
     /// <summary>A file holding the Client Secret (a mounted secret such as <c>/run/secrets/linkedin_client_secret</c>); surrounding whitespace is ignored.</summary>
     public string? ClientSecretFile { get; set; }
+
+    /// <summary>
+    /// Several LinkedIn applications by name (<c>LinkedIn:Apps:{name}:ClientId</c>, ...). Connections name their app; those that
+    /// name none belong to <c>default</c>, which <see cref="ClientId"/> and <see cref="ClientSecret"/> configure when set.
+    /// </summary>
+    public Dictionary<string, LinkedInAppOptions> Apps { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>How long one HTTP call to LinkedIn may take before it counts as a transient failure.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]

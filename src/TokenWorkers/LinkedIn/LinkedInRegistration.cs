@@ -27,6 +27,8 @@ public static class LinkedInRegistration
         services.TryAddTransient<ILinkedInPassThrough>(sp => sp.GetRequiredService<LinkedInPassThroughClient>());
         services.TryAddTransient<ILinkedInOAuth>(sp => sp.GetRequiredService<LinkedInOAuthClient>());
         services.TryAddTransient<ILinkedInApi>(sp => sp.GetRequiredService<LinkedInApiClient>());
+        services.TryAddSingleton<LinkedInApps>();
+        services.TryAddSingleton<ILinkedInApps>(sp => sp.GetRequiredService<LinkedInApps>());
         services.TryAddSingleton<LinkedInReachability>();
         services.TryAddTransient<LinkedInReachabilityHandler>();
         services.TryAddSingleton<LinkedInVersionMonitor>();

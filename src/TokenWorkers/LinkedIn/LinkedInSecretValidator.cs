@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Options;
-using TokenWorkers.Runtime;
 
 namespace TokenWorkers.LinkedIn;
 
 /// <summary>
-/// <c>LinkedIn:ClientSecret</c> or <c>LinkedIn:ClientSecretFile</c>, exactly one, and a file that holds a secret: a missing
-/// secret stops start-up rather than the first refresh. The other settings are checked by their data annotations.
+/// Every app's client id and secret (<c>LinkedIn:ClientSecret</c> or <c>LinkedIn:ClientSecretFile</c>, exactly one, for the
+/// single-app settings; the same under <c>LinkedIn:Apps:{name}</c>): a missing secret stops start-up rather than the first
+/// refresh. The other settings are checked by their data annotations.
 /// </summary>
 public sealed class LinkedInSecretValidator : IValidateOptions<LinkedInOptions>
 {
@@ -13,7 +13,7 @@ public sealed class LinkedInSecretValidator : IValidateOptions<LinkedInOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
-        SecretSetting.Resolve(LinkedInOptions.ClientSecretSetting, options.ClientSecret, LinkedInOptions.ClientSecretFileSetting, options.ClientSecretFile, problems);
+        LinkedInApps.Resolve(options, problems);
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

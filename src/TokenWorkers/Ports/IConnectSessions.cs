@@ -7,6 +7,7 @@ namespace TokenWorkers.Ports;
 /// </summary>
 /// <param name="CreatedBy">The name of the key that minted it.</param>
 /// <param name="RedeemedAt">When a browser used the link; a link is good for one use, across every instance.</param>
+/// <param name="App">The LinkedIn app the member authorizes (<see cref="ILinkedInApps"/>).</param>
 public sealed record ConnectSession(
     string Id,
     string ConnectionId,
@@ -15,7 +16,8 @@ public sealed record ConnectSession(
     DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt,
     string CreatedBy,
-    DateTimeOffset? RedeemedAt = null);
+    DateTimeOffset? RedeemedAt = null,
+    string App = Connections.Connection.DefaultApp);
 
 /// <summary>Connect sessions in the store, so that "once" holds across every instance of the worker.</summary>
 public interface IConnectSessions

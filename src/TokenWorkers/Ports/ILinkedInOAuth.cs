@@ -4,24 +4,26 @@ namespace TokenWorkers.Ports;
 
 /// <summary>
 /// LinkedIn's token endpoints, as the core sees them: protocol answers come back as <see cref="TokenResult"/> values and
-/// only transport faults that a retry may cure throw (<see cref="LinkedInTransportException"/>).
+/// only transport faults that a retry may cure throw (<see cref="LinkedInTransportException"/>). Every call names the app
+/// (<see cref="ILinkedInApps"/>) whose client credentials it uses; an app not configured answers a
+/// <see cref="Contracts.FailureClass.Configuration"/> failure.
 /// </summary>
 public interface ILinkedInOAuth
 {
     /// <summary>Where to send a member's browser to authorize the app: LinkedIn's authorization page for this request.</summary>
-    Uri AuthorizationUrl(Uri redirectUri, string state, string scopes);
+    Uri AuthorizationUrl(string app, Uri redirectUri, string state, string scopes);
 
     /// <summary>The refresh-token grant.</summary>
-    Task<TokenResult> RefreshAsync(SecretToken refreshToken, CancellationToken cancellationToken);
+    Task<TokenResult> RefreshAsync(string app, SecretToken refreshToken, CancellationToken cancellationToken);
 
     /// <summary>The authorization-code grant of the connect flow.</summary>
-    Task<TokenResult> ExchangeCodeAsync(string code, Uri redirectUri, CancellationToken cancellationToken);
+    Task<TokenResult> ExchangeCodeAsync(string app, string code, Uri redirectUri, CancellationToken cancellationToken);
 
     /// <summary>What LinkedIn's introspection says of a token: <see cref="TokenIntrospected"/>, or why it would not say.</summary>
-    Task<TokenResult> IntrospectAsync(SecretToken token, CancellationToken cancellationToken);
+    Task<TokenResult> IntrospectAsync(string app, SecretToken token, CancellationToken cancellationToken);
 
     /// <summary>Revokes a token (and with it the member's grant); null when LinkedIn accepted it, otherwise why not.</summary>
-    Task<TokenFailed?> RevokeAsync(SecretToken token, CancellationToken cancellationToken);
+    Task<TokenFailed?> RevokeAsync(string app, SecretToken token, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -22,6 +22,7 @@ public sealed partial class ConnectionRefresher(
     WorkerIdentity identity,
     IReconnectLinks reconnectLinks,
     TokenWorkersMetrics metrics,
+    LinkedInAppProblems appProblems,
     TimeProvider time,
     IOptions<RefreshOptions> options,
     ILogger<ConnectionRefresher> logger)
@@ -100,7 +101,7 @@ public sealed partial class ConnectionRefresher(
         var started = time.GetTimestamp();
         var attempt = new RefreshAttemptContext(holder, trigger, connection.RefreshToken!, connection.AccessToken);
         var result = await ExchangeAsync(connection, attempt, cancellationToken);
-        metrics.RefreshAttempted(trigger, result.Item1, time.GetElapsedTime(started));
+        metrics.RefreshAttempted(trigger, result.Item1, time.GetElapsedTime(started), connection.App);
         return result;
     }
 
@@ -109,7 +110,7 @@ public sealed partial class ConnectionRefresher(
         TokenResult result;
         try
         {
-            result = await linkedIn.RefreshAsync(attempt.UsedRefreshToken, cancellationToken);
+            result = await linkedIn.RefreshAsync(leased.App, attempt.UsedRefreshToken, cancellationToken);
         }
         catch (LinkedInTransportException ex)
         {
@@ -151,6 +152,11 @@ public sealed partial class ConnectionRefresher(
         }
 
         var stored = outcome.Current!;
+        if (appProblems.Works(leased.App))
+        {
+            LogAppWorks(logger, leased.App);
+        }
+
         var rotated = granted.RefreshToken is not null && !granted.RefreshToken.Equals(attempt.UsedRefreshToken);
         LogRefreshed(logger, stored.ConnectionId, stored.Version, stored.AccessTokenExpiresAt, rotated, granted.RefreshToken is null);
         return (RefreshOutcome.Refreshed, stored);
@@ -189,7 +195,13 @@ public sealed partial class ConnectionRefresher(
                 LogRateLimited(logger, leased.ConnectionId, stored?.NextRefreshAt);
                 return (RefreshOutcome.RateLimited, stored);
             case FailureClass.Configuration or FailureClass.Permission:
-                LogConfigurationFailure(logger, leased.ConnectionId, failed.ErrorCode, failed.Description);
+                // One broken app is one problem: said loudly once, then only per connection at a lower level.
+                if (appProblems.Broken(leased.App, failed.ErrorCode, failed.Description))
+                {
+                    LogAppBroken(logger, leased.App, failed.ErrorCode, failed.Description);
+                }
+
+                LogConfigurationFailure(logger, leased.ConnectionId, leased.App, failed.ErrorCode, failed.Description);
                 return (RefreshOutcome.ConfigurationFailure, stored);
             default:
                 LogTransientFailure(logger, leased.ConnectionId, stored?.FailureCount ?? 0, failed.Description, stored?.NextRefreshAt);
@@ -223,8 +235,16 @@ public sealed partial class ConnectionRefresher(
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Refresh of {ConnectionId} was rate limited by LinkedIn; next attempt at {NextAttemptAt:o}")]
     private static partial void LogRateLimited(ILogger logger, string connectionId, DateTimeOffset? nextAttemptAt);
 
-    [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "LinkedIn rejected the application itself while refreshing {ConnectionId} ({ErrorCode}): {Reason}. Check LinkedIn:ClientId and LinkedIn:ClientSecret; members are not asked to log in again")]
-    private static partial void LogConfigurationFailure(ILogger logger, string connectionId, string? errorCode, string reason);
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning,
+        Message = "Refresh of {ConnectionId} failed on its LinkedIn app {App} ({ErrorCode}): {Reason}; tokens kept, members are not asked to log in again")]
+    private static partial void LogConfigurationFailure(ILogger logger, string connectionId, string app, string? errorCode, string reason);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Critical,
+        Message = "LinkedIn app {App} is misconfigured ({ErrorCode}): {Reason}. Check its client id and secret (LinkedIn:Apps:{App}:ClientId and ClientSecret; for the default app LinkedIn:ClientId and LinkedIn:ClientSecret); only its connections are affected and none is asked to log in again")]
+    private static partial void LogAppBroken(ILogger logger, string app, string? errorCode, string reason);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Information, Message = "LinkedIn app {App} works again")]
+    private static partial void LogAppWorks(ILogger logger, string app);
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning,
         Message = "LinkedIn's answer for {ConnectionId} gave a lifetime beyond the documented maximum ({Clamped}); stored with the maximum instead")]

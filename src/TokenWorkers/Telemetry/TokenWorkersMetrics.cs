@@ -25,7 +25,7 @@ public sealed class TokenWorkersMetrics
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
         _refreshes = meter.CreateCounter<long>(
-            "tokenworkers.refreshes", "{refresh}", "Refresh-token exchanges attempted at LinkedIn, by outcome class and trigger.");
+            "tokenworkers.refreshes", "{refresh}", "Refresh-token exchanges attempted at LinkedIn, by outcome class, trigger and LinkedIn app.");
         _refreshesSkipped = meter.CreateCounter<long>(
             "tokenworkers.refreshes.skipped", "{refresh}", "Refresh requests that needed no exchange (not due, leased elsewhere, not active).");
         _refreshDuration = meter.CreateHistogram<double>(
@@ -52,9 +52,10 @@ public sealed class TokenWorkersMetrics
             "Seconds until the earliest refresh-token hard end of an active connection: after it only the member can revive it.");
     }
 
-    public void RefreshAttempted(AttemptTrigger trigger, RefreshOutcome outcome, TimeSpan duration)
+    /// <summary>One exchange; <paramref name="app"/> is a configured app's name (a handful), so the series stay few.</summary>
+    public void RefreshAttempted(AttemptTrigger trigger, RefreshOutcome outcome, TimeSpan duration, string app = Connection.DefaultApp)
     {
-        var tags = new TagList { { "outcome", OutcomeClass(outcome) }, { "trigger", TriggerName(trigger) } };
+        var tags = new TagList { { "outcome", OutcomeClass(outcome) }, { "trigger", TriggerName(trigger) }, { "app", app } };
         _refreshes.Add(1, tags);
         _refreshDuration.Record(duration.TotalSeconds, tags);
     }

@@ -36,6 +36,9 @@ public sealed partial class ConnectFlowTests : IAsyncLifetime
         _workerAddress = new Uri($"http://127.0.0.1:{port}/");
         _environment.Sandbox.Control.CreateApp(RabbitMqWorkerEnvironment.ClientId, RabbitMqWorkerEnvironment.ClientSecret,
             redirectUris: [new Uri(_workerAddress, "connect/linkedin/callback").ToString()]);
+        // A second app, "Share on LinkedIn" style: no refresh tokens, fewer scopes.
+        _environment.Sandbox.Control.CreateApp(ShareClientId, ShareSecret, programmaticRefresh: false,
+            redirectUris: [new Uri(_workerAddress, "connect/linkedin/callback").ToString()]);
         _worker = await _environment.StartWorkerAsync(new Dictionary<string, string?>
         {
             ["Urls"] = _workerAddress.ToString().TrimEnd('/'),
@@ -52,6 +55,10 @@ public sealed partial class ConnectFlowTests : IAsyncLifetime
             ["Admin:Keys:1:Scopes:0"] = "read",
             ["Publishing:ScanInterval"] = "00:00:01",
             ["LinkedIn:RequestTimeout"] = "00:00:05",
+            ["LinkedIn:Apps:share:ClientId"] = ShareClientId,
+            ["LinkedIn:Apps:share:ClientSecret"] = ShareSecret,
+            ["LinkedIn:Apps:share:Scopes"] = ShareScopes,
+            ["LinkedIn:Apps:share:ProgrammaticRefresh"] = "false",
         });
     }
 

@@ -81,7 +81,7 @@ public sealed class ConnectLinksTests : IAsyncLifetime
     {
         var store = new SqliteConnectionStore(_database, Some.Protector(), NullLogger<SqliteConnectionStore>.Instance);
         await store.InitializeAsync(Cancel);
-        var issuer = new ConnectSessionIssuer(new SqliteConnectSessions(_database), store, Options(), _time);
+        var issuer = new ConnectSessionIssuer(new SqliteConnectSessions(_database), store, new TokenWorkers.LinkedIn.LinkedInApps(Microsoft.Extensions.Options.Options.Create(new TokenWorkers.LinkedIn.LinkedInOptions { ClientId = "tw-client", ClientSecret = "tw-secret" })), Options(), _time);
         var mintedAt = _time.GetUtcNow();
         var (first, _, _) = await issuer.MintAsync(new ConnectSessionRequest("conn-1", "tenant-1", null), "backend", Cancel);
         var (second, _, _) = await issuer.MintAsync(new ConnectSessionRequest("conn-2", "tenant-1", null), "backend", Cancel);

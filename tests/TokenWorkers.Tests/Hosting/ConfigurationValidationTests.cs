@@ -31,6 +31,67 @@ public class ConfigurationValidationTests
     }
 
     [Fact]
+    public void Every_bad_app_setting_is_reported_by_its_name_and_never_with_a_secret()
+    {
+        var failure = ValidationFailure<LinkedInOptions>(new()
+        {
+            ["LinkedIn:Apps:marketing:ClientSecret"] = "SENTINEL-APP-SECRET-1",
+            ["LinkedIn:Apps:share:ClientId"] = "tw-share",
+            ["LinkedIn:Apps:share:ClientSecret"] = "SENTINEL-APP-SECRET-2",
+            ["LinkedIn:Apps:share:ClientSecretFile"] = "/run/secrets/share",
+            ["LinkedIn:Apps:bad name:ClientId"] = "x",
+        });
+
+        Assert.Contains("LinkedIn:Apps:marketing:ClientId is required.", failure.Failures);
+        Assert.Contains(failure.Failures, f => f.StartsWith("LinkedIn:Apps:share:ClientSecret and LinkedIn:Apps:share:ClientSecretFile are both set", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.StartsWith("LinkedIn:Apps:bad name:", StringComparison.Ordinal));
+        Assert.DoesNotContain(failure.Failures, f => f.Contains("SENTINEL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_default_app_configured_twice_is_refused_and_apps_alone_need_no_single_app_settings()
+    {
+        var twice = ValidationFailure<LinkedInOptions>(new()
+        {
+            ["LinkedIn:ClientId"] = "tw-one",
+            ["LinkedIn:ClientSecret"] = "s1",
+            ["LinkedIn:Apps:default:ClientId"] = "tw-two",
+            ["LinkedIn:Apps:default:ClientSecret"] = "s2",
+        });
+        Assert.Contains(twice.Failures, f => f.Contains("LinkedIn:Apps:default", StringComparison.Ordinal));
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LinkedIn:Apps:marketing:ClientId"] = "tw-marketing",
+            ["LinkedIn:Apps:marketing:ClientSecret"] = "s",
+            ["LinkedIn:Apps:share:ClientId"] = "tw-share",
+            ["LinkedIn:Apps:share:ClientSecret"] = "s",
+            ["LinkedIn:Apps:share:ProgrammaticRefresh"] = "false",
+            ["LinkedIn:Apps:share:Scopes"] = "openid  profile",
+        }).Build();
+        using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLinkedIn().BuildServiceProvider();
+        var apps = provider.GetRequiredService<ILinkedInApps>();
+        Assert.Equal(["marketing", "share"], apps.Names.Order(StringComparer.Ordinal));
+        Assert.Null(apps.Find("default"));
+        Assert.Equal(new LinkedInAppInfo("share", "tw-share", null, "openid profile", false), apps.Find("share"));
+    }
+
+    [Fact]
+    public void Today_s_single_app_settings_are_the_app_named_default()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LinkedIn:ClientId"] = "tw-client",
+            ["LinkedIn:ClientSecret"] = "s",
+        }).Build();
+        using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLinkedIn().BuildServiceProvider();
+
+        var app = provider.GetRequiredService<ILinkedInApps>().Find("default");
+
+        Assert.Equal(new LinkedInAppInfo("default", "tw-client", null, null, true), app);
+    }
+
+    [Fact]
     public void Every_invalid_refresh_setting_is_reported_at_once()
     {
         var failure = ValidationFailure<RefreshOptions>(new()

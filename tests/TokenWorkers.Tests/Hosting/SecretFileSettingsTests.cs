@@ -34,7 +34,7 @@ public sealed class SecretFileSettingsTests : IDisposable
         using var http = new HttpClient(handler) { BaseAddress = options.OAuthBaseUrl };
 
         var client = new LinkedInOAuthClient(http, Options.Create(options), new FakeTimeProvider());
-        await client.RefreshAsync(new SecretToken("AQX-refresh"), TestContext.Current.CancellationToken);
+        await client.RefreshAsync("default", new SecretToken("AQX-refresh"), TestContext.Current.CancellationToken);
 
         Assert.Contains($"client_secret={Sentinel}&", handler.Form + "&", StringComparison.Ordinal);
     }

@@ -31,6 +31,8 @@ public sealed partial class ImportApiTests : IAsyncLifetime
     private const string ImporterKey = "import-importer-SENTINEL-77aa66bb55cc44dd";
     private const string OperatorKey = "import-operator-SENTINEL-1234abcd5678ef90";
     private const long MaxBody = 12L * 1024 * 1024;
+    private const string ShareClientId = "tw-import-share";
+    private const string ShareSecret = "tw-import-share-SENTINEL-secret";
 
     private readonly ConcurrentQueue<string> _bodies = new();
     private readonly ConcurrentBag<string> _tokens = [];
@@ -45,6 +47,7 @@ public sealed partial class ImportApiTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _environment = await RabbitMqWorkerEnvironment.StartAsync(await RabbitMqBroker.RequireAsync(), ownsBroker: false, Cancel);
+        Sandbox.CreateApp(ShareClientId, ShareSecret, programmaticRefresh: true);
         var address = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
         await _environment.StartWorkerAsync(new Dictionary<string, string?>
         {
@@ -65,6 +68,8 @@ public sealed partial class ImportApiTests : IAsyncLifetime
             ["Refresh:ScanInterval"] = "01:00:00",
             ["Refresh:ImportSpread"] = "01:00:00",
             ["Serilog:MinimumLevel:Default"] = "Debug",
+            ["LinkedIn:Apps:share:ClientId"] = ShareClientId,
+            ["LinkedIn:Apps:share:ClientSecret"] = ShareSecret,
         }, services => services.AddSingleton<ILogEventSink>(_logs));
         _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(3) };
     }
@@ -224,6 +229,34 @@ public sealed partial class ImportApiTests : IAsyncLifetime
         Assert.Equal(1, summary.GetProperty("imported").GetInt32());
         Assert.Contains("Admin:ImportMaxBodyBytes", summary.GetProperty("stopped").GetString(), StringComparison.Ordinal);
         Assert.NotNull(await _environment.Store.FindAsync("imp-chunked", Cancel));
+        AssertNoTokenAnywhere();
+    }
+
+    [Fact]
+    public async Task A_line_naming_a_configured_app_is_introspected_with_that_apps_credentials_and_an_unknown_app_is_rejected()
+    {
+        var member = Sandbox.CreateMember();
+        var grant = Sandbox.SeedGrant(ShareClientId, member.Sub, "openid", "profile", "w_member_social");
+        _tokens.Add(grant.AccessToken);
+        _tokens.Add(grant.RefreshToken!);
+        var (_, other) = Grant();
+
+        var (results, summary) = await ImportAsync(ImporterKey, string.Join('\n',
+            Line("imp-app-share", grant, extra: new() { ["app"] = "share" }),
+            Line("imp-app-nope", other, extra: new() { ["app"] = "nope" })));
+
+        Assert.Equal(1, summary.GetProperty("imported").GetInt32());
+        Assert.Equal("imported", results.Single(r => r.GetProperty("connectionId").GetString() == "imp-app-share").GetProperty("result").GetString());
+        var refused = results.Single(r => r.GetProperty("connectionId").GetString() == "imp-app-nope");
+        Assert.Equal("rejected", refused.GetProperty("result").GetString());
+        Assert.StartsWith(ImportReasons.UnknownApp, refused.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Null(await _environment.Store.FindAsync("imp-app-nope", Cancel));
+        Assert.Equal("share", (await _environment.Store.FindAsync("imp-app-share", Cancel))!.App);
+        var introspection = Assert.Single(Sandbox.Requests, r => r.Endpoint == SandboxEndpoint.IntrospectToken && r.GrantId == grant.GrantId);
+        Assert.Equal(ShareClientId, introspection.ClientId);
+        Assert.Equal(200, introspection.Status);
+        var authorized = await WaitForAsync(() => _environment.OtherService.Of<ConnectionAuthorized>("imp-app-share"));
+        Assert.Equal("share", authorized.App);
         AssertNoTokenAnywhere();
     }
 

@@ -46,7 +46,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
     {
         _sandbox.Control.InjectFault(SandboxEndpoint.AccessToken, SandboxFault.DropAfterProcessing);
 
-        var fault = await Assert.ThrowsAsync<LinkedInTransportException>(() => OAuth().RefreshAsync(RefreshToken, Cancel));
+        var fault = await Assert.ThrowsAsync<LinkedInTransportException>(() => OAuth().RefreshAsync("default", RefreshToken, Cancel));
 
         // Reset or cut short, depending on the socket's timing, and on a loaded machine the drop can come after the
         // 0.5 s request timeout; in every case it is a transport fault whose message names what happened.
@@ -68,7 +68,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
     {
         _sandbox.Control.InjectFault(SandboxEndpoint.AccessToken, SandboxFault.Delay(TimeSpan.FromSeconds(3)));
 
-        var fault = await Assert.ThrowsAsync<LinkedInTransportException>(() => OAuth().RefreshAsync(RefreshToken, Cancel));
+        var fault = await Assert.ThrowsAsync<LinkedInTransportException>(() => OAuth().RefreshAsync("default", RefreshToken, Cancel));
 
         Assert.Equal("LinkedIn's oauth/v2/accessToken did not answer within 0.5 s", fault.Message);
         AssertNoSecretIn(fault);
@@ -77,7 +77,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
     [Fact]
     public async Task A_refresh_against_a_closed_port_is_a_transport_fault()
     {
-        var fault = await Assert.ThrowsAsync<LinkedInTransportException>(() => OAuth(ClosedPort()).RefreshAsync(RefreshToken, Cancel));
+        var fault = await Assert.ThrowsAsync<LinkedInTransportException>(() => OAuth(ClosedPort()).RefreshAsync("default", RefreshToken, Cancel));
 
         Assert.Equal("LinkedIn's oauth/v2/accessToken could not be reached: ConnectionError", fault.Message);
         AssertNoSecretIn(fault);
@@ -86,7 +86,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
     [Fact]
     public async Task A_revocation_against_a_closed_port_is_a_transport_fault()
     {
-        var fault = await Assert.ThrowsAsync<LinkedInTransportException>(() => OAuth(ClosedPort()).RevokeAsync(RefreshToken, Cancel));
+        var fault = await Assert.ThrowsAsync<LinkedInTransportException>(() => OAuth(ClosedPort()).RevokeAsync("default", RefreshToken, Cancel));
 
         Assert.Equal("LinkedIn's oauth/v2/revoke could not be reached: ConnectionError", fault.Message);
         AssertNoSecretIn(fault);
@@ -99,7 +99,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         caller.CancelAfter(TimeSpan.FromMilliseconds(200));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => OAuth(timeout: TimeSpan.FromSeconds(30)).RefreshAsync(RefreshToken, caller.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => OAuth(timeout: TimeSpan.FromSeconds(30)).RefreshAsync("default", RefreshToken, caller.Token));
     }
 
     [Fact]

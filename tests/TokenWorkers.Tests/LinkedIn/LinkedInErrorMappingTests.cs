@@ -41,7 +41,7 @@ public sealed class LinkedInErrorMappingTests
         using var http = new HttpClient(new AnsweringHandler((HttpStatusCode)status, body));
         var client = new LinkedInOAuthClient(http, Options.Create(LinkedIn()), new FakeTimeProvider(Sent));
 
-        var failed = await client.RevokeAsync(Token, Cancel);
+        var failed = await client.RevokeAsync("default", Token, Cancel);
 
         Assert.Equal(new TokenFailed(expected, code, description, status, status == 429 ? NextMidnight : null), failed);
     }

@@ -135,10 +135,11 @@ public sealed class PipelineHost : IAsyncDisposable
 
     /// <summary>A member connects through a seeded grant; the connection is stored as the connect flow would.</summary>
     public async Task<(Connection Connection, SeededGrant Grant)> ConnectAsync(
-        string connectionId, bool programmaticRefresh = true, string tenantId = "tenant-1", IReadOnlyList<string>? scopes = null)
+        string connectionId, bool programmaticRefresh = true, string tenantId = "tenant-1", IReadOnlyList<string>? scopes = null,
+        string app = Connection.DefaultApp, string? clientId = null)
     {
         var member = Sandbox.Control.CreateMember();
-        var grant = Sandbox.Control.SeedGrant(programmaticRefresh ? ClientId : NoRefreshClientId, member.Sub, scopes ?? Scopes);
+        var grant = Sandbox.Control.SeedGrant(clientId ?? (programmaticRefresh ? ClientId : NoRefreshClientId), member.Sub, scopes ?? Scopes);
         var granted = new TokenGranted(
             new SecretToken(grant.AccessToken),
             TimeSpan.FromSeconds(grant.ExpiresIn),
@@ -147,7 +148,7 @@ public sealed class PipelineHost : IAsyncDisposable
             TokenResponseReader.SplitScopes(grant.Scope),
             Now);
         var connection = NewConnections.FromGrant(connectionId, tenantId, granted.ToGrant(), _services.GetRequiredService<RefreshSchedule>(), Now,
-            $"urn:li:person:{member.Sub}");
+            $"urn:li:person:{member.Sub}", app);
         var stored = await Store.TryInsertAsync(connection, CancellationToken.None)
                      ?? throw new InvalidOperationException($"Connection {connectionId} already exists");
         return (stored, grant);

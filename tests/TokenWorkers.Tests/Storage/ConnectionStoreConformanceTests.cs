@@ -84,6 +84,19 @@ public abstract partial class ConnectionStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connections_app_is_kept_and_an_update_can_move_it_back_to_the_default_app()
+    {
+        var inserted = await Store.TryInsertAsync(Some.Connection() with { App = "marketing" }, Cancel);
+        Assert.Equal("marketing", (await Store.FindAsync(The.ConnectionId, Cancel))?.App);
+
+        var updated = await Store.TryUpdateAsync(inserted! with { App = Connection.DefaultApp }, expectedVersion: 1, Cancel);
+
+        Assert.Equal(Connection.DefaultApp, updated?.App);
+        Assert.Equal(Connection.DefaultApp, (await Store.FindAsync(The.ConnectionId, Cancel))?.App);
+        Assert.Equal(Connection.DefaultApp, Some.Connection().App);
+    }
+
+    [Fact]
     public async Task Insert_stores_version_1_whatever_version_the_connection_carries()
     {
         var inserted = await Store.TryInsertAsync(Some.Connection() with { Version = 42 }, Cancel);

@@ -37,6 +37,7 @@ internal static class Some
     public static Connection FullyPopulatedConnection(string id = The.ConnectionId) => Connection(id) with
     {
         Status = ConnectionStatus.ReauthRequired,
+        App = "marketing",
         Version = 7,
         Lease = Lease("worker-7f3a/refresh", The.Now.AddSeconds(30)),
         FailureCount = 3,

@@ -14,6 +14,9 @@ internal sealed class ConnectionDocument
 
     public string? MemberUrn { get; set; }
 
+    /// <summary>Absent from documents written before apps had names: they belong to the default app.</summary>
+    public string? App { get; set; }
+
     public List<string> Scopes { get; set; } = [];
 
     public ConnectionStatus Status { get; set; }

@@ -98,6 +98,7 @@ internal static class ConnectionDocumentMaps
                 cm.MapIdMember(c => c.Id).SetSerializer(new StringSerializer(BsonType.String));
                 cm.MapMember(c => c.TenantId).SetElementName("tenantId").SetIsRequired(true);
                 cm.MapMember(c => c.MemberUrn).SetElementName("memberUrn");
+                cm.MapMember(c => c.App).SetElementName("app");
                 cm.MapMember(c => c.Scopes).SetElementName("scopes").SetDefaultValue(() => new List<string>());
                 cm.MapMember(c => c.Status).SetElementName("status").SetIsRequired(true)
                     .SetSerializer(new EnumSerializer<ConnectionStatus>(BsonType.String));

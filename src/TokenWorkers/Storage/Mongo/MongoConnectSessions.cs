@@ -80,6 +80,7 @@ public sealed class MongoConnectSessions : IConnectSessions
         ["expiresAt"] = BsonTime.ToBson(session.ExpiresAt),
         ["createdBy"] = session.CreatedBy,
         ["redeemedAt"] = session.RedeemedAt is { } redeemed ? BsonTime.ToBson(redeemed) : BsonNull.Value,
+        ["app"] = session.App,
     };
 
     private static ConnectSession FromDocument(BsonDocument d) => new(
@@ -90,5 +91,6 @@ public sealed class MongoConnectSessions : IConnectSessions
         BsonTime.FromBson(d["createdAt"].ToUniversalTime()),
         BsonTime.FromBson(d["expiresAt"].ToUniversalTime()),
         d["createdBy"].AsString,
-        d["redeemedAt"].IsBsonNull ? null : BsonTime.FromBson(d["redeemedAt"].ToUniversalTime()));
+        d["redeemedAt"].IsBsonNull ? null : BsonTime.FromBson(d["redeemedAt"].ToUniversalTime()),
+        d.TryGetValue("app", out var app) && app.IsString ? app.AsString : Connections.Connection.DefaultApp);
 }

@@ -31,6 +31,7 @@ internal sealed record ConnectionRow(
         var document = new StoredDocument
         {
             MemberUrn = connection.MemberUrn,
+            App = connection.App == Connection.DefaultApp ? null : connection.App,
             Scopes = connection.Scopes,
             AccessTokenExpiresAt = UnixMilliseconds.From(connection.AccessTokenExpiresAt),
             RefreshTokenExpiresAt = UnixMilliseconds.From(connection.RefreshTokenExpiresAt),
@@ -109,6 +110,7 @@ internal sealed record ConnectionRow(
             ConnectionId = Id,
             TenantId = TenantId,
             MemberUrn = document.MemberUrn,
+            App = document.App ?? Connection.DefaultApp,
             Scopes = document.Scopes,
             Status = Enum.Parse<ConnectionStatus>(Status),
             AccessToken = accessToken,

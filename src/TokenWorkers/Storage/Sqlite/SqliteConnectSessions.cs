@@ -18,14 +18,36 @@ public sealed class SqliteConnectSessions(SqliteDatabase database) : IConnectSes
             created_at    INTEGER NOT NULL,
             expires_at    INTEGER NOT NULL,
             created_by    TEXT    NOT NULL,
-            redeemed_at   INTEGER
+            redeemed_at   INTEGER,
+            app           TEXT    NOT NULL DEFAULT 'default'
         ) STRICT;
         CREATE INDEX IF NOT EXISTS ix_connect_sessions_expires_at ON connect_sessions (expires_at);
         """;
 
-    private const string Columns = "id, connection_id, tenant_id, return_url, created_at, expires_at, created_by, redeemed_at";
+    // Files written before sessions named their app lack the column; their sessions were for the default app.
+    private const string HasAppColumn = "SELECT COUNT(*) FROM pragma_table_info('connect_sessions') WHERE name = 'app'";
+    private const string AddAppColumn = "ALTER TABLE connect_sessions ADD COLUMN app TEXT NOT NULL DEFAULT 'default'";
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => database.CreateSchemaAsync(CreateSchema, cancellationToken);
+    private const string Columns = "id, connection_id, tenant_id, return_url, created_at, expires_at, created_by, redeemed_at, app";
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await database.CreateSchemaAsync(CreateSchema, cancellationToken);
+        await database.WriteAsync(async connection =>
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = HasAppColumn;
+            if ((long)(await command.ExecuteScalarAsync(cancellationToken) ?? 0L) == 0)
+            {
+                command.CommandText = AddAppColumn;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
 
     public async Task<bool> TryAddAsync(ConnectSession session, CancellationToken cancellationToken)
     {
@@ -33,7 +55,7 @@ public sealed class SqliteConnectSessions(SqliteDatabase database) : IConnectSes
         return await database.ExecuteWriteAsync(
             $"""
             INSERT INTO connect_sessions ({Columns})
-            VALUES (@id, @connection_id, @tenant_id, @return_url, @created_at, @expires_at, @created_by, @redeemed_at) ON CONFLICT (id) DO NOTHING
+            VALUES (@id, @connection_id, @tenant_id, @return_url, @created_at, @expires_at, @created_by, @redeemed_at, @app) ON CONFLICT (id) DO NOTHING
             """,
             p =>
             {
@@ -45,6 +67,7 @@ public sealed class SqliteConnectSessions(SqliteDatabase database) : IConnectSes
                 p.AddWithValue("@expires_at", UnixMilliseconds.From(session.ExpiresAt));
                 p.AddWithValue("@created_by", session.CreatedBy);
                 p.AddWithValue("@redeemed_at", (object?)UnixMilliseconds.From(session.RedeemedAt) ?? DBNull.Value);
+                p.AddWithValue("@app", session.App);
             },
             cancellationToken) == 1;
     }
@@ -88,5 +111,6 @@ public sealed class SqliteConnectSessions(SqliteDatabase database) : IConnectSes
         UnixMilliseconds.ToDate(reader.GetInt64(4)),
         UnixMilliseconds.ToDate(reader.GetInt64(5)),
         reader.GetString(6),
-        reader.IsDBNull(7) ? null : UnixMilliseconds.ToDate(reader.GetInt64(7)));
+        reader.IsDBNull(7) ? null : UnixMilliseconds.ToDate(reader.GetInt64(7)),
+        reader.GetString(8));
 }

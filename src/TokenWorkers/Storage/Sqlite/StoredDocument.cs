@@ -13,6 +13,9 @@ internal sealed record StoredDocument
 {
     public string? MemberUrn { get; init; }
 
+    /// <summary>The connection's LinkedIn app; absent from rows written before apps had names, which belong to the default app.</summary>
+    public string? App { get; init; }
+
     public IReadOnlyList<string> Scopes { get; init; } = [];
 
     public long? AccessTokenExpiresAt { get; init; }

@@ -50,7 +50,7 @@ public class ConnectionDefinitionRenderingTests
         var everyElement = BsonClassMap.LookupClassMap(typeof(ConnectionDocument)).AllMemberMaps.Select(m => m.ElementName);
 
         Assert.Equal(everyElement.Except(["_id", "version"]).Order(), update["$set"].AsBsonDocument.Names.Order());
-        Assert.Equal(22, update["$set"].AsBsonDocument.ElementCount);
+        Assert.Equal(23, update["$set"].AsBsonDocument.ElementCount);
         // Every write of a readable state clears an unreadable flag.
         Assert.Equal(BsonNull.Value, update["$set"]["unreadable"]);
     }

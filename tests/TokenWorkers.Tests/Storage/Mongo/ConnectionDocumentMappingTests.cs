@@ -60,6 +60,7 @@ public class ConnectionDocumentMappingTests
               "_id" : "conn-full",
               "tenantId" : "tenant-1",
               "memberUrn" : "urn:li:person:abc123",
+              "app" : "default",
               "scopes" : ["openid", "profile", "w_member_social"],
               "status" : "ReauthRequired",
               "accessToken" : { "keyId" : "test-key-1", "data" : BinData(0, "{{access}}") },

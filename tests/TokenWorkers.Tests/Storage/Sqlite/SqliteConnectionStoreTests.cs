@@ -50,6 +50,50 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_row_written_before_connections_named_their_app_reads_as_the_default_app()
+    {
+        await Store.TryInsertAsync(Some.Connection() with { App = "marketing" }, Cancel);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Cancel);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE connections SET document = json_remove(document, '$.app')";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Cancel));
+        }
+
+        var found = await (await OpenStoreAsync(Some.Protector())).FindAsync(The.ConnectionId, Cancel);
+
+        Assert.Equal(Connection.DefaultApp, found?.App);
+    }
+
+    [Fact]
+    public async Task The_connect_sessions_of_a_file_from_before_sessions_named_their_app_gain_the_column_and_read_as_the_default_app()
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "sessions.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync(Cancel);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE connect_sessions (id TEXT NOT NULL PRIMARY KEY, connection_id TEXT NOT NULL, tenant_id TEXT NOT NULL,
+                    return_url TEXT, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, created_by TEXT NOT NULL, redeemed_at INTEGER) STRICT;
+                INSERT INTO connect_sessions VALUES ('old', 'c-1', 't-1', NULL, 0, 9999999999999, 'backend', NULL);
+                """;
+            await command.ExecuteNonQueryAsync(Cancel);
+        }
+
+        using var database = new SqliteDatabase(path);
+        var sessions = new SqliteConnectSessions(database);
+        await sessions.InitializeAsync(Cancel);
+        await sessions.InitializeAsync(Cancel);
+        await sessions.TryAddAsync(new Ports.ConnectSession("new", "c-2", "t-1", null, The.Now, The.Now.AddMinutes(5), "backend", App: "marketing"), Cancel);
+
+        Assert.Equal(Connection.DefaultApp, (await sessions.FindAsync("old", Cancel))?.App);
+        Assert.Equal("marketing", (await sessions.FindAsync("new", Cancel))?.App);
+    }
+
+    [Fact]
     public async Task The_due_query_is_served_by_the_next_refresh_index_without_a_sort()
     {
         await Store.TryInsertAsync(Some.Connection(), Cancel);
