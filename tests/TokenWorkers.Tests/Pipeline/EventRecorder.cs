@@ -40,13 +40,6 @@ public sealed class EventRecorder
     public IReadOnlyList<T> Posts<T>(string postId) where T : IPostEvent =>
         PostDeliveries.DistinctBy(e => e.EventId).OfType<T>().Where(e => e.PostId == postId).ToArray();
 
-    /// <summary>The first <typeparamref name="T"/> of <paramref name="postId"/>, waiting up to 30 s for it.</summary>
-    public async Task<T> FirstPostEventAsync<T>(string postId) where T : IPostEvent
-    {
-        await PipelineHost.WaitUntilAsync(() => Posts<T>(postId).Count >= 1, $"{typeof(T).Name} for {postId}", TimeSpan.FromSeconds(30));
-        return Posts<T>(postId)[0];
-    }
-
     private readonly ConcurrentQueue<PostDeleted> _deletions = new();
 
     /// <summary>Every PostDeleted delivered, duplicates (same EventId) included: it is a posting event outside <see cref="IPostEvent"/>.</summary>
