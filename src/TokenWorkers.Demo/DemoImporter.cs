@@ -60,7 +60,9 @@ public sealed partial class DemoImporter(
                 LogSkipped(logger, "Proxy:Enabled");
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or JsonException)
+        // Whatever the sandbox or the worker answers (a field missing, a status not expected), the demo logs it and the host
+        // goes on: an exception out of a hosted service would stop the whole demo.
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogFailed(logger, ex.Message);
         }
