@@ -46,7 +46,8 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
     }
 
     /// <summary>Creates the post as <paramref name="authorUrn"/>.</summary>
-    public async Task<ApiResult> CreatePostAsync(SecretToken accessToken, string authorUrn, PostContent content, CancellationToken cancellationToken)
+    public async Task<ApiResult> CreatePostAsync(
+        SecretToken accessToken, string authorUrn, PostContent content, IReadOnlyList<ReadyImage> images, CancellationToken cancellationToken)
     {
         var useRest = _publishing.Api == PostingApi.Posts;
         var body = useRest ? PostsBody(authorUrn, content) : UgcPostsBody(authorUrn, content);

@@ -43,7 +43,12 @@ public interface ILinkedInApi
     /// </summary>
     Task<ApiResult> GetOrganizationRolesAsync(SecretToken accessToken, CancellationToken cancellationToken);
 
-    Task<ApiResult> CreatePostAsync(SecretToken accessToken, string authorUrn, Posts.PostContent content, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates the post as <paramref name="authorUrn"/> with <paramref name="images"/> attached (processed images owned by the author;
+    /// empty for a post without images).
+    /// </summary>
+    Task<ApiResult> CreatePostAsync(
+        SecretToken accessToken, string authorUrn, Posts.PostContent content, IReadOnlyList<ReadyImage> images, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes the post <paramref name="postUrn"/>: <see cref="PostRemoved"/>, <see cref="PostNotFound"/> or a refusal. Deleting

@@ -81,7 +81,7 @@ public sealed partial class PostAttempt(
 
             (result, connection) = await tokens.CallAsync(connection, async token =>
                 await HoldClaimAsync(claimed, holder, cancellationToken)
-                    ? await linkedIn.CreatePostAsync(token, organization ?? member, claimed.Content, cancellationToken)
+                    ? await linkedIn.CreatePostAsync(token, organization ?? member, claimed.Content, [], cancellationToken)
                     : ClaimLost.Instance, cancellationToken);
             if (organization is not null && result is ApiRejected { Class: FailureClass.Permission })
             {

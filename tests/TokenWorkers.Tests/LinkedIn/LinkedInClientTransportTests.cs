@@ -128,7 +128,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
     public async Task A_post_to_a_closed_port_was_never_sent_and_is_a_transport_fault()
     {
         var fault = await Assert.ThrowsAsync<LinkedInTransportException>(
-            () => Api(ClosedPort()).CreatePostAsync(AccessToken, MemberUrn, Content, Cancel));
+            () => Api(ClosedPort()).CreatePostAsync(AccessToken, MemberUrn, Content, [], Cancel));
 
         Assert.Equal("LinkedIn's posting endpoint could not be reached: ConnectionError", fault.Message);
         AssertNoSecretIn(fault);
@@ -139,7 +139,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
     {
         _sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.DropAfterProcessing);
 
-        var result = await Api().CreatePostAsync(AccessToken, MemberUrn, Content, Cancel);
+        var result = await Api().CreatePostAsync(AccessToken, MemberUrn, Content, [], Cancel);
 
         Assert.Equal(new PostAnswerLost("LinkedIn's posting endpoint did not answer within 0.5 s after the post was sent"), result);
         // On a busy machine the client's 0.5 s can run out while the sandbox is still creating the post: it is created all
@@ -153,7 +153,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
     {
         _sandbox.Control.InjectFault(SandboxEndpoint.UgcPosts, SandboxFault.Delay(TimeSpan.FromSeconds(3)));
 
-        var result = await Api().CreatePostAsync(AccessToken, MemberUrn, Content, Cancel);
+        var result = await Api().CreatePostAsync(AccessToken, MemberUrn, Content, [], Cancel);
 
         Assert.Equal(new PostAnswerLost("LinkedIn's posting endpoint did not answer within 0.5 s after the post was sent"), result);
     }
@@ -166,7 +166,7 @@ public sealed class LinkedInClientTransportTests : IAsyncLifetime
         caller.CancelAfter(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => Api(timeout: TimeSpan.FromSeconds(30)).CreatePostAsync(AccessToken, MemberUrn, Content, caller.Token));
+            () => Api(timeout: TimeSpan.FromSeconds(30)).CreatePostAsync(AccessToken, MemberUrn, Content, [], caller.Token));
     }
 
     private SecretToken RefreshToken => new(_grant.RefreshToken!);

@@ -62,7 +62,7 @@ public sealed class LinkedInErrorMappingTests
         int status, string body, FailureClass expected, string? code, string message)
     {
         var result = await ApiClient(new AnsweringHandler((HttpStatusCode)status, body))
-            .CreatePostAsync(Token, "urn:li:person:ada", Content, Cancel);
+            .CreatePostAsync(Token, "urn:li:person:ada", Content, [], Cancel);
 
         if (status >= 500)
         {
@@ -78,7 +78,7 @@ public sealed class LinkedInErrorMappingTests
     public async Task A_duplicate_post_names_the_earlier_post()
     {
         var result = await ApiClient(new AnsweringHandler((HttpStatusCode)422, LinkedInErrorCases.DuplicatePost))
-            .CreatePostAsync(Token, "urn:li:person:ada", Content, Cancel);
+            .CreatePostAsync(Token, "urn:li:person:ada", Content, [], Cancel);
 
         Assert.Equal(new PostDuplicate("urn:li:share:7141138937766391808"), result);
     }
@@ -89,7 +89,7 @@ public sealed class LinkedInErrorMappingTests
         const string body = """{"message":"Content is a duplicate","errorDetails":{"inputErrors":[{"code":"DUPLICATE_POST"}]},"status":422}""";
 
         var result = await ApiClient(new AnsweringHandler((HttpStatusCode)422, body))
-            .CreatePostAsync(Token, "urn:li:person:ada", Content, Cancel);
+            .CreatePostAsync(Token, "urn:li:person:ada", Content, [], Cancel);
 
         Assert.Equal(new ApiRejected(FailureClass.Invalid, 422, null, "LinkedIn answered HTTP 422: Content is a duplicate"), result);
     }
@@ -98,11 +98,11 @@ public sealed class LinkedInErrorMappingTests
     public async Task A_created_post_is_read_from_the_restli_id_header_or_else_the_body()
     {
         var fromHeader = await ApiClient(new AnsweringHandler(HttpStatusCode.Created, "", ("x-restli-id", "urn:li:share:1")))
-            .CreatePostAsync(Token, "urn:li:person:ada", Content, Cancel);
+            .CreatePostAsync(Token, "urn:li:person:ada", Content, [], Cancel);
         var fromBody = await ApiClient(new AnsweringHandler(HttpStatusCode.Created, """{"id":"urn:li:ugcPost:2"}"""))
-            .CreatePostAsync(Token, "urn:li:person:ada", Content, Cancel);
+            .CreatePostAsync(Token, "urn:li:person:ada", Content, [], Cancel);
         var without = await ApiClient(new AnsweringHandler(HttpStatusCode.Created, "{}"))
-            .CreatePostAsync(Token, "urn:li:person:ada", Content, Cancel);
+            .CreatePostAsync(Token, "urn:li:person:ada", Content, [], Cancel);
 
         Assert.Equal(new PostCreated("urn:li:share:1"), fromHeader);
         Assert.Equal(new PostCreated("urn:li:ugcPost:2"), fromBody);
