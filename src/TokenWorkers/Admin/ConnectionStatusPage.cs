@@ -55,6 +55,7 @@ public static class ConnectionStatusPage
             .Append("</code> <span class=\"pill ").Append(health).Append("\" id=\"health\">").Append(health).Append("</span></h1>");
         html.Append("<dl id=\"connection\">");
         Field(html, "Tenant", Encode(c.TenantId));
+        Field(html, "LinkedIn app", Encode(c.App));
         Field(html, "Member", c.MemberUrn is null ? "—" : $"<code>{Encode(c.MemberUrn)}</code>");
         Field(html, "Status", $"{c.Status} (version {c.Version.ToString(CultureInfo.InvariantCulture)})");
         Field(html, "Scopes", c.Scopes.Count == 0 ? "—" : Encode(string.Join(", ", c.Scopes)));

@@ -30,14 +30,14 @@ public static class ProxyEndpoints
     {
         var options = http.RequestServices.GetRequiredService<IOptionsMonitor<ProxyOptions>>().CurrentValue;
         var caller = AdminGate.CallerOf(http)!;
-        var (outcome, status, linkedInCalls) = await AnswerAsync(http, connectionId, caller, options);
+        var (outcome, status, linkedInCalls, app) = await AnswerAsync(http, connectionId, caller, options);
         var metrics = http.RequestServices.GetRequiredService<TokenWorkersMetrics>();
-        metrics.ProxyCalled(caller.Name, http.Request.Method, outcome, linkedInCalls, options.MetricsPerConnection ? connectionId : null);
+        metrics.ProxyCalled(caller.Name, http.Request.Method, outcome, linkedInCalls, options.MetricsPerConnection ? connectionId : null, app);
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LinkedInProxy).FullName!);
         Log.Proxied(logger, caller.Name, http.Request.Method, connectionId, outcome, status, linkedInCalls);
     }
 
-    private static async Task<(string Outcome, int Status, int LinkedInCalls)> AnswerAsync(
+    private static async Task<(string Outcome, int Status, int LinkedInCalls, string? App)> AnswerAsync(
         HttpContext http, string connectionId, AdminIdentity caller, ProxyOptions options)
     {
         if (!options.Enabled)
@@ -73,14 +73,14 @@ public static class ProxyEndpoints
         if (tooLarge)
         {
             return await RefuseAsync(http, new ProxyRefused(StatusCodes.Status413PayloadTooLarge, "request_too_large",
-                $"The body is larger than Proxy:MaxRequestBodyBytes ({options.MaxRequestBodyBytes} bytes); nothing was sent to LinkedIn."));
+                $"The body is larger than Proxy:MaxRequestBodyBytes ({options.MaxRequestBodyBytes} bytes); nothing was sent to LinkedIn."), connection.App);
         }
 
         var call = new ProxyCall(http.Request.Method, pathAndQuery, ProxyHeaders.Pick(http.Request.Headers), body, http.Request.ContentType);
         var outcome = await http.RequestServices.GetRequiredService<LinkedInProxy>().ForwardAsync(connectionId, call, http.RequestAborted);
         if (outcome is ProxyRefused refused)
         {
-            return await RefuseAsync(http, refused);
+            return await RefuseAsync(http, refused, connection.App);
         }
 
         var (answer, calls) = (ProxyAnswered)outcome;
@@ -101,10 +101,11 @@ public static class ProxyEndpoints
             await http.Response.Body.WriteAsync(answer.Body, http.RequestAborted);
         }
 
-        return (TokenWorkersMetrics.StatusClass(answer.Status), answer.Status, calls);
+        return (TokenWorkersMetrics.StatusClass(answer.Status), answer.Status, calls, connection.App);
     }
 
-    private static async Task<(string, int, int)> RefuseAsync(HttpContext http, ProxyRefused refused)
+    /// <summary>Answers the refusal as problem JSON; <paramref name="app"/> is the connection's once it was found (for the metric).</summary>
+    private static async Task<(string, int, int, string?)> RefuseAsync(HttpContext http, ProxyRefused refused, string? app = null)
     {
         await Results.Problem(
                 statusCode: refused.Status,
@@ -112,7 +113,7 @@ public static class ProxyEndpoints
                 detail: refused.Detail,
                 extensions: new Dictionary<string, object?> { ["reason"] = refused.Reason })
             .ExecuteAsync(http);
-        return (refused.Reason, refused.Status, refused.Calls);
+        return (refused.Reason, refused.Status, refused.Calls, app);
     }
 
     /// <summary>The body, read up to the limit; a declared or actual length beyond it is refused before anything is sent.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TokenWorkers.Connections;
 using static TokenWorkers.Admin.StatusHtml;
 
 namespace TokenWorkers.Admin;
@@ -23,7 +24,7 @@ internal static class StatusCharts
         ("other", "other failure"),
     ];
 
-    public static void Deadlines(StringBuilder html, IReadOnlyList<DeadlineDay> days, string? scope)
+    public static void Deadlines(StringBuilder html, IReadOnlyList<DeadlineDay> days, FleetScope scope)
     {
         var total = days.Sum(d => d.Total);
         var peak = days.Count == 0 ? null : days.MaxBy(d => d.Total);
@@ -64,7 +65,7 @@ internal static class StatusCharts
         html.Append("</tbody></table></details></figure>");
     }
 
-    public static void Outcomes(StringBuilder html, IReadOnlyList<OutcomeHour> hours, string? scope)
+    public static void Outcomes(StringBuilder html, IReadOnlyList<OutcomeHour> hours, FleetScope scope)
     {
         var total = hours.Sum(h => h.Total);
         var description = total == 0
@@ -162,7 +163,8 @@ internal static class StatusCharts
         html.Append("</p>");
     }
 
-    private static string Scope(string? tenant) => tenant is null ? "" : $", tenant {tenant}";
+    private static string Scope(FleetScope scope) =>
+        (scope.TenantId is null ? "" : $", tenant {scope.TenantId}") + (scope.App is null ? "" : $", app {scope.App}");
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -4,19 +4,20 @@ using TokenWorkers.Connections;
 namespace TokenWorkers.Admin;
 
 /// <summary>
-/// What the status page shows, from its query string: <c>tenant</c>, <c>health</c>, and where the page starts
+/// What the status page shows, from its query string: <c>tenant</c>, <c>app</c>, <c>health</c>, and where the page starts
 /// (<c>after</c> an id going forwards, or <c>before</c> one going back). The links of the page are made here too, so
 /// every link keeps the filter.
 /// </summary>
-public sealed record StatusFilter(string? TenantId = null, ConnectionHealth? Health = null, string? After = null, string? Before = null)
+public sealed record StatusFilter(
+    string? TenantId = null, ConnectionHealth? Health = null, string? After = null, string? Before = null, string? App = null)
 {
     /// <summary>Longer than any tenant or connection id the worker accepts; a longer value is a mistake, not a filter.</summary>
     public const int MaxValueLength = 256;
 
     /// <summary>The filter, or why the query string is not one (for a 400 that names the parameter).</summary>
-    public static (StatusFilter? Filter, string? Problem) Parse(string? tenant, string? health, string? after, string? before)
+    public static (StatusFilter? Filter, string? Problem) Parse(string? tenant, string? health, string? after, string? before, string? app = null)
     {
-        foreach (var (name, value) in new[] { ("tenant", tenant), ("after", after), ("before", before) })
+        foreach (var (name, value) in new[] { ("tenant", tenant), ("app", app), ("after", after), ("before", before) })
         {
             if (value is { Length: > MaxValueLength })
             {
@@ -41,7 +42,7 @@ public sealed record StatusFilter(string? TenantId = null, ConnectionHealth? Hea
             parsedHealth = Enum.Parse<ConnectionHealth>(health);
         }
 
-        return (new StatusFilter(NullIfEmpty(tenant), parsedHealth, NullIfEmpty(after), NullIfEmpty(before)), null);
+        return (new StatusFilter(NullIfEmpty(tenant), parsedHealth, NullIfEmpty(after), NullIfEmpty(before), NullIfEmpty(app)), null);
     }
 
     /// <summary>The stored statuses a connection of <see cref="Health"/> can have: the store narrows, the page decides.</summary>
@@ -53,7 +54,10 @@ public sealed record StatusFilter(string? TenantId = null, ConnectionHealth? Hea
         _ => [ConnectionStatus.Active],
     };
 
-    public bool IsFiltered => TenantId is not null || Health is not null;
+    public bool IsFiltered => TenantId is not null || App is not null || Health is not null;
+
+    /// <summary>The part of the fleet the charts count: the tenant and app filters (health is a property of each row, not of a count).</summary>
+    public FleetScope Scope => new(TenantId, App);
 
     /// <summary>Whether a row of the page belongs: an unreadable row has no health, so it shows only without a health filter.</summary>
     public bool Matches(Connection? connection, DateTimeOffset now) =>
@@ -64,6 +68,7 @@ public sealed record StatusFilter(string? TenantId = null, ConnectionHealth? Hea
     {
         var query = new List<string>();
         Add("tenant", TenantId);
+        Add("app", App);
         Add("health", Health?.ToString());
         Add("after", after);
         Add("before", before);

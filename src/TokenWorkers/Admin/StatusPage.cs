@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Connections;
 using TokenWorkers.Events;
+using TokenWorkers.Ports;
 using TokenWorkers.Telemetry;
 using static TokenWorkers.Admin.StatusHtml;
 
@@ -12,7 +13,7 @@ namespace TokenWorkers.Admin;
 /// <c>GET /admin/status</c>: the fleet on one server-rendered page (no scripts, no front-end build). The fleet's next
 /// deadlines at the top; a chart of the deadlines of the next 60 days per day and one of the refresh outcomes per hour of
 /// the last day; then one row per connection with a bar of its access-token and refresh-token lifetimes on a shared time
-/// axis, coloured by health, filtered by tenant and health and paged by id; a connection the store cannot read has its row
+/// axis, coloured by health, filtered by tenant, LinkedIn app and health and paged by id; a connection the store cannot read has its row
 /// too, with the reason.
 /// Read-only on purpose: a browser sends Basic credentials with any form another site could post, so state changes stay
 /// in the API. (Flagging an unreadable row is no state change: it only notes what every reader finds anyway.)
@@ -30,10 +31,12 @@ public static class StatusPage
         string? health,
         string? after,
         string? before,
+        string? app,
         HttpContext context,
         IConnectionStore store,
         FleetMonitor fleet,
         IReconnectLinks links,
+        ILinkedInApps apps,
         UnreadableConnections unreadable,
         IOptions<AdminOptions> options,
         TimeProvider time,
@@ -41,7 +44,7 @@ public static class StatusPage
     {
         ArgumentNullException.ThrowIfNull(context);
         StatusHtml.Protect(context.Response);
-        var (filter, problem) = StatusFilter.Parse(tenant, health, after, before);
+        var (filter, problem) = StatusFilter.Parse(tenant, health, after, before, app);
         if (filter is null)
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The status page cannot show that.", detail: problem);
@@ -52,9 +55,10 @@ public static class StatusPage
         var rows = await StatusPager.ReadAsync(store, filter, options.Value.PageSize, now, cancellationToken);
         await unreadable.ReportAsync([.. rows.UnreadableRows], cancellationToken);
         var (from, until) = DeadlineCalendar.Window(now);
-        var deadlines = DeadlineCalendar.Of(await store.ListDeadlinesAsync(from, until, filter.TenantId, cancellationToken), now);
-        var outcomes = OutcomeHours.Of(await store.ListAttemptsSinceAsync(OutcomeHours.Since(now), filter.TenantId, cancellationToken), now);
-        return Results.Content(Render(new StatusView(summary, rows, filter, deadlines, outcomes), links, now), ContentType);
+        var deadlines = DeadlineCalendar.Of(await store.ListDeadlinesAsync(from, until, filter.Scope, cancellationToken), now);
+        var outcomes = OutcomeHours.Of(await store.ListAttemptsSinceAsync(OutcomeHours.Since(now), filter.Scope, cancellationToken), now);
+        var view = new StatusView(summary, rows, filter, deadlines, outcomes) { Apps = [.. apps.Names.Order(StringComparer.Ordinal)] };
+        return Results.Content(Render(view, links, now), ContentType);
     }
 
     internal static string Render(StatusView view, IReconnectLinks links, DateTimeOffset now)
@@ -82,12 +86,12 @@ public static class StatusPage
             .Append("</b><span class=\"muted\">flagged rows: every other connection goes on</span></div></section>");
 
         html.Append("<section class=\"charts\">");
-        StatusCharts.Deadlines(html, view.Deadlines, filter.TenantId);
-        StatusCharts.Outcomes(html, view.Outcomes, filter.TenantId);
+        StatusCharts.Deadlines(html, view.Deadlines, filter.Scope);
+        StatusCharts.Outcomes(html, view.Outcomes, filter.Scope);
         html.Append("</section>");
-        FilterForm(html, filter, rows);
+        FilterForm(html, filter, rows, view.Apps);
 
-        html.Append("<table id=\"connections\"><thead><tr><th>Connection</th><th>Tenant</th><th>Health</th><th>Lifetimes</th>")
+        html.Append("<table id=\"connections\"><thead><tr><th>Connection</th><th>Tenant</th><th>App</th><th>Health</th><th>Lifetimes</th>")
             .Append("<th>Access token expires</th><th>Refresh token ends</th><th>Next check</th><th>Last failure</th></tr></thead><tbody>");
         foreach (var row in rows.Rows)
         {
@@ -114,11 +118,12 @@ public static class StatusPage
         return html.ToString();
     }
 
-    private static void FilterForm(StringBuilder html, StatusFilter filter, StatusRows rows)
+    private static void FilterForm(StringBuilder html, StatusFilter filter, StatusRows rows, IReadOnlyList<string> apps)
     {
         // GET: filtering changes nothing, so the form needs no protection against other sites.
         html.Append("<form id=\"filters\" method=\"get\" action=\"status\"><label>Tenant <input name=\"tenant\" maxlength=\"")
             .Append(StatusFilter.MaxValueLength).Append("\" value=\"").Append(Encode(filter.TenantId ?? "")).Append("\"></label>")
+            .Append(AppChoice(filter, apps))
             .Append("<label>Health <select name=\"health\"><option value=\"\">any</option>");
         foreach (var health in Enum.GetValues<ConnectionHealth>())
         {
@@ -138,6 +143,28 @@ public static class StatusPage
             .Append(rows.Scanned.ToString("N0", CultureInfo.InvariantCulture)).Append(" read, in id order")
             .Append(rows.ScanBudgetSpent ? "; the page stopped reading early, the next page goes on from there" : "")
             .Append("</span></form>");
+    }
+
+    /// <summary>
+    /// A choice of the configured apps when there are several (one app needs no filter); an app asked for in the link but no
+    /// longer configured stays selectable, since its connections are still stored.
+    /// </summary>
+    private static string AppChoice(StatusFilter filter, IReadOnlyList<string> apps)
+    {
+        var names = filter.App is { } asked && !apps.Contains(asked, StringComparer.Ordinal) ? [.. apps, asked] : apps;
+        if (names.Count < 2)
+        {
+            return "";
+        }
+
+        var choice = new StringBuilder("<label>App <select name=\"app\"><option value=\"\">any</option>");
+        foreach (var name in names)
+        {
+            choice.Append("<option value=\"").Append(Encode(name)).Append('"').Append(filter.App == name ? " selected" : "").Append('>')
+                .Append(Encode(name)).Append("</option>");
+        }
+
+        return choice.Append("</select></label>").ToString();
     }
 
     private static void Pager(StringBuilder html, StatusFilter filter, StatusRows rows)
@@ -189,7 +216,8 @@ public static class StatusPage
             html.Append(" <a href=\"").Append(Encode(link.AbsoluteUri)).Append("\">reconnect</a>");
         }
 
-        html.Append("</td><td>").Append(Encode(c.TenantId)).Append("</td><td><span class=\"pill ").Append(health).Append("\">")
+        html.Append("</td><td>").Append(Encode(c.TenantId)).Append("</td><td class=\"app\">").Append(Encode(c.App))
+            .Append("</td><td><span class=\"pill ").Append(health).Append("\">")
             .Append(health).Append("</span></td><td><div class=\"bar ").Append(health).Append("\">");
         var start = now - AxisPast;
         if (c.RefreshTokenExpiresAt is { } end)
@@ -224,7 +252,7 @@ public static class StatusPage
         var id = Encode(row.Id);
         html.Append("<tr class=\"connection Unreadable\" data-connection-id=\"").Append(id).Append("\" data-health=\"Unreadable\" data-reason=\"")
             .Append(row.Reason).Append("\"><td><a class=\"id\" href=\"status/connections/").Append(Encode(Uri.EscapeDataString(row.Id)))
-            .Append("\"><code>").Append(id).Append("</code></a></td><td>—</td><td><span class=\"pill Unreadable\">Unreadable</span></td>")
+            .Append("\"><code>").Append(id).Append("</code></a></td><td>—</td><td>—</td><td><span class=\"pill Unreadable\">Unreadable</span></td>")
             .Append("<td colspan=\"5\"><b>").Append(row.Reason).Append("</b>: ").Append(Encode(row.Message));
         if (row.FlaggedAt is { } flaggedAt)
         {
@@ -253,4 +281,8 @@ public static class StatusPage
 
 /// <summary>Everything one status page shows.</summary>
 internal sealed record StatusView(
-    FleetSummary Summary, StatusRows Rows, StatusFilter Filter, IReadOnlyList<DeadlineDay> Deadlines, IReadOnlyList<OutcomeHour> Outcomes);
+    FleetSummary Summary, StatusRows Rows, StatusFilter Filter, IReadOnlyList<DeadlineDay> Deadlines, IReadOnlyList<OutcomeHour> Outcomes)
+{
+    /// <summary>The configured LinkedIn apps, for the app filter (shown only when there are several).</summary>
+    public IReadOnlyList<string> Apps { get; init; } = [];
+}

@@ -45,6 +45,7 @@ public static class StatusPager
                     // One more than the page holds: whether a row follows the page is then known without another read.
                     Limit = size + 1,
                     TenantId = filter.TenantId,
+                    App = filter.App,
                     Statuses = filter.Statuses,
                     After = backwards ? null : cursor,
                     Before = backwards ? cursor : null,

@@ -12,6 +12,9 @@ public sealed record ConnectionListQuery
     /// <summary>Only this tenant's connections; every tenant's when null.</summary>
     public string? TenantId { get; init; }
 
+    /// <summary>Only connections of this LinkedIn app (<see cref="Connection.App"/>); every app's when null.</summary>
+    public string? App { get; init; }
+
     /// <summary>Only connections in one of these statuses; every status when null.</summary>
     public IReadOnlyList<ConnectionStatus>? Statuses { get; init; }
 
@@ -23,6 +26,12 @@ public sealed record ConnectionListQuery
     /// <see cref="Events.ReadBatch{T}.LastId"/> is then the smallest id read, where the page before it ends.
     /// </summary>
     public string? Before { get; init; }
+}
+
+/// <summary>Which part of the fleet a chart counts: one tenant's, one app's, both or (all null) everything.</summary>
+public sealed record FleetScope(string? TenantId = null, string? App = null)
+{
+    public static FleetScope Everything { get; } = new();
 }
 
 /// <summary>

@@ -33,26 +33,26 @@ public interface IConnectionStore : IAggregateStore<Connection>
     Task<ReadBatch<Connection>> ListAsync(string? afterConnectionId, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// A page of the connections matching <paramref name="query"/> (tenant, statuses), by id as <see cref="ListAsync(string?, int, CancellationToken)"/>
+    /// A page of the connections matching <paramref name="query"/> (tenant, app, statuses), by id as <see cref="ListAsync(string?, int, CancellationToken)"/>
     /// orders them, forwards after <see cref="ConnectionListQuery.After"/> or backwards before <see cref="ConnectionListQuery.Before"/>.
     /// Rows that cannot be read but match the filter come back among <see cref="ReadBatch{T}.Unreadable"/>.
     /// </summary>
     Task<ReadBatch<Connection>> ListAsync(ConnectionListQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The access-token expiries and refresh-token hard ends of active connections (of one tenant when
-    /// <paramref name="tenantId"/> is set) at or after <paramref name="from"/> and before <paramref name="until"/>.
+    /// The access-token expiries and refresh-token hard ends of active connections (of the tenant and app
+    /// <paramref name="scope"/> names, if any) at or after <paramref name="from"/> and before <paramref name="until"/>.
     /// Served by the expiry indexes; decrypts nothing, so an unreadable token does not hide its row's dates.
     /// </summary>
-    Task<FleetDeadlines> ListDeadlinesAsync(DateTimeOffset from, DateTimeOffset until, string? tenantId, CancellationToken cancellationToken);
+    Task<FleetDeadlines> ListDeadlinesAsync(DateTimeOffset from, DateTimeOffset until, FleetScope scope, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The timeline entries (<see cref="Connection.Attempts"/>) of every connection (of one tenant when <paramref name="tenantId"/>
-    /// is set) made at or after <paramref name="since"/>, in no particular order. Each connection keeps only its newest
+    /// The timeline entries (<see cref="Connection.Attempts"/>) of every connection (of the tenant and app <paramref name="scope"/>
+    /// names, if any) made at or after <paramref name="since"/>, in no particular order. Each connection keeps only its newest
     /// <see cref="RefreshAttempt.Kept"/> entries, so this is all that is left of that period, not more. Reads every row's
     /// document (no token is decrypted): for the status page, never per message.
     /// </summary>
-    Task<IReadOnlyList<RefreshAttempt>> ListAttemptsSinceAsync(DateTimeOffset since, string? tenantId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RefreshAttempt>> ListAttemptsSinceAsync(DateTimeOffset since, FleetScope scope, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records in the store that <paramref name="row"/> cannot be read, if its stored version is still the one it was read

@@ -72,12 +72,12 @@ public sealed partial class PostPublisher(
         if (claimed.Current!.State == PostState.OutcomeUnknown)
         {
             LogUnresolved(logger, entry.PostId, claimed.Current.UncertainSince);
-            metrics.PostAttempted(PublishOutcome.Unresolved);
+            metrics.PostAttempted(PublishOutcome.Unresolved, connection?.App);
             return PublishOutcome.Unresolved;
         }
 
         var outcome = await attempt.RunAsync(claimed.Current!, holder, uncertain, cancellationToken);
-        metrics.PostAttempted(outcome);
+        metrics.PostAttempted(outcome, connection?.App);
         return outcome;
     }
 

@@ -52,6 +52,9 @@ public sealed class TokenWorkersMetrics
             "Seconds until the earliest refresh-token hard end of an active connection: after it only the member can revive it.");
     }
 
+    /// <summary>The <c>app</c> tag of a call refused before its connection was read.</summary>
+    public const string UnknownApp = "unknown";
+
     /// <summary>One exchange; <paramref name="app"/> is a configured app's name (a handful), so the series stay few.</summary>
     public void RefreshAttempted(AttemptTrigger trigger, RefreshOutcome outcome, TimeSpan duration, string app = Connection.DefaultApp)
     {
@@ -63,23 +66,34 @@ public sealed class TokenWorkersMetrics
     public void RefreshSkipped(RefreshOutcome outcome) =>
         _refreshesSkipped.Add(1, new KeyValuePair<string, object?>("reason", OutcomeClass(outcome)));
 
-    public void PostAttempted(PublishOutcome outcome) =>
-        _posts.Add(1, new KeyValuePair<string, object?>("outcome", outcome switch
+    /// <summary>
+    /// One post attempt; <paramref name="app"/> is the connection's app (a configured name), or null before the connection was
+    /// read (a reused PostId, a refused command), tagged <c>unknown</c>.
+    /// </summary>
+    public void PostAttempted(PublishOutcome outcome, string? app = null) =>
+        _posts.Add(1, new TagList
         {
-            PublishOutcome.Published => "published",
-            PublishOutcome.Failed => "failed",
-            PublishOutcome.Waiting => "waiting",
-            PublishOutcome.RetryLater => "retry_later",
-            _ => "nothing_to_do",
-        }));
+            {
+                "outcome", outcome switch
+                {
+                    PublishOutcome.Published => "published",
+                    PublishOutcome.Failed => "failed",
+                    PublishOutcome.Waiting => "waiting",
+                    PublishOutcome.RetryLater => "retry_later",
+                    _ => "nothing_to_do",
+                }
+            },
+            { "app", app ?? UnknownApp },
+        });
 
     /// <summary>
     /// One call through the proxy. Key names are configuration (a handful), methods and outcomes are bounded; the connection
-    /// id is a tag only when <paramref name="connectionId"/> is given (Proxy:MetricsPerConnection).
+    /// id is a tag only when <paramref name="connectionId"/> is given (Proxy:MetricsPerConnection); <paramref name="app"/> is the
+    /// connection's app, null (tagged <c>unknown</c>) when the call was refused before the connection was found.
     /// </summary>
-    public void ProxyCalled(string key, string method, string outcome, int linkedInCalls, string? connectionId)
+    public void ProxyCalled(string key, string method, string outcome, int linkedInCalls, string? connectionId, string? app = null)
     {
-        var tags = new TagList { { "key", key }, { "method", MethodName(method) }, { "outcome", outcome } };
+        var tags = new TagList { { "key", key }, { "method", MethodName(method) }, { "outcome", outcome }, { "app", app ?? UnknownApp } };
         if (connectionId is not null)
         {
             tags.Add("connection_id", connectionId);
@@ -88,7 +102,7 @@ public sealed class TokenWorkersMetrics
         _proxyCalls.Add(1, tags);
         if (linkedInCalls > 0)
         {
-            var linkedInTags = new TagList { { "key", key } };
+            var linkedInTags = new TagList { { "key", key }, { "app", app ?? UnknownApp } };
             if (connectionId is not null)
             {
                 linkedInTags.Add("connection_id", connectionId);

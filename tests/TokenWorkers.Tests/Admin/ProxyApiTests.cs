@@ -108,8 +108,9 @@ public sealed partial class ProxyApiTests : IAsyncLifetime
         var call = Assert.Single(_environment.Sandbox.Control.Requests);
         Assert.Equal((SandboxEndpoint.Userinfo, 200, grant.GrantId), (call.Endpoint, call.Status, call.GrantId));
         Assert.Contains(_measurements, m => m.Instrument == "tokenworkers.proxy.calls" && m.Tags["key"] == "proxy-t" && m.Tags["outcome"] == "2xx"
-                                            && m.Tags["method"] == "GET" && !m.Tags.ContainsKey("connection_id"));
-        Assert.Contains(_measurements, m => m.Instrument == "tokenworkers.proxy.linkedin_calls" && m.Tags["key"] == "proxy-t" && m.Value == 1);
+                                            && m.Tags["method"] == "GET" && m.Tags["app"] == "default" && !m.Tags.ContainsKey("connection_id"));
+        Assert.Contains(_measurements, m => m.Instrument == "tokenworkers.proxy.linkedin_calls" && m.Tags["key"] == "proxy-t" && m.Tags["app"] == "default"
+                                            && m.Value == 1);
         AssertNoSecretInAnyResponse();
     }
 

@@ -35,6 +35,8 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
             ["Urls"] = $"http://127.0.0.1:{FreePorts.Next()}",
             ["LinkedIn:ClientId"] = "tw-status",
             ["LinkedIn:ClientSecret"] = "tw-status-secret",
+            ["LinkedIn:Apps:marketing:ClientId"] = "tw-status-marketing",
+            ["LinkedIn:Apps:marketing:ClientSecret"] = "tw-status-marketing-secret",
             ["Storage:DataDirectory"] = _dataDirectory,
             ["Encryption:ActiveKeyId"] = "status-1",
             ["Encryption:Keys:status-1"] = Convert.ToBase64String(new byte[32]),
@@ -177,9 +179,9 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
         Assert.Equal(16, hours.Sum(h => h.Transient));
         Assert.Equal(2, hours.Count(h => h.Refreshed + h.Transient > 0));
 
-        // The filters: a form with every health; every row on the unfiltered page.
+        // The filters: a form with every health and, with two apps configured, each app; every row on the unfiltered page.
         Assert.Contains("<form id=\"filters\" method=\"get\" action=\"status\">", dom, StringComparison.Ordinal);
-        Assert.Equal(6, Regex.Count(dom, "<option value=\"[A-Za-z]*\"", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        Assert.Equal(6 + 3, Regex.Count(dom, "<option value=\"[A-Za-z]*\"", RegexOptions.None, TimeSpan.FromSeconds(1)));
         Assert.Equal(48, RowPattern().Count(dom));
 
         var filtered = new UriBuilder(address) { UserName = "ops", Password = ApiKey, Path = "admin/status", Query = "tenant=tenant-b&health=Failing" }.Uri;
@@ -194,6 +196,40 @@ public sealed partial class StatusPageBrowserTests : IAsyncLifetime
 
         var png = await File.ReadAllBytesAsync(screenshot, Cancel);
         Assert.True(png.Length > 10_000, $"The screenshot is {png.Length} bytes: too small to show the page.");
+    }
+
+    [Fact]
+    public async Task Chromium_shows_each_connection_s_app_and_narrows_rows_and_charts_to_the_app_chosen()
+    {
+        var chromium = Chromium.Require();
+        var now = DateTimeOffset.UtcNow;
+        var store = _app.Services.GetRequiredService<IConnectionStore>();
+        for (var i = 1; i <= 6; i++)
+        {
+            Assert.NotNull(await store.TryInsertAsync(
+                Stored($"ap-{i}", now.AddDays(5 + i), now.AddDays(300)) with
+                {
+                    App = i % 2 == 0 ? "marketing" : Connection.DefaultApp,
+                    Attempts = [new RefreshAttempt(now.AddHours(-i), AttemptTrigger.Scheduled, AttemptOutcome.Refreshed, null, 2)],
+                },
+                Cancel));
+        }
+
+        var address = new Uri(Address());
+        var all = await chromium.DumpDomAsync(new UriBuilder(address) { UserName = "ops", Password = ApiKey, Path = "admin/status" }.Uri);
+        var marketing = new UriBuilder(address) { UserName = "ops", Password = ApiKey, Path = "admin/status", Query = "app=marketing" }.Uri;
+        var dom = await chromium.DumpDomAsync(marketing);
+        await chromium.ScreenshotAsync(marketing, Path.Combine(RepositoryRoot.Path, "artifacts", "screenshots", "status-page-app.png"));
+
+        Assert.Equal(3, Regex.Count(all, "<td class=\"app\">default</td>", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        Assert.Equal(3, Regex.Count(all, "<td class=\"app\">marketing</td>", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        Assert.Contains("<select name=\"app\"><option value=\"\">any</option><option value=\"default\">default</option>", all, StringComparison.Ordinal);
+        Assert.Equal(["ap-2", "ap-4", "ap-6"], RowPattern().Matches(dom).Select(m => m.Groups["id"].Value));
+        Assert.Contains("<option value=\"marketing\" selected=\"\">marketing</option>", dom, StringComparison.Ordinal);
+        Assert.Contains("<figcaption>Deadlines per day, next 60 days, app marketing</figcaption>", dom, StringComparison.Ordinal);
+        Assert.Equal(3, DayPattern().Matches(dom).Sum(m => int.Parse(m.Groups["access"].Value, CultureInfo.InvariantCulture)));
+        Assert.Equal(3, HourPattern().Matches(dom).Sum(m => int.Parse(m.Groups["refreshed"].Value, CultureInfo.InvariantCulture)));
+        Assert.Contains("id=\"clear-filters\"", dom, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,8 @@ public sealed class StatusPagerTests : IDisposable
 
         Assert.Equal("status?tenant=a%26b%20c&health=Dead&after=x%2Fy", filter.Link(after: "x/y"));
         Assert.Equal("status", new StatusFilter().Link());
+        Assert.Equal("status?app=marketing&before=c", StatusFilter.Parse(null, null, null, null, "marketing").Filter!.Link(before: "c"));
+        Assert.Null(StatusFilter.Parse(null, null, null, null, new string('a', StatusFilter.MaxValueLength + 1)).Filter);
     }
 
     [Fact]
@@ -116,8 +118,8 @@ public sealed class StatusPagerTests : IDisposable
         var page = await StatusPager.ReadAsync(_store, new StatusFilter(TenantId: "t-7", Health: ConnectionHealth.Failing), 500, The.Now, Cancel);
         var paged = clock.Elapsed;
         var (from, until) = DeadlineCalendar.Window(The.Now);
-        var days = DeadlineCalendar.Of(await _store.ListDeadlinesAsync(from, until, null, Cancel), The.Now);
-        var hours = OutcomeHours.Of(await _store.ListAttemptsSinceAsync(OutcomeHours.Since(The.Now), null, Cancel), The.Now);
+        var days = DeadlineCalendar.Of(await _store.ListDeadlinesAsync(from, until, FleetScope.Everything, Cancel), The.Now);
+        var hours = OutcomeHours.Of(await _store.ListAttemptsSinceAsync(OutcomeHours.Since(The.Now), FleetScope.Everything, Cancel), The.Now);
         TestContext.Current.TestOutputHelper?.WriteLine($"10,000 connections: filtered page {paged.TotalMilliseconds:0} ms, with both charts {clock.Elapsed.TotalMilliseconds:0} ms");
 
         Assert.Equal(100, page.Rows.Count);

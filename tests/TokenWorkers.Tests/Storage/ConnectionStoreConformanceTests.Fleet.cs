@@ -53,8 +53,8 @@ public abstract partial class ConnectionStoreConformanceTests
             Some.BareConnection("a-5"),
             Some.Connection("r-1") with { Status = ConnectionStatus.ReauthRequired, AccessTokenExpiresAt = from.AddDays(1), RefreshTokenExpiresAt = from.AddDays(1) });
 
-        var all = await Store.ListDeadlinesAsync(from, until, null, Cancel);
-        var tenant = await Store.ListDeadlinesAsync(from, until, "other", Cancel);
+        var all = await Store.ListDeadlinesAsync(from, until, FleetScope.Everything, Cancel);
+        var tenant = await Store.ListDeadlinesAsync(from, until, new FleetScope("other"), Cancel);
 
         Assert.Equal(
             new[] { from, until.AddMilliseconds(-1), from.AddDays(1) }.Select(d => d.ToStoredPrecision()).Order(),
@@ -85,8 +85,8 @@ public abstract partial class ConnectionStoreConformanceTests
             },
             Some.Connection("a-3"));
 
-        var all = await Store.ListAttemptsSinceAsync(since, null, Cancel);
-        var tenant = await Store.ListAttemptsSinceAsync(since, "other", Cancel);
+        var all = await Store.ListAttemptsSinceAsync(since, FleetScope.Everything, Cancel);
+        var tenant = await Store.ListAttemptsSinceAsync(since, new FleetScope("other"), Cancel);
 
         Assert.Equal(
             [
@@ -96,5 +96,44 @@ public abstract partial class ConnectionStoreConformanceTests
             ],
             all.OrderBy(a => a.At));
         Assert.Equal([AttemptOutcome.RateLimited], tenant.Select(a => a.Outcome));
+    }
+
+    [Fact]
+    public async Task The_app_filter_narrows_the_list_the_deadlines_and_the_attempts_and_an_unnamed_app_is_the_default()
+    {
+        var since = The.Now.AddHours(-24);
+        var until = The.Now.AddDays(60);
+        Connection Of(string id, string tenant, string app, int day) => Some.Connection(id) with
+        {
+            TenantId = tenant,
+            App = app,
+            AccessTokenExpiresAt = The.Now.AddDays(day),
+            RefreshTokenExpiresAt = The.Now.AddDays(day + 1),
+            Attempts = [new RefreshAttempt(The.Now.AddHours(-day), AttemptTrigger.Scheduled, AttemptOutcome.Refreshed, null, day)],
+        };
+        await InsertAllAsync(
+            Of("c-1", "t-a", Connection.DefaultApp, 1),
+            Of("c-2", "t-a", "marketing", 2),
+            Of("c-3", "t-b", "marketing", 3),
+            Of("c-4", "t-b", Connection.DefaultApp, 4));
+
+        var marketing = await Store.ListAsync(new ConnectionListQuery { Limit = 10, App = "marketing" }, Cancel);
+        var defaults = await Store.ListAsync(new ConnectionListQuery { Limit = 10, App = Connection.DefaultApp }, Cancel);
+        var both = await Store.ListAsync(new ConnectionListQuery { Limit = 10, TenantId = "t-b", App = "marketing" }, Cancel);
+        var none = await Store.ListAsync(new ConnectionListQuery { Limit = 10, App = "nobody" }, Cancel);
+        var deadlines = await Store.ListDeadlinesAsync(The.Now, until, new FleetScope(App: "marketing"), Cancel);
+        var scopedDeadlines = await Store.ListDeadlinesAsync(The.Now, until, new FleetScope("t-a", Connection.DefaultApp), Cancel);
+        var attempts = await Store.ListAttemptsSinceAsync(since, new FleetScope(App: Connection.DefaultApp), Cancel);
+        var scopedAttempts = await Store.ListAttemptsSinceAsync(since, new FleetScope("t-b", "marketing"), Cancel);
+
+        Assert.Equal(["c-2", "c-3"], marketing.Select(c => c.ConnectionId));
+        Assert.All(marketing, c => Assert.Equal("marketing", c.App));
+        Assert.Equal(["c-1", "c-4"], defaults.Select(c => c.ConnectionId));
+        Assert.Equal(["c-3"], both.Select(c => c.ConnectionId));
+        Assert.Empty(none);
+        Assert.Equal(new[] { The.Now.AddDays(2), The.Now.AddDays(3) }.Select(d => d.ToStoredPrecision()), deadlines.AccessTokenExpiries.Order());
+        Assert.Equal([The.Now.AddDays(2).ToStoredPrecision()], scopedDeadlines.RefreshTokenEnds);
+        Assert.Equal([1L, 4L], attempts.Select(a => a.Version).Order());
+        Assert.Equal([3L], scopedAttempts.Select(a => a.Version));
     }
 }

@@ -136,6 +136,11 @@ internal static class FleetFilters
             filter &= Filter.Eq(c => c.TenantId, query.TenantId);
         }
 
+        if (query.App is not null)
+        {
+            filter &= OfApp(query.App);
+        }
+
         if (query.Statuses is { Count: > 0 } statuses)
         {
             filter &= Filter.In(c => c.Status, statuses);
@@ -155,20 +160,33 @@ internal static class FleetFilters
     }
 
     /// <summary>Active connections (of one tenant) with an access-token expiry or a refresh-token end in <c>[from, until)</c>.</summary>
-    public static FilterDefinition<ConnectionDocument> DeadlinesBetween(DateTimeOffset from, DateTimeOffset until, string? tenantId)
+    public static FilterDefinition<ConnectionDocument> DeadlinesBetween(DateTimeOffset from, DateTimeOffset until, FleetScope scope)
     {
         var start = BsonTime.ToBson(from);
         var end = BsonTime.ToBson(until);
         var filter = Filter.Eq(c => c.Status, ConnectionStatus.Active)
             & ((Filter.Gte(c => c.AccessTokenExpiresAt, start) & Filter.Lt(c => c.AccessTokenExpiresAt, end))
                | (Filter.Gte(c => c.RefreshTokenExpiresAt, start) & Filter.Lt(c => c.RefreshTokenExpiresAt, end)));
-        return tenantId is null ? filter : Filter.Eq(c => c.TenantId, tenantId) & filter;
+        return Scoped(filter, scope);
     }
 
     /// <summary><c>{ "attempts.at": { $gte: since } }</c>: a connection with at least one timeline entry since then.</summary>
-    public static FilterDefinition<ConnectionDocument> AttemptsSince(DateTimeOffset since, string? tenantId)
+    public static FilterDefinition<ConnectionDocument> AttemptsSince(DateTimeOffset since, FleetScope scope) =>
+        Scoped(Filter.Gte("attempts.at", BsonTime.ToBson(since)), scope);
+
+    private static FilterDefinition<ConnectionDocument> Scoped(FilterDefinition<ConnectionDocument> filter, FleetScope scope)
     {
-        var filter = Filter.Gte("attempts.at", BsonTime.ToBson(since));
-        return tenantId is null ? filter : Filter.Eq(c => c.TenantId, tenantId) & filter;
+        ArgumentNullException.ThrowIfNull(scope);
+        if (scope.TenantId is not null)
+        {
+            filter = Filter.Eq(c => c.TenantId, scope.TenantId) & filter;
+        }
+
+        return scope.App is null ? filter : filter & OfApp(scope.App);
     }
+
+    /// <summary>A document written before apps had names has no app element (null matches it): it belongs to the default app.</summary>
+    private static FilterDefinition<ConnectionDocument> OfApp(string app) => app == Connection.DefaultApp
+        ? Filter.Eq(c => c.App, app) | Filter.Eq(c => c.App, null)
+        : Filter.Eq(c => c.App, app);
 }

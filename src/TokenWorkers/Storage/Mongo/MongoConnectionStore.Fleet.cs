@@ -19,10 +19,10 @@ public sealed partial class MongoConnectionStore
         return Decode(documents);
     }
 
-    public async Task<FleetDeadlines> ListDeadlinesAsync(DateTimeOffset from, DateTimeOffset until, string? tenantId, CancellationToken cancellationToken)
+    public async Task<FleetDeadlines> ListDeadlinesAsync(DateTimeOffset from, DateTimeOffset until, FleetScope scope, CancellationToken cancellationToken)
     {
         var projection = Builders<ConnectionDocument>.Projection.Include(c => c.AccessTokenExpiresAt).Include(c => c.RefreshTokenExpiresAt);
-        var documents = await _connections.Find(FleetFilters.DeadlinesBetween(from, until, tenantId)).Project(projection)
+        var documents = await _connections.Find(FleetFilters.DeadlinesBetween(from, until, scope)).Project(projection)
             .ToListAsync(cancellationToken);
         var start = BsonTime.ToBson(from);
         var end = BsonTime.ToBson(until);
@@ -47,10 +47,10 @@ public sealed partial class MongoConnectionStore
         }
     }
 
-    public async Task<IReadOnlyList<RefreshAttempt>> ListAttemptsSinceAsync(DateTimeOffset since, string? tenantId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RefreshAttempt>> ListAttemptsSinceAsync(DateTimeOffset since, FleetScope scope, CancellationToken cancellationToken)
     {
         var projection = Builders<ConnectionDocument>.Projection.Include(c => c.Attempts);
-        var documents = await _connections.Find(FleetFilters.AttemptsSince(since, tenantId)).Project(projection).ToListAsync(cancellationToken);
+        var documents = await _connections.Find(FleetFilters.AttemptsSince(since, scope)).Project(projection).ToListAsync(cancellationToken);
         var start = BsonTime.ToBson(since);
         var attempts = new List<RefreshAttempt>();
         foreach (var document in documents)

@@ -13,12 +13,17 @@ public sealed partial class SqliteConnectionStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         var statuses = query.Statuses ?? [];
         return QueryAsync(
-            SqliteSql.List(query.TenantId is not null, statuses.Count, query.After is not null, query.Before is not null),
+            SqliteSql.List(query.TenantId is not null, query.App is not null, statuses.Count, query.After is not null, query.Before is not null),
             parameters =>
             {
                 if (query.TenantId is not null)
                 {
                     parameters.AddWithValue("@tenant", query.TenantId);
+                }
+
+                if (query.App is not null)
+                {
+                    parameters.AddWithValue("@app", query.App);
                 }
 
                 for (var i = 0; i < statuses.Count; i++)
@@ -41,28 +46,28 @@ public sealed partial class SqliteConnectionStore
             cancellationToken);
     }
 
-    public async Task<FleetDeadlines> ListDeadlinesAsync(DateTimeOffset from, DateTimeOffset until, string? tenantId, CancellationToken cancellationToken)
+    public async Task<FleetDeadlines> ListDeadlinesAsync(DateTimeOffset from, DateTimeOffset until, FleetScope scope, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         await using var connection = await _database.OpenAsync(cancellationToken);
         // One read transaction: both lists come from the same snapshot.
         await using var transaction = connection.BeginTransaction(deferred: true);
-        var access = await InstantsAsync(connection, SqliteSql.AccessExpiriesBetween, from, until, tenantId, cancellationToken);
-        var ends = await InstantsAsync(connection, SqliteSql.RefreshEndsBetween, from, until, tenantId, cancellationToken);
+        var access = await InstantsAsync(connection, SqliteSql.AccessExpiriesBetween, from, until, scope, cancellationToken);
+        var ends = await InstantsAsync(connection, SqliteSql.RefreshEndsBetween, from, until, scope, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new FleetDeadlines(access, ends);
     }
 
-    public async Task<IReadOnlyList<RefreshAttempt>> ListAttemptsSinceAsync(DateTimeOffset since, string? tenantId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RefreshAttempt>> ListAttemptsSinceAsync(DateTimeOffset since, FleetScope scope, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         var attempts = new List<RefreshAttempt>();
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = SqliteSql.AttemptsSince + (tenantId is null ? "" : SqliteSql.AndAttemptTenant);
+        command.CommandText = SqliteSql.AttemptsSince + (scope.TenantId is null ? "" : SqliteSql.AndAttemptTenant)
+                              + (scope.App is null ? "" : SqliteSql.AndAttemptApp);
         command.Parameters.AddWithValue("@since", UnixMilliseconds.From(since));
-        if (tenantId is not null)
-        {
-            command.Parameters.AddWithValue("@tenant", tenantId);
-        }
+        AddScope(command.Parameters, scope);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -81,18 +86,15 @@ public sealed partial class SqliteConnectionStore
     }
 
     private static async Task<List<DateTimeOffset>> InstantsAsync(
-        SqliteConnection connection, string sql, DateTimeOffset from, DateTimeOffset until, string? tenantId, CancellationToken cancellationToken)
+        SqliteConnection connection, string sql, DateTimeOffset from, DateTimeOffset until, FleetScope scope, CancellationToken cancellationToken)
     {
         var instants = new List<DateTimeOffset>();
         await using var command = connection.CreateCommand();
-        command.CommandText = sql + (tenantId is null ? "" : SqliteSql.AndTenant);
+        command.CommandText = sql + (scope.TenantId is null ? "" : SqliteSql.AndTenant) + (scope.App is null ? "" : SqliteSql.AndApp);
         command.Parameters.AddWithValue("@status", nameof(ConnectionStatus.Active));
         command.Parameters.AddWithValue("@from", UnixMilliseconds.From(from));
         command.Parameters.AddWithValue("@until", UnixMilliseconds.From(until));
-        if (tenantId is not null)
-        {
-            command.Parameters.AddWithValue("@tenant", tenantId);
-        }
+        AddScope(command.Parameters, scope);
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -104,5 +106,18 @@ public sealed partial class SqliteConnectionStore
         }
 
         return instants;
+    }
+
+    private static void AddScope(SqliteParameterCollection parameters, FleetScope scope)
+    {
+        if (scope.TenantId is not null)
+        {
+            parameters.AddWithValue("@tenant", scope.TenantId);
+        }
+
+        if (scope.App is not null)
+        {
+            parameters.AddWithValue("@app", scope.App);
+        }
     }
 }

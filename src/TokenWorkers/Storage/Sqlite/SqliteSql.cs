@@ -123,6 +123,10 @@ internal static class SqliteSql
 
     public const string AndTenant = " AND tenant_id = @tenant";
 
+    // A document written before apps had names has no app: it belongs to the default app. No index: the app narrows what
+    // the tenant, status or expiry index found, for the status page only.
+    public const string AndApp = $" AND COALESCE(json_extract(document, '$.app'), '{Connections.Connection.DefaultApp}') = @app";
+
     // CASE guards json_extract: an entry that is no object (a row written wrongly) would make it fail the whole query.
     private const string AttemptAt = "CASE WHEN a.type = 'object' THEN json_extract(a.value, '$.at') END";
 
@@ -138,13 +142,20 @@ internal static class SqliteSql
 
     public const string AndAttemptTenant = " AND c.tenant_id = @tenant";
 
+    public const string AndAttemptApp = $" AND COALESCE(json_extract(c.document, '$.app'), '{Connections.Connection.DefaultApp}') = @app";
+
     /// <summary>The filtered page: only the conditions asked for, so SQLite can pick the tenant index or the primary key.</summary>
-    public static string List(bool byTenant, int statuses, bool after, bool before)
+    public static string List(bool byTenant, bool byApp, int statuses, bool after, bool before)
     {
         var sql = new System.Text.StringBuilder($"SELECT {ReadColumns} FROM connections WHERE 1 = 1");
         if (byTenant)
         {
-            sql.Append(" AND tenant_id = @tenant");
+            sql.Append(AndTenant);
+        }
+
+        if (byApp)
+        {
+            sql.Append(AndApp);
         }
 
         if (statuses > 0)

@@ -301,16 +301,16 @@ public sealed class SqliteConnectionStoreTests : ConnectionStoreConformanceTests
     }
 
     [Fact]
-    public async Task The_status_page_queries_read_the_tenant_and_expiry_indexes_without_a_sort()
+    public async Task The_status_page_queries_read_the_tenant_and_expiry_indexes_without_a_sort_with_or_without_an_app()
     {
         await Store.TryInsertAsync(Some.Connection(), Cancel);
 
-        var tenantPage = await QueryPlanAsync(SqliteSql.List(byTenant: true, statuses: 1, after: true, before: false),
-            ("@tenant", "t"), ("@status0", "Active"), ("@after", "a"), ("@limit", 10));
-        var backwards = await QueryPlanAsync(SqliteSql.List(byTenant: true, statuses: 0, after: false, before: true),
+        var tenantPage = await QueryPlanAsync(SqliteSql.List(byTenant: true, byApp: true, statuses: 1, after: true, before: false),
+            ("@tenant", "t"), ("@app", "a"), ("@status0", "Active"), ("@after", "a"), ("@limit", 10));
+        var backwards = await QueryPlanAsync(SqliteSql.List(byTenant: true, byApp: false, statuses: 0, after: false, before: true),
             ("@tenant", "t"), ("@before", "z"), ("@limit", 10));
-        var deadlines = await QueryPlanAsync(SqliteSql.AccessExpiriesBetween + SqliteSql.AndTenant,
-            ("@status", "Active"), ("@from", 0L), ("@until", 1L), ("@tenant", "t"));
+        var deadlines = await QueryPlanAsync(SqliteSql.AccessExpiriesBetween + SqliteSql.AndTenant + SqliteSql.AndApp,
+            ("@status", "Active"), ("@from", 0L), ("@until", 1L), ("@tenant", "t"), ("@app", "a"));
 
         Assert.Contains($"USING INDEX {SqliteSql.TenantIndex} (tenant_id=? AND id>?)", tenantPage, StringComparison.Ordinal);
         Assert.Contains($"USING INDEX {SqliteSql.TenantIndex} (tenant_id=? AND id<?)", backwards, StringComparison.Ordinal);
