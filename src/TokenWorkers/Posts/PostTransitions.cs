@@ -105,6 +105,9 @@ public static partial class PostTransitions
                 return null;
             case PostState.AwaitingReauth when connection is not { Status: ConnectionStatus.Active } c || c.Version <= e.AwaitingConnectionVersion:
                 return null;
+            case PostState.Received when e.Hold is { Reason: PostHoldReason.DailyLimit, Until: { } resets } && resets > now:
+                // A resend before LinkedIn's daily limit resets could only meet the same 429, and the call would count too.
+                return null;
         }
 
         // A claim that lapsed while publishing: its holder died or hung mid-call, so that call's answer is lost.

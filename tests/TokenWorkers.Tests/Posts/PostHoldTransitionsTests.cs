@@ -56,11 +56,20 @@ public sealed class PostHoldTransitionsTests
         Assert.Equal((PostHoldReason.DailyLimit, (DateTimeOffset?)Midnight), (held.Reason, held.Until));
         Assert.Contains(Midnight.ToString("u", System.Globalization.CultureInfo.InvariantCulture), held.Description, StringComparison.Ordinal);
 
-        // A resend or a scan claims it again before the reset, and LinkedIn still says 429 with the same reset.
-        var again = RateLimited(Claimed(first.Next with { Version = 3 }, The.Now.AddHours(1)), The.Now.AddHours(1), Throttled);
+        // The scan claims it again at the reset, and LinkedIn (its clock a little behind) still says 429 with the same reset.
+        var again = RateLimited(Claimed(first.Next with { Version = 3 }, Midnight), Midnight, Throttled);
 
         Assert.Empty(again.Events);
         Assert.Equal(first.Next.Hold, again.Next.Hold);
+    }
+
+    [Fact]
+    public void A_post_held_by_the_daily_limit_cannot_be_claimed_before_the_limit_resets()
+    {
+        var limited = RateLimited(Claimed(), The.Now, Throttled).Next with { Version = 3 };
+
+        Assert.Null(PostTransitions.Claim(limited, Midnight.AddTicks(-1), Holder, ClaimFor, Redispatch, null, Settle));
+        Assert.Equal(PostState.Publishing, PostTransitions.Claim(limited, Midnight, Holder, ClaimFor, Redispatch, null, Settle)!.Next.State);
     }
 
     [Fact]

@@ -28,9 +28,13 @@ public sealed class RateLimitedPostTests
         var held = Assert.Single(host.Events.Posts<PostHeld>("p-second"));
         Assert.Equal((PostHoldReason.DailyLimit, (DateTimeOffset?)midnight), (held.Reason, held.Until));
 
-        // Sent again before the reset: LinkedIn answers 429 with the same reset, the same hold, announced once.
+        // Sent again before the reset: the hold stands until midnight, so LinkedIn is not asked again (its answer could only
+        // be the same 429, and every call counts toward the app's daily limit); nothing is announced again.
+        var postCalls = host.Sandbox.Control.Requests.Count(r => r.Endpoint == SandboxEndpoint.UgcPosts);
         host.Advance(TimeSpan.FromHours(1));
         await host.PublishAsync(new PublishPost { PostId = "p-second", ConnectionId = "c-limited", Text = "Second of the day" });
+        Assert.Equal(postCalls, host.Sandbox.Control.Requests.Count(r => r.Endpoint == SandboxEndpoint.UgcPosts));
+        Assert.Equal(PostState.Received, (await host.PostAsync("p-second")).State);
         Assert.Single(host.Events.Posts<PostHeld>("p-second"));
 
         host.Advance(midnight - host.Now - TimeSpan.FromMinutes(1));

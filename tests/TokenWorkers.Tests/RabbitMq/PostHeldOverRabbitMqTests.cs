@@ -79,11 +79,14 @@ public sealed class PostHeldOverRabbitMqTests : IAsyncLifetime
         Assert.Equal((PostHoldReason.DailyLimit, (DateTimeOffset?)midnight), (held.Reason, held.Until));
         Assert.Contains("TOO_MANY_REQUESTS", held.Description, StringComparison.Ordinal);
 
-        // The resend claims it again and LinkedIn still answers 429 with the same reset: the same hold, not announced again.
+        // The resend arrives before the reset: the hold stands, LinkedIn is not asked again and nothing is announced again. A
+        // post of another member sent after it shows the queue has reached past the resend.
+        await _environment.ConnectAsync("held-probe", TimeSpan.FromDays(60), bindMember: true);
         await SendAsync(second);
-        await PipelineHost.WaitUntilAsync(() => Sandbox.Control.Requests.Count(r => r.Endpoint == SandboxEndpoint.UgcPosts && r.Status == 429) == 2,
-            "the resend's call answered 429", TimeSpan.FromSeconds(30));
+        await SendAsync(new PublishPost { PostId = "held-probe-1", ConnectionId = "held-probe", TenantId = "t", Text = "Behind the resend" });
+        await PublishedAsync("held-probe-1");
         await SettleAsync();
+        Assert.Equal(1, Sandbox.Control.Requests.Count(r => r.Endpoint == SandboxEndpoint.UgcPosts && r.Status == 429));
         Assert.Single(OtherService.PostDeliveries.OfType<PostHeld>(), e => e.PostId == "held-second");
         var entry = await Ledger.FindAsync("held-second", Cancel);
         Assert.Equal((false, (DateTimeOffset?)midnight, PostHoldReason.DailyLimit), (entry!.IsFinished, entry.NotBefore, entry.Hold?.Reason));
