@@ -23,6 +23,7 @@ curl -fsS "$sandbox_url/_sandbox/clock" >/dev/null || { echo "run: the sandbox a
 
 # A fresh demo every run: the store is a file, and the sandbox forgets its grants when it stops.
 data_dir="$PWD/.data/demo"
+demo_page="urn:li:organization:90210001"
 rm -rf "$data_dir"
 cat <<TXT
 
@@ -39,7 +40,11 @@ cat <<TXT
                        --data-binary @$data_dir/demo-import.ndjson $worker_url/admin/connections/import
   Proxy:             curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/proxy/linkedin/demo-imported-1/v2/userinfo
   Audit trail:       curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/admin/audit
-  Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon, ReauthRequired, PostPublished, PostFailed, the import and the proxied call below (within a minute).
+  Posts:             the demo posts as demo-alice, as its Company Page ($demo_page), schedules one post a minute
+                     ahead and cancels another, and deletes one once it is out; see them with
+                     curl $sandbox_url/_sandbox/posts   or   curl -H 'X-Api-Key: dev-only-admin-key-NOT-A-SECRET' $worker_url/admin/posts/demo-post-scheduled-1
+  Watch for TokenRefreshed, ConnectionRecovered, ReauthSoon, ReauthRequired, PostPublished, PostScheduled, PostCancelled,
+  PostDeleted, PostHeld, PostFailed, the import and the proxied call below (the scheduled post after a minute).
 
 TXT
 ASPNETCORE_ENVIRONMENT=Development \
@@ -53,4 +58,5 @@ LinkedIn__OAuthBaseUrl="$sandbox_url/" \
 LinkedIn__ApiBaseUrl="$sandbox_url/" \
 Storage__DataDirectory="$data_dir" \
 Refresh__ScanInterval=00:00:05 \
+Publishing__ScanInterval=00:00:05 \
   dotnet run --project src/TokenWorkers.Demo -c "$configuration" --no-build

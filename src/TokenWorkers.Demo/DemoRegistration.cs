@@ -1,4 +1,5 @@
 using MassTransit;
+using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Demo;
 
@@ -12,7 +13,7 @@ public static class DemoRegistration
     /// </remarks>
     public static IHostApplicationBuilder AddTokenWorkersDemo(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+        builder.Services.AddValidatedOptions<DemoOptions>(DemoOptions.SectionName);
         builder.Services.AddHttpClient(nameof(DemoSeeder));
         builder.Services.AddHostedService<DemoSeeder>();
         builder.Services.AddHostedService<DemoPoster>();

@@ -11,7 +11,8 @@ namespace TokenWorkers.Demo;
 /// Creates the demo fleet through the sandbox's control surface and stores it, with lifetimes placed
 /// so that every kind of event happens within the first minute: a refresh, a rotation-free refresh
 /// near a hard end, a revoked grant, a transient failure that recovers, and two connections from an
-/// app without programmatic refresh counting down to their deadline.
+/// app without programmatic refresh counting down to their deadline. The page poster's grant (demo-alice's) also
+/// carries <c>w_organization_social</c>, and she is the APPROVED ADMINISTRATOR of the demo's Company Page.
 /// </summary>
 public sealed partial class DemoSeeder(
     IHttpClientFactory httpClients,
@@ -25,6 +26,8 @@ public sealed partial class DemoSeeder(
     public const string SelfServeClientId = "tokenworkers-demo-selfserve";
     private static readonly string[] Scopes = ["openid", "profile", "email", "w_member_social"];
     private static readonly string[] RedirectUris = ["http://127.0.0.1:5070/connect/linkedin/callback"];
+
+    private static readonly string[] PageScopes = [.. Scopes, "w_organization_social"];
 
     private sealed record DemoConnection(string Id, string Name, bool Refreshable, TimeSpan AccessLeft, TimeSpan? HardEndLeft, string? Trouble);
 
@@ -53,6 +56,8 @@ public sealed partial class DemoSeeder(
 
             await SeedAsync(sandbox, planned, cancellationToken);
         }
+
+        await EnsurePageAsync(sandbox, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -70,6 +75,27 @@ public sealed partial class DemoSeeder(
         await EnsureSuccessAsync(response, "create the self-serve demo app", cancellationToken);
     }
 
+    /// <summary>
+    /// The Company Page and its poster's role, given on every start (both are idempotent in the sandbox), so a demo restarted
+    /// against a running sandbox still finds them.
+    /// </summary>
+    private async Task EnsurePageAsync(HttpClient sandbox, CancellationToken cancellationToken)
+    {
+        const string poster = DemoPosts.PagePoster;
+        const string PersonPrefix = "urn:li:person:";
+        if ((await store.FindAsync(poster, cancellationToken))?.MemberUrn is not { } urn || !urn.StartsWith(PersonPrefix, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The demo's page poster {poster} has no member URN");
+        }
+
+        using var page = await sandbox.PostAsJsonAsync("organizations", new { id = DemoPosts.PageId, name = DemoPosts.PageName }, cancellationToken);
+        await EnsureSuccessAsync(page, "create the demo Company Page", cancellationToken);
+        using var role = await sandbox.PostAsJsonAsync($"organizations/{DemoPosts.PageId}/roles",
+            new { memberSub = urn[PersonPrefix.Length..], role = "ADMINISTRATOR", state = "APPROVED" }, cancellationToken);
+        await EnsureSuccessAsync(role, "give the demo page poster a role", cancellationToken);
+        LogPage(logger, DemoPosts.PageUrn, DemoPosts.PageName, poster);
+    }
+
     private async Task SeedAsync(HttpClient sandbox, DemoConnection planned, CancellationToken cancellationToken)
     {
         using var memberResponse = await sandbox.PostAsJsonAsync("members", new { name = planned.Name }, cancellationToken);
@@ -78,7 +104,7 @@ public sealed partial class DemoSeeder(
                      ?? throw new InvalidOperationException("The sandbox returned no member");
 
         var clientId = planned.Refreshable ? linkedIn.Value.ClientId : SelfServeClientId;
-        using var grantResponse = await sandbox.PostAsJsonAsync("grants", new { clientId, memberSub = member.Sub, scopes = Scopes }, cancellationToken);
+        using var grantResponse = await sandbox.PostAsJsonAsync("grants", new { clientId, memberSub = member.Sub, scopes = planned.Id == DemoPosts.PagePoster ? PageScopes : Scopes }, cancellationToken);
         await EnsureSuccessAsync(grantResponse, "seed a demo grant", cancellationToken);
         var now = time.GetUtcNow();
         var body = await grantResponse.Content.ReadAsStringAsync(cancellationToken);
@@ -132,4 +158,8 @@ public sealed partial class DemoSeeder(
     [LoggerMessage(EventId = 900, Level = LogLevel.Information,
         Message = "Demo: seeded {ConnectionId} ({Name}); access token expires {AccessTokenExpiresAt:o}, refresh token ends {RefreshTokenExpiresAt:o}; trouble: {Trouble}")]
     private static partial void LogSeeded(ILogger logger, string connectionId, string name, DateTimeOffset? accessTokenExpiresAt, DateTimeOffset? refreshTokenExpiresAt, string trouble);
+
+    [LoggerMessage(EventId = 901, Level = LogLevel.Information,
+        Message = "Demo: seeded Company Page {Organization} ({Name}); {ConnectionId}'s member is its APPROVED ADMINISTRATOR and may post for it")]
+    private static partial void LogPage(ILogger logger, string organization, string name, string connectionId);
 }

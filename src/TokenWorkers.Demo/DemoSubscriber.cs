@@ -3,16 +3,46 @@ using TokenWorkers.Contracts;
 
 namespace TokenWorkers.Demo;
 
-/// <summary>What another service subscribed to TokenWorkers' events would receive, logged for the demo.</summary>
+/// <summary>What another service subscribed to TokenWorkers' events would receive, logged for the demo one line per event.</summary>
 public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     IConsumer<TokenRefreshed>, IConsumer<ReauthSoon>, IConsumer<ReauthRequired>, IConsumer<ConnectionRecovered>,
     IConsumer<ConnectionAuthorized>, IConsumer<ConnectionDisconnected>, IConsumer<PostPublished>, IConsumer<PostFailed>,
-    IConsumer<PostHeld>
+    IConsumer<PostHeld>, IConsumer<PostScheduled>, IConsumer<PostCancelled>, IConsumer<PostDeleted>, IConsumer<PostOutcomeUnknown>
 {
     public Task Consume(ConsumeContext<PostPublished> context)
     {
         var m = context.Message;
-        LogPublished(logger, m.PostId, m.ConnectionId, m.Url);
+        // PostPublished does not name the author: the sender knows whom it asked to post as.
+        var author = DemoPosts.AuthorOf(m.PostId, m.ConnectionId);
+        LogPublished(logger, m.PostId, author, m.ConnectionId, m.Urn, m.Url);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<PostScheduled> context)
+    {
+        var m = context.Message;
+        LogScheduled(logger, m.PostId, m.ConnectionId, m.PublishAt);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<PostCancelled> context)
+    {
+        var m = context.Message;
+        LogCancelled(logger, m.PostId, m.ConnectionId, m.Reason ?? "no reason given");
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<PostDeleted> context)
+    {
+        var m = context.Message;
+        LogDeleted(logger, m.PostId ?? "(a post made elsewhere)", m.Urn, m.ConnectionId);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<PostOutcomeUnknown> context)
+    {
+        var m = context.Message;
+        LogOutcomeUnknown(logger, m.PostId, m.ConnectionId, m.Reason);
         return Task.CompletedTask;
     }
 
@@ -26,7 +56,9 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     public Task Consume(ConsumeContext<PostHeld> context)
     {
         var m = context.Message;
-        LogHeld(logger, m.PostId, m.ConnectionId, m.Reason, m.Description, m.Until);
+        // Some holds have no end time (a re-authorization lasts until the member reconnects); their Description says what ends them.
+        var until = m.Until is { } at ? at.ToString("o", System.Globalization.CultureInfo.InvariantCulture) : "further notice";
+        LogHeld(logger, m.PostId, m.ConnectionId, m.Reason, m.Description, until);
         return Task.CompletedTask;
     }
 
@@ -87,8 +119,20 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     [LoggerMessage(EventId = 912, Level = LogLevel.Error, Message = "Subscriber got ReauthRequired: {ConnectionId} must log in again now ({Reason}, LinkedIn said {ErrorCode}; access token dies {Deadline:o})")]
     private static partial void LogRequired(ILogger logger, string connectionId, ReauthReason reason, string errorCode, DateTimeOffset? deadline);
 
-    [LoggerMessage(EventId = 914, Level = LogLevel.Information, Message = "Subscriber got PostPublished: {PostId} by {ConnectionId} is at {Url}")]
-    private static partial void LogPublished(ILogger logger, string postId, string connectionId, Uri url);
+    [LoggerMessage(EventId = 914, Level = LogLevel.Information, Message = "Subscriber got PostPublished: {PostId} as {Author} (via {ConnectionId}) is {Urn} at {Url}")]
+    private static partial void LogPublished(ILogger logger, string postId, string author, string connectionId, string urn, Uri url);
+
+    [LoggerMessage(EventId = 917, Level = LogLevel.Information, Message = "Subscriber got PostScheduled: {PostId} by {ConnectionId} waits in the ledger until {PublishAt:o}")]
+    private static partial void LogScheduled(ILogger logger, string postId, string connectionId, DateTimeOffset publishAt);
+
+    [LoggerMessage(EventId = 918, Level = LogLevel.Information, Message = "Subscriber got PostCancelled: {PostId} by {ConnectionId} will never go out ({Reason})")]
+    private static partial void LogCancelled(ILogger logger, string postId, string connectionId, string reason);
+
+    [LoggerMessage(EventId = 927, Level = LogLevel.Information, Message = "Subscriber got PostDeleted: {PostId} ({Urn}) by {ConnectionId} is gone from LinkedIn")]
+    private static partial void LogDeleted(ILogger logger, string postId, string urn, string connectionId);
+
+    [LoggerMessage(EventId = 928, Level = LogLevel.Error, Message = "Subscriber got PostOutcomeUnknown: {PostId} by {ConnectionId} may or may not be on LinkedIn: {Reason}")]
+    private static partial void LogOutcomeUnknown(ILogger logger, string postId, string connectionId, string reason);
 
     [LoggerMessage(EventId = 915, Level = LogLevel.Warning, Message = "Subscriber got PostFailed: {PostId} by {ConnectionId} ({FailureClass}): {Reason}; resending could help: {CanResend}")]
     private static partial void LogPostFailed(ILogger logger, string postId, string connectionId, FailureClass failureClass, string reason, bool canResend);
@@ -96,6 +140,6 @@ public sealed partial class DemoSubscriber(ILogger<DemoSubscriber> logger) :
     [LoggerMessage(EventId = 913, Level = LogLevel.Information, Message = "Subscriber got ConnectionRecovered: {ConnectionId} works again after {FailedAttempts} failed attempts ({PreviousFailureClass})")]
     private static partial void LogRecovered(ILogger logger, string connectionId, FailureClass previousFailureClass, int failedAttempts);
 
-    [LoggerMessage(EventId = 916, Level = LogLevel.Information, Message = "Subscriber got PostHeld: {PostId} by {ConnectionId} waits ({Reason}: {Description}) until {Until:o}")]
-    private static partial void LogHeld(ILogger logger, string postId, string connectionId, PostHoldReason reason, string description, DateTimeOffset? until);
+    [LoggerMessage(EventId = 916, Level = LogLevel.Information, Message = "Subscriber got PostHeld: {PostId} by {ConnectionId} waits ({Reason}: {Description}) until {Until}")]
+    private static partial void LogHeld(ILogger logger, string postId, string connectionId, PostHoldReason reason, string description, string until);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -11,6 +12,7 @@ using TokenWorkers.Contracts;
 using TokenWorkers.Demo;
 using TokenWorkers.Hosting;
 using TokenWorkers.Messaging;
+using TokenWorkers.Posts;
 using TokenWorkers.Sandbox;
 
 namespace TokenWorkers.Tests.Demo;
@@ -27,8 +29,10 @@ public sealed class DemoHostTests : IAsyncLifetime
     private static readonly string SubscriberQueue = QueueNames.Formatter(TransportOptions.DefaultQueuePrefix).Consumer<DemoSubscriber>();
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("tokenworkers-demo-").FullName;
     private const string AdminKey = "tw-demo-host-admin-key-0123456789";
+    private static readonly TimeSpan ScheduleLead = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(1);
     private readonly ConsumedMessages _consumed = new();
-    private readonly CapturedLog _log = new();
+    private CapturedLog _log = new();
     private LinkedInSandbox _sandbox = null!;
     private WebApplication _app = null!;
 
@@ -37,8 +41,15 @@ public sealed class DemoHostTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _sandbox = await LinkedInSandbox.StartAsync(cancellationToken: Cancel);
-        _sandbox.Control.CreateApp(ClientId, ClientSecret, programmaticRefresh: true);
+        // The demo's page poster is granted w_organization_social, as make run's sandbox app allows.
+        _sandbox.Control.CreateApp(ClientId, ClientSecret, programmaticRefresh: true,
+            allowedScopes: ["openid", "profile", "email", "w_member_social", "w_organization_social"]);
+        _app = await StartHostAsync();
+    }
 
+    /// <summary>The demo host on the test's data directory and sandbox, started: a second call is a restart of the demo.</summary>
+    private async Task<WebApplication> StartHostAsync()
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -56,14 +67,18 @@ public sealed class DemoHostTests : IAsyncLifetime
             ["Admin:Enabled"] = "true",
             ["Admin:ApiKey"] = AdminKey,
             ["Proxy:Enabled"] = "true",
+            // The demo's scheduled posts go out a few seconds after start (a minute in make run), released by a scan each second.
+            ["Demo:ScheduleLead"] = ScheduleLead.ToString(),
+            ["Publishing:ScanInterval"] = ScanInterval.ToString(),
         });
         builder.AddTokenWorkersDemo();
         builder.AddTokenWorkers(configureBus: bus => bus.AddTokenWorkersDemoConsumers());
         builder.Services.AddConsumeObserver(_ => _consumed);
         builder.Services.AddSingleton<ILogEventSink>(_log);
-        _app = builder.Build();
-        _app.MapTokenWorkersEndpoints();
-        await _app.StartAsync(Cancel);
+        var app = builder.Build();
+        app.MapTokenWorkersEndpoints();
+        await app.StartAsync(Cancel);
+        return app;
     }
 
     public async ValueTask DisposeAsync()
@@ -136,19 +151,131 @@ public sealed class DemoHostTests : IAsyncLifetime
         Assert.DoesNotContain(_log.Events, e => e.Text.Contains(token, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_demo_posts_as_its_page_schedules_a_post_cancels_another_and_deletes_one_and_the_subscriber_logs_each()
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var page = await PostReachesAsync(DemoPosts.PagePostId, PostState.Published);
+        var scheduled = await PostReachesAsync(DemoPosts.ScheduledPostId, PostState.Published);
+        var cancelled = await PostReachesAsync(DemoPosts.CancelledPostId, PostState.Cancelled);
+        var deleted = await PostReachesAsync(DemoPosts.DeletedPostId, PostState.Deleted);
+
+        // The cancelled post was due with the scheduled one: give the release scan two more turns to (wrongly) send it.
+        var afterDue = cancelled.PublishAt!.Value + 2 * ScanInterval - DateTimeOffset.UtcNow;
+        if (afterDue > TimeSpan.Zero)
+        {
+            await Task.Delay(afterDue, Cancel);
+        }
+
+        var atSandbox = await SandboxPostsAsync();
+        var summary = string.Join('\n', atSandbox.Select(p => $"{p.Urn} by {p.Author} at {p.CreatedAt:o}: {p.Text}"));
+
+        Assert.Equal(DemoPosts.PageUrn, Assert.Single(atSandbox, p => p.Urn == page.Urn).Author);
+
+        var scheduledAtSandbox = Assert.Single(atSandbox, p => p.Urn == scheduled.Urn);
+        Assert.True(scheduled.PublishAt >= startedAt + ScheduleLead - TimeSpan.FromSeconds(1), $"scheduled for {scheduled.PublishAt:o}, test started {startedAt:o}");
+        Assert.True(scheduledAtSandbox.CreatedAt >= scheduled.PublishAt,
+            $"{DemoPosts.ScheduledPostId} reached LinkedIn at {scheduledAtSandbox.CreatedAt:o}, before its time {scheduled.PublishAt:o}");
+
+        Assert.Null(cancelled.Urn);
+        Assert.DoesNotContain(atSandbox, p => p.Text == DemoPosts.Cancelled(default).Text);
+        // alice's and bob's posts, the page's, the scheduled one and the deleted one; nothing twice, nothing cancelled or held.
+        Assert.True(atSandbox.Length == 5, summary);
+
+        Assert.NotNull(Assert.Single(atSandbox, p => p.Urn == deleted.Urn).DeletedAt);
+
+        // One readable line per outcome, in the order a sender sees them.
+        var lines = _log.Events.Select(e => e.Text).ToList();
+        int Line(string prefix, string postId)
+        {
+            var index = lines.FindIndex(l => l.StartsWith(prefix, StringComparison.Ordinal) && l.Contains(postId, StringComparison.Ordinal));
+            Assert.True(index >= 0, $"No \"{prefix}\" line for {postId}; the log:\n{string.Join('\n', lines)}");
+            return index;
+        }
+
+        // Rendered as in the test sink, strings quoted (the console's template shows them bare).
+        Assert.Contains($"as \"{DemoPosts.PageUrn}\" (via \"{DemoPosts.PagePoster}\") is \"{page.Urn}\"", lines[Line("Subscriber got PostPublished", DemoPosts.PagePostId)], StringComparison.Ordinal);
+        Assert.True(Line("Subscriber got PostScheduled", DemoPosts.ScheduledPostId) < Line("Subscriber got PostPublished", DemoPosts.ScheduledPostId));
+        Assert.True(Line("Subscriber got PostScheduled", DemoPosts.CancelledPostId) < Line("Subscriber got PostCancelled", DemoPosts.CancelledPostId));
+        Assert.True(Line("Subscriber got PostPublished", DemoPosts.DeletedPostId) < Line("Subscriber got PostDeleted", DemoPosts.DeletedPostId));
+        Assert.Contains(deleted.Urn!, lines[Line("Subscriber got PostDeleted", DemoPosts.DeletedPostId)], StringComparison.Ordinal);
+        Assert.Contains("(Invalid)", lines[Line("Subscriber got PostFailed", "demo-post-empty")], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_restarted_demo_resends_its_posts_and_nothing_goes_out_twice_or_fails()
+    {
+        await PostReachesAsync(DemoPosts.PagePostId, PostState.Published);
+        await PostReachesAsync(DemoPosts.ScheduledPostId, PostState.Published);
+        await PostReachesAsync(DemoPosts.CancelledPostId, PostState.Cancelled);
+        await PostReachesAsync(DemoPosts.DeletedPostId, PostState.Deleted);
+        var before = await SandboxPostsAsync();
+
+        await _app.DisposeAsync();
+        _log = new CapturedLog();
+        _app = await StartHostAsync();
+
+        // The second run's answers: each post's outcome announced again, the cancel and the delete sent again.
+        string[] expected =
+        [
+            $"Subscriber got PostPublished: \"{DemoPosts.PagePostId}\"", $"Subscriber got PostPublished: \"{DemoPosts.ScheduledPostId}\"",
+            $"Subscriber got PostCancelled: \"{DemoPosts.CancelledPostId}\"", $"Subscriber got PostDeleted: \"{DemoPosts.DeletedPostId}\"",
+            $"Demo: sent CancelPost \"{DemoPosts.CancelledPostId}\"", $"Demo: \"{DemoPosts.DeletedPostId}\" is out as",
+        ];
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (expected.Where(line => !_log.Events.Any(e => e.Text.StartsWith(line, StringComparison.Ordinal))).ToList() is { Count: > 0 } missing)
+        {
+            Assert.True(DateTime.UtcNow < deadline,
+                $"Within 30 s of the restart the log had no {string.Join(", ", missing)}; the log:\n{string.Join('\n', _log.Events.Select(e => e.Text))}");
+            await Task.Delay(100, Cancel);
+        }
+
+        var after = await SandboxPostsAsync();
+        Assert.Equal(before.OrderBy(p => p.Urn, StringComparer.Ordinal), after.OrderBy(p => p.Urn, StringComparer.Ordinal));
+        string[] planned = [DemoPosts.PagePostId, DemoPosts.ScheduledPostId, DemoPosts.CancelledPostId, DemoPosts.DeletedPostId];
+        Assert.DoesNotContain(_log.Events, e => e.Level >= LogEventLevel.Warning && planned.Any(id => e.Text.Contains(id, StringComparison.Ordinal)));
+    }
+
+    private async Task<SandboxPostView[]> SandboxPostsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = _sandbox.BaseAddress };
+        return await http.GetFromJsonAsync<SandboxPostView[]>("_sandbox/posts", Cancel) ?? [];
+    }
+
+    /// <summary>The post's ledger entry once it is in <paramref name="state"/>; fails after 30 s with what the demo logged.</summary>
+    private async Task<PostEntry> PostReachesAsync(string postId, PostState state)
+    {
+        var ledger = _app.Services.GetRequiredService<IPostLedger>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var entry = await ledger.FindAsync(postId, Cancel);
+            if (entry?.State == state)
+            {
+                return entry;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline,
+                $"Within 30 s {postId} did not reach {state} (it is {entry?.State}); the log:\n{string.Join('\n', _log.Events.Select(e => e.Text))}");
+            await Task.Delay(100, Cancel);
+        }
+    }
+
+    private sealed record SandboxPostView(string Urn, string Author, string Text, DateTimeOffset CreatedAt, DateTimeOffset? DeletedAt);
+
     /// <summary>The host's own log events, rendered.</summary>
     private sealed class CapturedLog : ILogEventSink
     {
-        private readonly ConcurrentQueue<(int EventId, string Text)> _events = new();
+        private readonly ConcurrentQueue<(int EventId, LogEventLevel Level, string Text)> _events = new();
 
-        public IReadOnlyList<(int EventId, string Text)> Events => [.. _events];
+        public IReadOnlyList<(int EventId, LogEventLevel Level, string Text)> Events => [.. _events];
 
         public void Emit(LogEvent logEvent)
         {
             ArgumentNullException.ThrowIfNull(logEvent);
             var id = logEvent.Properties.TryGetValue("EventId", out var value) && value is StructureValue structure
                 && structure.Properties.FirstOrDefault(p => p.Name == "Id")?.Value is ScalarValue { Value: int number } ? number : 0;
-            _events.Enqueue((id, logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " + logEvent.Exception));
+            _events.Enqueue((id, logEvent.Level, logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + " " + logEvent.Exception));
         }
     }
 
