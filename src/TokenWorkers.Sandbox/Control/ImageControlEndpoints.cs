@@ -20,7 +20,7 @@ internal static class ImageControlEndpoints
         }));
         api.MapPost("/images/fail-next", Guard(async http =>
         {
-            var body = http.Request.ContentLength is null or 0 ? new ImageFailure(null, null) : await ReadAsync<ImageFailure>(http);
+            var body = http.Request.HasJsonContentType() ? await ReadAsync<ImageFailure>(http) : new ImageFailure(null, null);
             control.FailNextImageProcessing(body.Count ?? 1, body.Reason ?? "The image could not be processed");
             return Results.NoContent();
         }));
