@@ -116,22 +116,21 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
             return (null, null, ApiErrors.Unprocessable(call, "/content", "exactly one of article, media (one image) or multiImage is supported by the sandbox"));
         }
 
-        switch (kinds[0])
+        if (kinds[0] == "media")
         {
-            case "media":
-            {
-                IResult? error = null;
-                var image = PostImageRefs.Image(Child(content, "media"), "/content/media", call, ref error);
-                return (null, error is null ? [image!] : null, error);
-            }
-
-            case "multiImage":
-                var (images, invalid) = PostImageRefs.MultiImage(Child(content, "multiImage"), call);
-                return (null, images, invalid);
-            default:
-                var (url, articleError) = Article(Child(content, "article"), call);
-                return (url, null, articleError);
+            IResult? error = null;
+            var image = PostImageRefs.Image(Child(content, "media"), "/content/media", call, ref error);
+            return (null, error is null ? [image!] : null, error);
         }
+
+        if (kinds[0] == "multiImage")
+        {
+            var (images, invalid) = PostImageRefs.MultiImage(Child(content, "multiImage"), call);
+            return (null, images, invalid);
+        }
+
+        var (url, articleError) = Article(Child(content, "article"), call);
+        return (url, null, articleError);
     }
 
     private static (string? Url, IResult? Error) Article(JsonElement article, CallRecord call)
