@@ -44,6 +44,24 @@ public enum SandboxEndpoint
 
     /// <summary><c>GET /rest/organizations/{id}</c></summary>
     RestOrganization,
+
+    /// <summary><c>POST /rest/images?action=initializeUpload</c></summary>
+    InitializeImageUpload,
+
+    /// <summary><c>PUT /dms-uploads/{id}/uploaded-image/0</c>: the bytes of an image registered with the Images API.</summary>
+    ImageUpload,
+
+    /// <summary><c>GET /rest/images/{encoded urn}</c></summary>
+    Image,
+
+    /// <summary><c>POST /v2/assets?action=registerUpload</c></summary>
+    RegisterAssetUpload,
+
+    /// <summary><c>PUT</c> or <c>POST /mediaUpload/{id}/feedshare-uploadedImage/0</c>: the bytes of an asset registered with the Assets API.</summary>
+    AssetUpload,
+
+    /// <summary><c>GET /v2/assets/{id}</c></summary>
+    Asset,
 }
 
 internal static class SandboxEndpoints
@@ -67,6 +85,12 @@ internal static class SandboxEndpoints
         SandboxEndpoint.Me => "me",
         SandboxEndpoint.Organization => "organization",
         SandboxEndpoint.RestOrganization => "restOrganization",
+        SandboxEndpoint.InitializeImageUpload => "initializeImageUpload",
+        SandboxEndpoint.ImageUpload => "imageUpload",
+        SandboxEndpoint.Image => "image",
+        SandboxEndpoint.RegisterAssetUpload => "registerAssetUpload",
+        SandboxEndpoint.AssetUpload => "assetUpload",
+        SandboxEndpoint.Asset => "asset",
         _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
     };
 

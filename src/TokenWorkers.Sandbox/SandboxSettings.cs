@@ -60,6 +60,25 @@ public sealed class SandboxSettings
     /// </summary>
     public bool VersionLifecycle { get; set; } = true;
 
+    /// <summary>
+    /// How long an uploaded image stays <c>PROCESSING</c> on the sandbox clock before it is <c>AVAILABLE</c> (or
+    /// <c>PROCESSING_FAILED</c>); zero makes it available at once. LinkedIn documents no figure (default 2 s).
+    /// </summary>
+    public TimeSpan ImageProcessingDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long an image's upload URL takes bytes after registration (<c>uploadUrlExpiresAt</c>). LinkedIn documents no figure;
+    /// the sandbox's default is 1 hour.
+    /// </summary>
+    public TimeSpan ImageUploadUrlLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// What a post whose image is not yet <c>AVAILABLE</c> gets: <c>Reject</c> (400, the default) or <c>AcceptHidden</c>
+    /// (201, and the post is stored hidden, as posts made before processing finished were reported never to show).
+    /// LinkedIn's behaviour is not settled (docs/linkedin-api.md, Open question 24).
+    /// </summary>
+    public UnavailableImagePosts UnavailableImagePosts { get; set; } = UnavailableImagePosts.Reject;
+
     /// <summary>Posts one member may create through one app per UTC day (Share on LinkedIn: 150).</summary>
     public int MemberDailyPostLimit { get; set; } = 150;
 
@@ -121,6 +140,16 @@ public sealed class SandboxMemberSettings
     public string Language { get; set; } = "en";
 
     internal SandboxMember ToMember() => SandboxMembers.New(Sub, Name, Email, GivenName, FamilyName, Country, Language);
+}
+
+/// <summary>What the sandbox does with a post whose image has not finished processing.</summary>
+public enum UnavailableImagePosts
+{
+    /// <summary>400, naming the image and its state.</summary>
+    Reject,
+
+    /// <summary>201, and the post is kept with <see cref="SandboxPost.Hidden"/> set.</summary>
+    AcceptHidden,
 }
 
 /// <summary>Which error code an invalid, expired or revoked refresh token gets.</summary>

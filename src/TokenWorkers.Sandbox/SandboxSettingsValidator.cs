@@ -72,6 +72,7 @@ internal sealed partial class SandboxSettingsValidator : IValidateOptions<Sandbo
             (nameof(settings.AuthorizationCodeLifetime), settings.AuthorizationCodeLifetime),
             (nameof(settings.AccessTokenLifetime), settings.AccessTokenLifetime),
             (nameof(settings.RefreshTokenLifetime), settings.RefreshTokenLifetime),
+            (nameof(settings.ImageUploadUrlLifetime), settings.ImageUploadUrlLifetime),
         })
         {
             if (value <= TimeSpan.Zero)
@@ -86,6 +87,7 @@ internal sealed partial class SandboxSettingsValidator : IValidateOptions<Sandbo
             (nameof(settings.NewAccessTokenActivationDelay), settings.NewAccessTokenActivationDelay),
             (nameof(settings.DuplicatePostWindow), settings.DuplicatePostWindow),
             (nameof(settings.Latency), settings.Latency),
+            (nameof(settings.ImageProcessingDelay), settings.ImageProcessingDelay),
         })
         {
             if (value < TimeSpan.Zero)

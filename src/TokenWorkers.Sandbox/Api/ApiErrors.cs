@@ -42,6 +42,33 @@ internal static class ApiErrors
     public static IResult NotFound(CallRecord call, string message) =>
         Envelope(call, 404, null, "NOT_FOUND", message);
 
+    /// <summary>
+    /// <c>GET /rest/images/{urn}</c> without <c>w_organization_social</c>, or for an image the token may not see (docs/linkedin-api.md
+    /// §10.5: the status and message are reported; the envelope around the message is the sandbox's choice).
+    /// </summary>
+    public static IResult ImageForbidden(CallRecord call) =>
+        Envelope(call, 403, 100, "ACCESS_DENIED", "Accessing this image resource is forbidden. Please check your permissions for this resource");
+
+    /// <summary>A post naming an image or asset that is not its author's (docs/linkedin-api.md §10.5, observed on ugcPosts).</summary>
+    public static IResult AssetsNotOwned(CallRecord call) =>
+        Gateway(call, 400, "ASSETS_NOT_OWNED",
+            "com.linkedin.publishing.util.common.ResponseException: One or more of the assets is not owned by the author. All assets must be owned by the author");
+
+    /// <summary>A post naming an image no upload registered. LinkedIn's answer is not captured: the sandbox's choice.</summary>
+    public static IResult ImageUnknown(CallRecord call, string urn) =>
+        Gateway(call, 400, "IMAGE_NOT_FOUND", $"Image {urn} does not exist");
+
+    /// <summary>
+    /// A post naming an image that is not (yet) <c>AVAILABLE</c>. LinkedIn's answer is unsettled (Open question 24): the sandbox's
+    /// choice, unless <see cref="SandboxSettings.UnavailableImagePosts"/> accepts such posts hidden.
+    /// </summary>
+    public static IResult ImageNotAvailable(CallRecord call, string urn, string status) =>
+        Gateway(call, 400, "IMAGE_NOT_AVAILABLE", $"Image {urn} is {status}, not AVAILABLE: create the post after its processing has finished");
+
+    /// <summary>Bytes sent to an upload URL after <c>uploadUrlExpiresAt</c>. LinkedIn's answer is not captured: the sandbox's choice.</summary>
+    public static IResult UploadUrlExpired(CallRecord call) =>
+        Gateway(call, 400, "UPLOAD_URL_EXPIRED", "The upload URL has expired; initialize a new upload");
+
     public static IResult BadRequest(CallRecord call, string message) =>
         Gateway(call, 400, "BAD_REQUEST", message);
 

@@ -93,9 +93,11 @@ internal sealed partial class PostRules(PostStore posts, OrganizationDirectory o
             : null;
     }
 
-    public (SandboxPost? Created, IResult? Error) Create(SandboxEndpoint endpoint, Grant grant, string author, string text, string? articleUrl, CallRecord call)
+    public (SandboxPost? Created, IResult? Error) Create(
+        SandboxEndpoint endpoint, Grant grant, string author, string text, string? articleUrl, CallRecord call, PostImages? images = null)
     {
-        var (created, earlier) = posts.Create(endpoint, author, text, articleUrl, grant.ClientId, grant.Id, clock.UtcNow, knobs.Settings.DuplicatePostWindow);
+        var (created, earlier) = posts.Create(
+            endpoint, author, text, articleUrl, grant.ClientId, grant.Id, clock.UtcNow, knobs.Settings.DuplicatePostWindow, images?.Images, images?.Hidden ?? false);
         if (created is null)
         {
             return (null, ApiErrors.Duplicate(call, earlier!.Urn));
@@ -148,8 +150,8 @@ internal sealed partial class PostRules(PostStore posts, OrganizationDirectory o
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     [GeneratedRegex("^urn:li:person:([A-Za-z0-9_-]{1,64})$")]
-    private static partial Regex PersonUrn();
+    internal static partial Regex PersonUrn();
 
     [GeneratedRegex(@"^urn:li:(organization|company):\d+$")]
-    private static partial Regex OrganizationUrn();
+    internal static partial Regex OrganizationUrn();
 }

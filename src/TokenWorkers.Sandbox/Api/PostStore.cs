@@ -19,9 +19,12 @@ internal sealed class PostStore
     /// after a deletion (docs/linkedin-api.md §5.3, §11).
     /// </remarks>
     public (SandboxPost? Created, SandboxPost? DuplicateOf) Create(
-        SandboxEndpoint endpoint, string author, string text, string? articleUrl, string clientId, string grantId, DateTimeOffset now, TimeSpan window)
+        SandboxEndpoint endpoint, string author, string text, string? articleUrl, string clientId, string grantId, DateTimeOffset now, TimeSpan window,
+        IReadOnlyList<SandboxPostImage>? images = null, bool hidden = false)
     {
-        var key = string.Join('\0', author, text, articleUrl);
+        images ??= [];
+        // Other images make other content: the same text with a different picture is not a duplicate.
+        var key = string.Join('\0', [author, text, articleUrl, .. images.Select(i => i.Urn)]);
         while (true)
         {
             if (_newestByContent.TryGetValue(key, out var earlier))
@@ -50,7 +53,11 @@ internal sealed class PostStore
         SandboxPost New()
         {
             var id = Interlocked.Add(ref _nextId, Random.Shared.Next(1, 4096));
-            return new SandboxPost("urn:li:share:" + id.ToString(CultureInfo.InvariantCulture), endpoint, author, text, articleUrl, clientId, grantId, now);
+            return new SandboxPost("urn:li:share:" + id.ToString(CultureInfo.InvariantCulture), endpoint, author, text, articleUrl, clientId, grantId, now)
+            {
+                Images = images,
+                Hidden = hidden,
+            };
         }
     }
 

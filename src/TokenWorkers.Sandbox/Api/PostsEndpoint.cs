@@ -7,11 +7,12 @@ using static TokenWorkers.Sandbox.Api.PostRules;
 namespace TokenWorkers.Sandbox.Api;
 
 /// <summary><c>POST /rest/posts</c>: the versioned Posts API; success is 201 with the URN in <c>x-restli-id</c> and no body.</summary>
-internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, PostRules rules, ApiVersions versions)
+internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, PostRules rules, ApiVersions versions, ImageRules imageRules)
 {
     private static readonly string[] LifecycleStates = ["PUBLISHED", "DRAFT"];
     private static readonly string[] Visibilities = ["PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER"];
     private static readonly string[] FeedDistributions = ["MAIN_FEED", "NONE"];
+    private static readonly string[] ContentKinds = ["article", "media", "multiImage"];
 
     public async ValueTask<IResult> HandleAsync(HttpContext http, CallRecord call)
     {
@@ -52,13 +53,19 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
                 return authorError;
             }
 
-            var (text, articleUrl, invalid) = Validate(document.RootElement, call);
+            var (text, articleUrl, named, invalid) = Validate(document.RootElement, call);
             if (invalid is not null)
             {
                 return invalid;
             }
 
-            var (post, refused) = rules.Create(SandboxEndpoint.Posts, grant!, author!, text!, articleUrl, call);
+            var (images, unusable) = imageRules.CheckForPost(named ?? [], author!, call);
+            if (unusable is not null)
+            {
+                return unusable;
+            }
+
+            var (post, refused) = rules.Create(SandboxEndpoint.Posts, grant!, author!, text!, articleUrl, call, images);
             if (post is null)
             {
                 return refused!;
@@ -69,7 +76,7 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
         }
     }
 
-    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, CallRecord call)
+    private (string? Text, string? ArticleUrl, IReadOnlyList<SandboxPostImage>? Images, IResult? Error) Validate(JsonElement body, CallRecord call)
     {
         IResult? error = null;
         var text = RequiredString(body, "commentary", "/commentary", call, ref error);
@@ -78,34 +85,59 @@ internal sealed partial class PostsEndpoint(ApiAuthenticator authenticator, Post
         RequiredSymbol(body, "lifecycleState", "/lifecycleState", LifecycleStates, call, ref error);
         if (error is not null)
         {
-            return (null, null, error);
+            return (null, null, null, error);
         }
 
         string? articleUrl = null;
+        IReadOnlyList<SandboxPostImage>? images = null;
         if (body.TryGetProperty("content", out var content))
         {
-            (articleUrl, error) = Article(content, call);
+            (articleUrl, images, error) = Content(content, call);
         }
         else if (string.IsNullOrWhiteSpace(text))
         {
             error = ApiErrors.Unprocessable(call, "/commentary", "must not be blank");
         }
 
-        return (text, articleUrl, error ?? rules.CheckLength(text!, "/commentary", call));
+        return (text, articleUrl, images, error ?? rules.CheckLength(text!, "/commentary", call));
     }
 
-    private static (string? Url, IResult? Error) Article(JsonElement content, CallRecord call)
+    private static (string? Url, IReadOnlyList<SandboxPostImage>? Images, IResult? Error) Content(JsonElement content, CallRecord call)
     {
         // LinkedIn refuses an explicit null for an optional object rather than treating it as absent.
         if (content.ValueKind == JsonValueKind.Null)
         {
-            return (null, ApiErrors.UnpermittedFields(call, "/content"));
+            return (null, null, ApiErrors.UnpermittedFields(call, "/content"));
         }
 
-        var article = Child(content, "article");
+        string[] kinds = [.. ContentKinds.Where(k => Child(content, k).ValueKind != JsonValueKind.Undefined)];
+        if (kinds.Length != 1)
+        {
+            return (null, null, ApiErrors.Unprocessable(call, "/content", "exactly one of article, media (one image) or multiImage is supported by the sandbox"));
+        }
+
+        if (kinds[0] == "media")
+        {
+            IResult? error = null;
+            var image = PostImageRefs.Image(Child(content, "media"), "/content/media", call, ref error);
+            return (null, error is null ? [image!] : null, error);
+        }
+
+        if (kinds[0] == "multiImage")
+        {
+            var (images, invalid) = PostImageRefs.MultiImage(Child(content, "multiImage"), call);
+            return (null, images, invalid);
+        }
+
+        var (url, articleError) = Article(Child(content, "article"), call);
+        return (url, null, articleError);
+    }
+
+    private static (string? Url, IResult? Error) Article(JsonElement article, CallRecord call)
+    {
         if (article.ValueKind != JsonValueKind.Object)
         {
-            return (null, ApiErrors.Unprocessable(call, "/content", "only article content is supported by the sandbox"));
+            return (null, ApiErrors.Unprocessable(call, "/content/article", "must be an object"));
         }
 
         IResult? error = null;

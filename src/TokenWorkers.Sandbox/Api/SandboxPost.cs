@@ -19,4 +19,14 @@ public sealed record SandboxPost(
     string ClientId,
     string GrantId,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? DeletedAt = null);
+    DateTimeOffset? DeletedAt = null)
+{
+    /// <summary>The images the post carries, in order (<c>content.media</c>, <c>content.multiImage</c> or ugcPosts' IMAGE media).</summary>
+    public IReadOnlyList<SandboxPostImage> Images { get; init; } = [];
+
+    /// <summary>
+    /// True when the post was accepted while one of its images was not yet <c>AVAILABLE</c> and
+    /// <see cref="SandboxSettings.UnavailableImagePosts"/> is <c>AcceptHidden</c>: LinkedIn was reported to create such posts and never show them.
+    /// </summary>
+    public bool Hidden { get; init; }
+}

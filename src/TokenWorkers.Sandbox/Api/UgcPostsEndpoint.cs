@@ -6,8 +6,8 @@ using static TokenWorkers.Sandbox.Api.PostRules;
 
 namespace TokenWorkers.Sandbox.Api;
 
-/// <summary><c>POST /v2/ugcPosts</c>: text and article shares as a member (the "Share on LinkedIn" contract).</summary>
-internal sealed class UgcPostsEndpoint(ApiAuthenticator authenticator, PostRules rules)
+/// <summary><c>POST /v2/ugcPosts</c>: text, article and image shares (the "Share on LinkedIn" contract).</summary>
+internal sealed class UgcPostsEndpoint(ApiAuthenticator authenticator, PostRules rules, ImageRules imageRules)
 {
     private const string Resource = "ugcPosts.CREATE.NO_VERSION";
     private const string SharePath = "/specificContent/com.linkedin.ugc.ShareContent";
@@ -48,13 +48,19 @@ internal sealed class UgcPostsEndpoint(ApiAuthenticator authenticator, PostRules
                 return authorError;
             }
 
-            var (text, articleUrl, invalid) = Validate(body, call);
+            var (text, articleUrl, named, invalid) = Validate(body, call);
             if (invalid is not null)
             {
                 return invalid;
             }
 
-            var (post, refused) = rules.Create(SandboxEndpoint.UgcPosts, grant!, author!, text!, articleUrl, call);
+            var (images, unusable) = imageRules.CheckForPost(named ?? [], author!, call);
+            if (unusable is not null)
+            {
+                return unusable;
+            }
+
+            var (post, refused) = rules.Create(SandboxEndpoint.UgcPosts, grant!, author!, text!, articleUrl, call, images);
             if (post is null)
             {
                 return refused!;
@@ -68,7 +74,7 @@ internal sealed class UgcPostsEndpoint(ApiAuthenticator authenticator, PostRules
         }
     }
 
-    private (string? Text, string? ArticleUrl, IResult? Error) Validate(JsonElement body, CallRecord call)
+    private (string? Text, string? ArticleUrl, IReadOnlyList<SandboxPostImage>? Images, IResult? Error) Validate(JsonElement body, CallRecord call)
     {
         IResult? error = null;
         RequiredSymbol(body, "lifecycleState", "/lifecycleState", LifecycleStates, call, ref error);
@@ -88,24 +94,29 @@ internal sealed class UgcPostsEndpoint(ApiAuthenticator authenticator, PostRules
         RequiredSymbol(Child(body, "visibility"), "com.linkedin.ugc.MemberNetworkVisibility", "/visibility/com.linkedin.ugc.MemberNetworkVisibility", Visibilities, call, ref error);
         if (error is not null)
         {
-            return (null, null, error);
+            return (null, null, null, error);
         }
 
         string? articleUrl = null;
+        IReadOnlyList<SandboxPostImage>? images = null;
         if (category == "ARTICLE")
         {
             (articleUrl, error) = Article(Child(share, "media"), call);
         }
+        else if (category == "IMAGE")
+        {
+            (images, error) = PostImageRefs.UgcMedia(Child(share, "media"), SharePath + "/media", call);
+        }
         else if (category != "NONE")
         {
-            error = ApiErrors.Unprocessable(call, SharePath + "/shareMediaCategory", $"\"{category}\" needs uploaded assets, which the sandbox does not support");
+            error = ApiErrors.Unprocessable(call, SharePath + "/shareMediaCategory", $"\"{category}\" is not supported by the sandbox (NONE, ARTICLE and IMAGE are)");
         }
         else if (string.IsNullOrWhiteSpace(text))
         {
             error = ApiErrors.Unprocessable(call, SharePath + "/shareCommentary/text", "must not be blank");
         }
 
-        return (text, articleUrl, error ?? rules.CheckLength(text!, SharePath + "/shareCommentary/text", call));
+        return (text, articleUrl, images, error ?? rules.CheckLength(text!, SharePath + "/shareCommentary/text", call));
     }
 
     private static (string? Url, IResult? Error) Article(JsonElement media, CallRecord call)

@@ -141,6 +141,7 @@ internal static class ControlEndpoints
 
         api.MapGet("/posts", (string? author) => Json(control.Posts.Where(p => author is null || p.Author == author)));
         api.MapOrganizationControl(control);
+        api.MapImageControl(control);
     }
 
     private static void MapGrantAction(RouteGroupBuilder api, string action, Action<string> apply) =>

@@ -20,6 +20,7 @@ public sealed class SandboxControl
     private readonly OrganizationDirectory _organizations;
     private readonly SandboxClock _clock;
     private readonly ConsentScreen _consent;
+    private readonly ImageStore _images;
 
     internal SandboxControl(
         Registrations registrations,
@@ -30,7 +31,8 @@ public sealed class SandboxControl
         PostStore posts,
         OrganizationDirectory organizations,
         SandboxClock clock,
-        ConsentScreen consent)
+        ConsentScreen consent,
+        ImageStore images)
     {
         _registrations = registrations;
         _grants = grants;
@@ -41,6 +43,7 @@ public sealed class SandboxControl
         _organizations = organizations;
         _clock = clock;
         _consent = consent;
+        _images = images;
     }
 
     /// <summary>The sandbox clock's current time.</summary>
@@ -197,4 +200,20 @@ public sealed class SandboxControl
 
     /// <summary>Every post created, oldest first.</summary>
     public IReadOnlyList<SandboxPost> Posts => _posts.All;
+
+    /// <summary>Every image upload registered (both APIs), oldest first, each in its state on the sandbox clock now.</summary>
+    public IReadOnlyList<SandboxImage> Images => _images.All;
+
+    /// <summary>How long an uploaded image stays <c>PROCESSING</c> on the sandbox clock (zero: available at once).</summary>
+    public TimeSpan ImageProcessingDelay => _knobs.ImageProcessingDelay;
+
+    /// <summary>Sets how long uploads made from now on stay <c>PROCESSING</c>.</summary>
+    public void SetImageProcessingDelay(TimeSpan delay) => _knobs.ImageProcessingDelay = delay;
+
+    /// <summary>The next <paramref name="count"/> uploads of good images end <c>PROCESSING_FAILED</c> with <paramref name="reason"/>.</summary>
+    public void FailNextImageProcessing(int count = 1, string reason = "The image could not be processed")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        _images.FailNext(count, reason);
+    }
 }

@@ -82,7 +82,7 @@ internal sealed class CallPipeline(
 
     private static async Task BufferBodyAsync(HttpContext http)
     {
-        if (http.Request.ContentLength is 0 || !HttpMethods.IsPost(http.Request.Method))
+        if (http.Request.ContentLength is 0 || !(HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method)))
         {
             return;
         }

@@ -37,6 +37,11 @@ internal static class SandboxComposition
         services.AddSingleton<ApiVersions>();
         services.AddSingleton<PostsEndpoint>();
         services.AddSingleton<PostDeleteEndpoint>();
+        services.AddSingleton<ImageStore>();
+        services.AddSingleton<ImageRules>();
+        services.AddSingleton<ImagesEndpoint>();
+        services.AddSingleton<AssetsEndpoint>();
+        services.AddSingleton<ImageUploadEndpoint>();
         services.AddSingleton(sp => new SandboxControl(
             sp.GetRequiredService<Registrations>(),
             sp.GetRequiredService<GrantControl>(),
@@ -46,7 +51,8 @@ internal static class SandboxComposition
             sp.GetRequiredService<PostStore>(),
             sp.GetRequiredService<OrganizationDirectory>(),
             sp.GetRequiredService<SandboxClock>(),
-            sp.GetRequiredService<ConsentScreen>()));
+            sp.GetRequiredService<ConsentScreen>(),
+            sp.GetRequiredService<ImageStore>()));
         return services;
     }
 
@@ -84,6 +90,20 @@ internal static class SandboxComposition
         app.MapGet("/v2/me", Wrap(SandboxEndpoint.Me, profiles.HandleMeAsync));
         app.MapGet("/v2/organizations/{id}", Wrap(SandboxEndpoint.Organization, profiles.HandleV2OrganizationAsync));
         app.MapGet("/rest/organizations/{id}", Wrap(SandboxEndpoint.RestOrganization, profiles.HandleRestOrganizationAsync));
+
+        // Images: api.linkedin.com registers and reads; the upload URLs (www.linkedin.com/dms-uploads, api.linkedin.com/mediaUpload)
+        // and the download URL (media.licdn.com) are served here too, on the address the caller used.
+        var imagesApi = services.GetRequiredService<ImagesEndpoint>();
+        var assets = services.GetRequiredService<AssetsEndpoint>();
+        var uploads = services.GetRequiredService<ImageUploadEndpoint>();
+        var imageStore = services.GetRequiredService<ImageStore>();
+        app.MapPost("/rest/images", Wrap(SandboxEndpoint.InitializeImageUpload, imagesApi.HandleInitializeAsync));
+        app.MapGet("/rest/images/{urn}", Wrap(SandboxEndpoint.Image, imagesApi.HandleGetAsync));
+        app.MapPut("/dms-uploads/{id}/uploaded-image/0", Wrap(SandboxEndpoint.ImageUpload, uploads.HandleImageAsync));
+        app.MapPost("/v2/assets", Wrap(SandboxEndpoint.RegisterAssetUpload, assets.HandleRegisterAsync));
+        app.MapGet("/v2/assets/{id}", Wrap(SandboxEndpoint.Asset, assets.HandleGetAsync));
+        app.MapMethods("/mediaUpload/{id}/feedshare-uploadedImage/0", ["PUT", "POST"], Wrap(SandboxEndpoint.AssetUpload, uploads.HandleAssetAsync));
+        app.MapGet("/dms/image/{id}", (string id) => ImageUploadEndpoint.Download(id, imageStore));
 
         app.MapSandboxControl();
         return app;

@@ -10,6 +10,7 @@ internal sealed class RuntimeKnobs
     private long _defaultLatencyTicks;
     private long _oldTokenGraceTicks;
     private int _refreshTokenError;
+    private long _imageProcessingTicks;
 
     public RuntimeKnobs(SandboxSettings settings)
     {
@@ -26,6 +27,7 @@ internal sealed class RuntimeKnobs
 
         _oldTokenGraceTicks = settings.OldAccessTokenGrace.Ticks;
         _refreshTokenError = (int)settings.RefreshTokenError;
+        _imageProcessingTicks = settings.ImageProcessingDelay.Ticks;
     }
 
     /// <summary>The settings the sandbox started with; fixed for its lifetime.</summary>
@@ -41,6 +43,17 @@ internal sealed class RuntimeKnobs
     {
         get => (RefreshTokenError)Volatile.Read(ref _refreshTokenError);
         set => Volatile.Write(ref _refreshTokenError, (int)value);
+    }
+
+    /// <summary>How long, on the sandbox clock, an uploaded image stays <c>PROCESSING</c>.</summary>
+    public TimeSpan ImageProcessingDelay
+    {
+        get => TimeSpan.FromTicks(Volatile.Read(ref _imageProcessingTicks));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            Volatile.Write(ref _imageProcessingTicks, value.Ticks);
+        }
     }
 
     public TimeSpan LatencyOf(SandboxEndpoint endpoint)

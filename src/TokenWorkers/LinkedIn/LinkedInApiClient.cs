@@ -45,12 +45,17 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
         return LinkedInErrorReader.ApiFailure(status, body, time.GetUtcNow());
     }
 
-    /// <summary>Creates the post as <paramref name="authorUrn"/>.</summary>
+    /// <summary>
+    /// Creates the post as <paramref name="authorUrn"/>, with <paramref name="images"/> when there are any (processed, owned by the
+    /// author; see <see cref="ImagesCheck"/>). Images and an article are exclusive.
+    /// </summary>
     public async Task<ApiResult> CreatePostAsync(
         SecretToken accessToken, string authorUrn, PostContent content, IReadOnlyList<ReadyImage> images, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(images);
         var useRest = _publishing.Api == PostingApi.Posts;
-        var body = useRest ? PostsBody(authorUrn, content) : UgcPostsBody(authorUrn, content);
+        var body = useRest ? PostsBody(authorUrn, content, images) : UgcPostsBody(authorUrn, content, images);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_linkedIn.ApiBaseUrl, useRest ? PostsPath : UgcPostsPath))
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
@@ -116,14 +121,22 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
         };
     }
 
-    /// <summary>The documented ugcPosts share: text, or an ARTICLE with one READY media entry.</summary>
-    public static JsonObject UgcPostsBody(string authorUrn, PostContent content)
+    /// <summary>The documented ugcPosts share: text, an ARTICLE with one READY media entry, or an IMAGE share with one READY entry per image.</summary>
+    public static JsonObject UgcPostsBody(string authorUrn, PostContent content, IReadOnlyList<ReadyImage>? images = null)
     {
+        ArgumentNullException.ThrowIfNull(content);
+        images ??= [];
+        ImagesCheck(content, images);
         var share = new JsonObject
         {
             ["shareCommentary"] = new JsonObject { ["text"] = content.Text },
-            ["shareMediaCategory"] = content.ArticleUrl is null ? "NONE" : "ARTICLE",
+            ["shareMediaCategory"] = images.Count > 0 ? "IMAGE" : content.ArticleUrl is null ? "NONE" : "ARTICLE",
         };
+        if (images.Count > 0)
+        {
+            share["media"] = UgcImageMedia(images);
+        }
+
         if (content.ArticleUrl is { } url)
         {
             var media = new JsonObject { ["status"] = "READY", ["originalUrl"] = url };
@@ -150,8 +163,11 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
     }
 
     /// <summary>The Posts API body; <c>content</c> is omitted for text (a null there is refused with 403).</summary>
-    public static JsonObject PostsBody(string authorUrn, PostContent content)
+    public static JsonObject PostsBody(string authorUrn, PostContent content, IReadOnlyList<ReadyImage>? images = null)
     {
+        ArgumentNullException.ThrowIfNull(content);
+        images ??= [];
+        ImagesCheck(content, images);
         var body = new JsonObject
         {
             ["author"] = authorUrn,
@@ -180,6 +196,10 @@ public sealed partial class LinkedInApiClient(HttpClient http, IOptions<LinkedIn
             }
 
             body["content"] = new JsonObject { ["article"] = article };
+        }
+        else if (images.Count > 0)
+        {
+            body["content"] = PostsImageContent(images);
         }
 
         return body;

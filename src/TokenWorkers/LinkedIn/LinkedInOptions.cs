@@ -40,6 +40,13 @@ public sealed class LinkedInOptions
     /// </summary>
     public Dictionary<string, LinkedInAppOptions> Apps { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Hosts besides LinkedIn's own upload hosts (<c>www.linkedin.com</c>, <c>api.linkedin.com</c>) and <see cref="ApiBaseUrl"/>'s host that
+    /// image bytes may be PUT to, over https on the default port. The access token goes with each upload, so keep this to hosts LinkedIn
+    /// actually hands out upload URLs on; empty by default.
+    /// </summary>
+    public IList<string> ImageUploadHosts { get; init; } = [];
+
     /// <summary>How long one HTTP call to LinkedIn may take before it counts as a transient failure.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -19,6 +19,11 @@ public static class LinkedInRegistration
         services.AddHttpClient<LinkedInApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<LinkedInReachabilityHandler>()
             .AddHttpMessageHandler<LinkedInVersionHandler>();
+        // Image uploads never follow a redirect: the token goes with the bytes, and only to hosts UploadUrlPolicy allows.
+        services.AddHttpClient<LinkedInImagesClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .AddHttpMessageHandler<LinkedInReachabilityHandler>()
+            .AddHttpMessageHandler<LinkedInVersionHandler>();
         // The proxy's calls are the callers' own: LinkedIn-Version is theirs to send, so no version handler here.
         services.AddHttpClient<LinkedInPassThroughClient>(http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
@@ -27,6 +32,7 @@ public static class LinkedInRegistration
         services.TryAddTransient<ILinkedInPassThrough>(sp => sp.GetRequiredService<LinkedInPassThroughClient>());
         services.TryAddTransient<ILinkedInOAuth>(sp => sp.GetRequiredService<LinkedInOAuthClient>());
         services.TryAddTransient<ILinkedInApi>(sp => sp.GetRequiredService<LinkedInApiClient>());
+        services.TryAddTransient<ILinkedInImages>(sp => sp.GetRequiredService<LinkedInImagesClient>());
         services.TryAddSingleton<LinkedInApps>();
         services.TryAddSingleton<ILinkedInApps>(sp => sp.GetRequiredService<LinkedInApps>());
         services.TryAddSingleton<LinkedInReachability>();
