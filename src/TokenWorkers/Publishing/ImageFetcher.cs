@@ -56,6 +56,12 @@ public sealed class ImageFetcher(HttpClient http, IOptions<ImageOptions> options
                 return new ImageUnavailable($"its host answered {(int)response.StatusCode}");
             }
 
+            if (response.RequestMessage?.RequestUri is { } answered && answered != url)
+            {
+                // A handler that followed a redirect after all: what came back is not what the sender named.
+                return new ImageRefused("was redirected; redirects are not followed");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 return new ImageRefused($"answered {(int)response.StatusCode}");

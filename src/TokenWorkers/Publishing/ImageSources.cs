@@ -17,9 +17,14 @@ public sealed partial class ImageSources(ImageFetcher fetcher, IMessageDataRepos
     public async Task<ImageLoad> LoadAsync(ImageUpload image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        if (!Uri.TryCreate(image.Reference, UriKind.Absolute, out var reference))
+        {
+            return new ImageRefused("names no absolute address");
+        }
+
         var loaded = image.Source == ImageSource.Url
-            ? await fetcher.FetchAsync(new Uri(image.Reference, UriKind.Absolute), cancellationToken)
-            : await FromRepositoryAsync(image.Reference, cancellationToken);
+            ? await fetcher.FetchAsync(reference, cancellationToken)
+            : await FromRepositoryAsync(reference, cancellationToken);
         if (loaded is not ImageBytes { Bytes: var bytes })
         {
             return loaded;
@@ -30,18 +35,18 @@ public sealed partial class ImageSources(ImageFetcher fetcher, IMessageDataRepos
     }
 
     /// <summary>
-    /// Why <paramref name="address"/> is not a repository address this worker reads, or null. Only the shapes its own repository
-    /// writes pass: an address is a file path in disguise, and nothing outside the repository's directory may be read.
+    /// Why <paramref name="address"/> is not a repository address this worker reads, or null. Only the shape repositories write
+    /// passes (<c>urn:</c>, then colon-separated names of letters, digits, <c>-</c> and <c>_</c>): the file-system repository turns
+    /// an address into a file path, and nothing outside its directory may be read.
     /// </summary>
     public static string? RefusesAddress(Uri address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return FileAddress().IsMatch(address.OriginalString) ? null : "is not an address of the worker's message-data repository (urn:file:…)";
+        return FileAddress().IsMatch(address.OriginalString) ? null : "is not an address of the worker's message-data repository (urn:file:…, urn:…)";
     }
 
-    private async Task<ImageLoad> FromRepositoryAsync(string reference, CancellationToken cancellationToken)
+    private async Task<ImageLoad> FromRepositoryAsync(Uri address, CancellationToken cancellationToken)
     {
-        var address = new Uri(reference, UriKind.Absolute);
         if (RefusesAddress(address) is { } refused)
         {
             return new ImageRefused(refused);
@@ -75,8 +80,8 @@ public sealed partial class ImageSources(ImageFetcher fetcher, IMessageDataRepos
         }
     }
 
-    /// <summary>What <c>FileSystemMessageDataRepository</c> writes: <c>urn:file:</c>, then date parts and a file name, colon-separated.</summary>
-    [GeneratedRegex("^urn:file:(?:[A-Za-z0-9_-]+:)*[A-Za-z0-9_-]+$", RegexOptions.CultureInvariant)]
+    /// <summary>What repositories write, e.g. <c>FileSystemMessageDataRepository</c>'s <c>urn:file:</c>, date parts and a file name.</summary>
+    [GeneratedRegex("^urn:(?:[A-Za-z0-9_-]+:)+[A-Za-z0-9_-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex FileAddress();
 }
 
