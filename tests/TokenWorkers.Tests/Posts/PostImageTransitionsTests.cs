@@ -13,9 +13,11 @@ public sealed class PostImageTransitionsTests
     private static PostEntry Claimed(params ImageUpload[] images)
     {
         var received = PostTransitions.Record("post-1", The.ConnectionId, new PostContent("Hello", PostVisibility.Public), The.Now,
-            TimeSpan.FromMinutes(10), invalid: null, images: images).Next with { Version = 1 };
+            TimeSpan.FromMinutes(10), invalid: null, images: images).Next with
+        { Version = 1 };
         return PostTransitions.Claim(received, The.Now, Holder, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), null, TimeSpan.FromHours(1))!.Next
-            with { Version = 2 };
+            with
+        { Version = 2 };
     }
 
     private static ImageUpload Image(string reference = "urn:file:2026:12:02:a1") => new(ImageSource.MessageData, reference, "A chart");

@@ -24,7 +24,10 @@ public sealed class ImagePostPipelineTests
 
         await host.PublishAsync(new PublishPost
         {
-            PostId = "p-svg", ConnectionId = "c-img", Text = "A vector", Images = [new PostImage { Data = svg.Address, AltText = "A logo" }],
+            PostId = "p-svg",
+            ConnectionId = "c-img",
+            Text = "A vector",
+            Images = [new PostImage { Data = svg.Address, AltText = "A logo" }],
         });
 
         var failed = Assert.Single(host.Events.Posts<PostFailed>("p-svg"));
@@ -43,7 +46,10 @@ public sealed class ImagePostPipelineTests
 
         await host.PublishAsync(new PublishPost
         {
-            PostId = "p-ssrf", ConnectionId = "c-img", Text = "Internal", Images = [new PostImage { Url = new Uri("https://169.254.169.254/latest/meta-data") }],
+            PostId = "p-ssrf",
+            ConnectionId = "c-img",
+            Text = "Internal",
+            Images = [new PostImage { Url = new Uri("https://169.254.169.254/latest/meta-data") }],
         });
 
         var failed = Assert.Single(host.Events.Posts<PostFailed>("p-ssrf"));

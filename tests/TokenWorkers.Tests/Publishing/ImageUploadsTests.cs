@@ -154,7 +154,9 @@ public sealed class ImageUploadsTests
     {
         var options = Options.Create(new ImageOptions
         {
-            ReadyWithin = readyWithin ?? TimeSpan.FromSeconds(5), PollEvery = TimeSpan.FromMilliseconds(50), UnreadableWait = TimeSpan.FromMilliseconds(100),
+            ReadyWithin = readyWithin ?? TimeSpan.FromSeconds(5),
+            PollEvery = TimeSpan.FromMilliseconds(50),
+            UnreadableWait = TimeSpan.FromMilliseconds(100),
         });
         var sources = new ImageSources(new ImageFetcher(new HttpClient(), options), _repository, options);
         return new ImageUploads(sources, _linkedIn, TimeProvider.System, options, NullLogger<ImageUploads>.Instance);
@@ -176,9 +178,11 @@ public sealed class ImageUploadsTests
 
         var now = TimeProvider.System.GetUtcNow();
         var received = PostTransitions.Record("post-1", The.ConnectionId, new PostContent("Launch", PostVisibility.Public, Author: Author), now,
-            TimeSpan.FromMinutes(10), invalid: null, images: images).Next with { Version = 1 };
+            TimeSpan.FromMinutes(10), invalid: null, images: images).Next with
+        { Version = 1 };
         return new LedgerSteps(PostTransitions.Claim(received, now, "worker-a/1", TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), null,
-            TimeSpan.FromHours(1))!.Next with { Version = 2 }, "worker-a/1");
+            TimeSpan.FromHours(1))!.Next with
+        { Version = 2 }, "worker-a/1");
     }
 
     /// <summary>The entry as another instance finds it once the crashed holder's claim has lapsed, and claims it.</summary>
