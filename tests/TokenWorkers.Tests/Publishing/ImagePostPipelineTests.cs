@@ -76,6 +76,61 @@ public sealed class ImagePostPipelineTests
         Assert.StartsWith("urn:li:person:", images.Owner, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_fault_after_the_upload_gives_the_post_back_with_its_progress_and_the_next_dispatch_posts_without_uploading_again()
+    {
+        var images = new FlakyStatus();
+        await using var host = await PipelineHost.StartAsync(
+            configureServices: services => services.AddSingleton<ILinkedInImages>(images));
+        await host.ConnectAsync("c-img");
+        var png = await host.Services.GetRequiredService<IMessageDataRepository>().PutBytes(TestImages.Png(1200, 627), TestContext.Current.CancellationToken);
+
+        await host.PublishAsync(new PublishPost { PostId = "p-flaky", ConnectionId = "c-img", Text = "Second time lucky", Images = [new PostImage { Data = png.Address }] });
+
+        var givenBack = await host.PostAsync("p-flaky");
+        Assert.Equal((PostState.Received, ImageStage.Uploaded), (givenBack.State, Assert.Single(givenBack.Images).Stage));
+        Assert.Empty(host.LinkedInPosts);
+
+        host.Advance(TimeSpan.FromMinutes(10));
+        // The scan sends the command again from the ledger, images included (it once left them out, and the resend was refused).
+        Assert.Equal(1, await host.ResumePostsAsync());
+
+        Assert.Single(host.Events.Posts<PostPublished>("p-flaky"));
+        Assert.Single(host.LinkedInPosts);
+        Assert.Equal((1, 1, 2), (images.Registrations, images.Uploads, images.StatusReads));
+        var entry = await host.PostAsync("p-flaky");
+        Assert.Equal((ImageStage.Ready, "urn:li:image:D5F10AQH"), (Assert.Single(entry.Images).Stage, entry.Images[0].ImageUrn));
+    }
+
+    /// <summary>Registers and takes the bytes; the first read of the state never leaves (a transport fault), the next finds it AVAILABLE.</summary>
+    private sealed class FlakyStatus : ILinkedInImages
+    {
+        public int Registrations { get; private set; }
+
+        public int Uploads { get; private set; }
+
+        public int StatusReads { get; private set; }
+
+        public Task<ApiResult> RegisterUploadAsync(SecretToken accessToken, string ownerUrn, CancellationToken cancellationToken)
+        {
+            Registrations++;
+            return Task.FromResult<ApiResult>(new ImageUploadRegistered("urn:li:image:D5F10AQH",
+                new Uri("https://www.linkedin.com/dms-uploads/D5F10AQH/uploaded-image/0?ut=0a1b2c"), null));
+        }
+
+        public Task<ApiResult> UploadAsync(SecretToken accessToken, ImageUploadRegistered upload, ReadOnlyMemory<byte> bytes, string contentType,
+            CancellationToken cancellationToken)
+        {
+            Uploads++;
+            return Task.FromResult<ApiResult>(new ImageUploaded(upload.ImageUrn));
+        }
+
+        public Task<ApiResult> GetImageStatusAsync(SecretToken accessToken, string imageUrn, CancellationToken cancellationToken) =>
+            ++StatusReads == 1
+                ? throw new LinkedInTransportException("LinkedIn's images endpoint could not be reached")
+                : Task.FromResult<ApiResult>(new ImageStatusRead(imageUrn, ImageProcessing.Available));
+    }
+
     private sealed class RefusingProcessing : ILinkedInImages
     {
         public string? Owner { get; private set; }
