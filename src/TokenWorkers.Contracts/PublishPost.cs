@@ -41,7 +41,7 @@ public sealed record PublishPost
     /// <summary>Who may see the post.</summary>
     public PostVisibility Visibility { get; init; } = PostVisibility.Public;
 
-    /// <summary>An absolute http(s) URL to share as an article card; null for a text-only post.</summary>
+    /// <summary>An absolute http(s) URL to share as an article card; null for a text-only post. Not together with <see cref="Images"/>.</summary>
     public Uri? ArticleUrl { get; init; }
 
     /// <summary>The article card's title; used only with <see cref="ArticleUrl"/>.</summary>
@@ -49,6 +49,13 @@ public sealed record PublishPost
 
     /// <summary>The article card's description; used only with <see cref="ArticleUrl"/>.</summary>
     public string? ArticleDescription { get; init; }
+
+    /// <summary>
+    /// Images to attach, by reference (never the bytes): 1 for a single-image post, 2 to 20 for a multi-image post; null or
+    /// empty for none. Not together with <see cref="ArticleUrl"/>. The worker uploads them to LinkedIn as the post's author,
+    /// waits until LinkedIn has processed each, and only then creates the post. See <see cref="PostImage"/>.
+    /// </summary>
+    public IReadOnlyList<PostImage>? Images { get; init; }
 
     /// <summary>
     /// When to publish; null (or a time already past) publishes now. A later time holds the post in the worker's ledger,

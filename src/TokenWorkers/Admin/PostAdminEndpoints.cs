@@ -115,12 +115,27 @@ public sealed record PostResolutionRequest(PostResolution? Resolution, string? U
 public sealed record PostView(
     string PostId, string ConnectionId, PostState State, int Attempts, string? Urn, PostError? LastError, DateTimeOffset? NotBefore,
     DateTimeOffset? UncertainSince, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishAt = null,
-    string? CancelReason = null, PostHold? Hold = null)
+    string? CancelReason = null, PostHold? Hold = null, IReadOnlyList<PostImageView>? Images = null)
 {
     public static PostView Of(PostEntry e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return new(e.PostId, e.ConnectionId, e.State, e.Attempts, e.Urn, e.LastError, e.NotBefore, e.UncertainSince, e.Version, e.CreatedAt, e.UpdatedAt,
-            e.PublishAt, e.CancelReason, e.Hold);
+            e.PublishAt, e.CancelReason, e.Hold, e.Images.Count == 0 ? null : [.. e.Images.Select(PostImageView.Of)]);
+    }
+}
+
+/// <summary>
+/// One image of a post and its upload step. URLs are shown without their query strings: an upload URL's query is LinkedIn's
+/// upload capability, and a sender's image URL may carry a signature.
+/// </summary>
+public sealed record PostImageView(
+    ImageSource Source, string Reference, string? AltText, ImageStage Stage, string? ImageUrn, string? UploadUrl, DateTimeOffset? UploadUrlExpiresAt)
+{
+    public static PostImageView Of(ImageUpload i)
+    {
+        ArgumentNullException.ThrowIfNull(i);
+        var reference = i.Source == ImageSource.Url && Uri.TryCreate(i.Reference, UriKind.Absolute, out var url) ? url.GetLeftPart(UriPartial.Path) : i.Reference;
+        return new(i.Source, reference, i.AltText, i.Stage, i.ImageUrn, i.UploadUrlShown, i.UploadUrlExpiresAt);
     }
 }

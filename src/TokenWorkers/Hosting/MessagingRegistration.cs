@@ -73,6 +73,7 @@ public static class MessagingRegistration
             bus.UsingRabbitMq((context, broker) =>
             {
                 broker.ConfigureHost(rabbit);
+                UseMessageData(context, broker);
                 broker.PrefetchCount = rabbit.PrefetchCount;
                 broker.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
                 broker.ConfigureEndpoints(context);
@@ -83,10 +84,20 @@ public static class MessagingRegistration
             bus.UsingInMemory((context, memory) =>
             {
                 configureTransport?.Invoke(context, memory);
+                UseMessageData(context, memory);
                 memory.ConfigureEndpoints(context);
             });
         }
 
         return bus;
+    }
+
+    /// <summary>The claim check senders share with the worker for image bytes (docs/images.md), where the store registered one.</summary>
+    private static void UseMessageData(IBusRegistrationContext context, IBusFactoryConfigurator configurator)
+    {
+        if (context.GetService<IMessageDataRepository>() is { } repository)
+        {
+            configurator.UseMessageData(repository);
+        }
     }
 }

@@ -68,6 +68,9 @@ public sealed record PostEntry : IVersionedAggregate<PostEntry>
     /// </summary>
     public PostHold? Hold { get; init; }
 
+    /// <summary>The post's images in the sender's order, each with how far its upload got; empty for a post without images.</summary>
+    public IReadOnlyList<ImageUpload> Images { get; init; } = [];
+
     /// <summary>Incremented by every write; every write is conditional on it.</summary>
     public long Version { get; init; }
 

@@ -137,5 +137,10 @@ public static class PostEvents
         ArticleTitle = entry.Content.ArticleTitle,
         ArticleDescription = entry.Content.ArticleDescription,
         PublishAt = entry.PublishAt,
+        // All of the content, or the publisher takes the resend for another post under the same PostId and refuses it.
+        Author = entry.Content.Author,
+        Images = entry.Images.Count == 0 ? null : [.. entry.Images.Select(i => i.Source == ImageSource.Url
+            ? new PostImage { Url = new Uri(i.Reference, UriKind.Absolute), AltText = i.AltText }
+            : new PostImage { Data = new Uri(i.Reference, UriKind.Absolute), AltText = i.AltText })],
     };
 }

@@ -14,11 +14,11 @@ public static partial class PostTransitions
     /// <summary>
     /// The first state of a post: received and waiting for its dispatch; scheduled until <paramref name="publishAt"/> when that
     /// is later than now (announced with PostScheduled); or failed at once when <paramref name="invalid"/> or scheduled further
-    /// ahead than <paramref name="maxAhead"/>.
+    /// ahead than <paramref name="maxAhead"/>. <paramref name="images"/> start <see cref="ImageStage.Pending"/>.
     /// </summary>
     public static Change<PostEntry> Record(
         string postId, string connectionId, PostContent content, DateTimeOffset now, TimeSpan redispatchAfter, string? invalid,
-        DateTimeOffset? publishAt = null, TimeSpan? maxAhead = null)
+        DateTimeOffset? publishAt = null, TimeSpan? maxAhead = null, IReadOnlyList<ImageUpload>? images = null)
     {
         if (invalid is null && publishAt is { } late && maxAhead is { } limit && late - now > limit)
         {
@@ -32,6 +32,7 @@ public static partial class PostTransitions
             PostId = postId,
             ConnectionId = connectionId,
             Content = content,
+            Images = images ?? [],
             PublishAt = publishAt,
             State = invalid is not null ? PostState.Failed : scheduled ? PostState.Scheduled : PostState.Received,
             LastError = invalid is null ? null : new PostError(FailureClass.Invalid, invalid, now),

@@ -20,6 +20,7 @@ public sealed partial class PostAttempt(
     AccessTokenProvider tokens,
     OrganizationAccess organizations,
     OrganizationRoleCache organizationRoles,
+    ImageUploads images,
     ILinkedInApi linkedIn,
     TimeProvider time,
     IOptions<PublishingOptions> options,
@@ -34,6 +35,8 @@ public sealed partial class PostAttempt(
         ArgumentNullException.ThrowIfNull(claimed);
         ApiResult result;
         Connection? connection;
+        PostAttemptSteps? steps = null;
+        var posting = false;
         try
         {
             connection = await tokens.GetFreshAsync(claimed.ConnectionId, cancellationToken);
@@ -79,10 +82,25 @@ public sealed partial class PostAttempt(
                 }
             }
 
-            (result, connection) = await tokens.CallAsync(connection, async token =>
-                await HoldClaimAsync(claimed, holder, cancellationToken)
-                    ? await linkedIn.CreatePostAsync(token, organization ?? member, claimed.Content, [], cancellationToken)
-                    : ClaimLost.Instance, cancellationToken);
+            var author = organization ?? member;
+            steps = new PostAttemptSteps(posts, tokens, claimed, holder, connection, _claimMustCover, _options.ClaimDuration);
+            IReadOnlyList<ReadyImage> ready = [];
+            if (claimed.Images.Count > 0)
+            {
+                // Every image AVAILABLE before the post call, or no post call: never a post with some of its images.
+                var prepared = await images.PrepareAsync(steps, author, cancellationToken);
+                (claimed, connection) = (steps.Current, steps.Connection);
+                if (prepared is not ImagesReady imagesReady)
+                {
+                    return await SettleAsync(claimed, holder, uncertain, prepared, connection, cancellationToken);
+                }
+
+                ready = imagesReady.Images;
+            }
+
+            posting = true;
+            result = await steps.CallAsync(token => linkedIn.CreatePostAsync(token, author, claimed.Content, ready, cancellationToken), cancellationToken);
+            (claimed, connection) = (steps.Current, steps.Connection);
             if (organization is not null && result is ApiRejected { Class: FailureClass.Permission })
             {
                 // LinkedIn refused what the cached roles allowed: they are out of date, so the next post asks again.
@@ -91,15 +109,16 @@ public sealed partial class PostAttempt(
         }
         catch (LinkedInTransportException ex)
         {
-            // Nothing reached LinkedIn on this call; an earlier call may have, which the state keeps.
+            // Nothing reached LinkedIn on this call; an earlier call may have, which the state keeps (with the images' progress).
+            claimed = steps?.Current ?? claimed;
             await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.Transient, ex.Message, time.GetUtcNow()), null, CancellationToken.None);
             LogRetryLater(logger, claimed.PostId, ex.Message);
             return PublishOutcome.RetryLater;
         }
         catch (OperationCanceledException)
         {
-            // The post call may have been in flight: its answer is lost.
-            await ReleaseAsync(claimed, holder, uncertain: true, null, null, CancellationToken.None, answerLost: true);
+            // The post call may have been in flight: its answer is lost. Stopped before it (uploading images), nothing is unknown.
+            await ReleaseAsync(steps?.Current ?? claimed, holder, uncertain || posting, null, null, CancellationToken.None, answerLost: posting);
             throw;
         }
 
@@ -123,6 +142,14 @@ public sealed partial class PostAttempt(
             case PostDuplicate duplicate:
                 var refusedAsDuplicate = new PostError(FailureClass.Invalid, $"LinkedIn refuses the content as a duplicate of {duplicate.EarlierUrn}.", now);
                 return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, refusedAsDuplicate), PublishOutcome.Failed, cancellationToken);
+            case ImageProblem { Class: FailureClass.Invalid } refusedImage:
+                var badImage = new PostError(FailureClass.Invalid, refusedImage.Reason, now);
+                return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, badImage), PublishOutcome.Failed, cancellationToken);
+            case ImageProblem notYet:
+                // Progress is kept: the next attempt uploads nothing LinkedIn already has.
+                await ReleaseAsync(claimed, holder, uncertain, new PostError(FailureClass.Transient, notYet.Reason, now), null, cancellationToken);
+                LogRetryLater(logger, claimed.PostId, notYet.Reason);
+                return PublishOutcome.RetryLater;
             case PermissionMissing missing:
                 var lacking = new PostError(FailureClass.Permission, missing.Reason, now);
                 return await FinishAsync(claimed, (e, at) => PostTransitions.Fail(e, at, holder, lacking), PublishOutcome.Failed, cancellationToken);
@@ -157,20 +184,6 @@ public sealed partial class PostAttempt(
             default:
                 throw new InvalidOperationException($"Unexpected LinkedIn result {result.GetType().Name}");
         }
-    }
-
-    /// <summary>
-    /// Makes sure the claim outlives the post call about to be made (an inline refresh or a 401 may have used much of it),
-    /// renewing it when less than a call's worth is left; false when someone else holds the post now.
-    /// </summary>
-    private async Task<bool> HoldClaimAsync(PostEntry claimed, string holder, CancellationToken cancellationToken)
-    {
-        // Starts from the claimed entry without reading: while our claim is live nobody else can have taken the post.
-        var held = await posts.UpdateAsync(claimed.PostId, (e, now) =>
-            e.Claim is { } claim && claim.Holder == holder && e.State == PostState.Publishing && claim.Until - now >= _claimMustCover
-                ? null
-                : PostTransitions.RenewClaim(e, now, holder, _options.ClaimDuration), cancellationToken, claimed);
-        return held.Current is { State: PostState.Publishing, Claim: { } current } && current.Holder == holder;
     }
 
     private async Task<PublishOutcome> FinishAsync(

@@ -22,9 +22,11 @@ public sealed partial class PostPublisher(
     WorkerIdentity identity,
     TokenWorkersMetrics metrics,
     IOptions<PublishingOptions> options,
+    IOptions<ImageOptions> images,
     ILogger<PostPublisher> logger)
 {
     private readonly PublishingOptions _options = options.Value;
+    private readonly ImageOptions _images = images.Value;
 
     public async Task<PublishOutcome> PublishAsync(PublishPost command, CancellationToken cancellationToken)
     {
@@ -99,12 +101,12 @@ public sealed partial class PostPublisher(
             return (existing, false);
         }
 
-        var invalid = PostValidation.Check(command) ?? await CheckConnectionAsync(command, cancellationToken);
+        var invalid = PostValidation.Check(command, _images) ?? await CheckConnectionAsync(command, cancellationToken);
         var content = ContentOf(command);
         var written = await writer.UpsertAsync(command.PostId, (existing, now) => existing is not null
             ? null
             : PostTransitions.Record(
-                command.PostId, command.ConnectionId ?? "", content, now, _options.RedispatchAfter, invalid, command.PublishAt, _options.MaxScheduleAhead),
+                command.PostId, command.ConnectionId ?? "", content, now, _options.RedispatchAfter, invalid, command.PublishAt, _options.MaxScheduleAhead, ImagesOf(command)),
             cancellationToken);
         if (written.Changed && written.Current!.State == PostState.Failed)
         {
@@ -163,7 +165,16 @@ public sealed partial class PostPublisher(
 
     private static bool SameCommand(PostEntry entry, PublishPost command) =>
         string.Equals(entry.ConnectionId, command.ConnectionId ?? "", StringComparison.Ordinal) && entry.Content == ContentOf(command) &&
-        entry.PublishAt == command.PublishAt.ToStoredPrecision();
+        entry.PublishAt == command.PublishAt.ToStoredPrecision() && SameImages(entry.Images, ImagesOf(command));
+
+    private static bool SameImages(IReadOnlyList<ImageUpload> recorded, IReadOnlyList<ImageUpload> sent) =>
+        recorded.Count == sent.Count && recorded.Zip(sent).All(pair => pair.First.SameImageAs(pair.Second));
+
+    /// <summary>The command's images as the ledger keeps them (an invalid one too: the entry records what was refused).</summary>
+    private static IReadOnlyList<ImageUpload> ImagesOf(PublishPost command) =>
+        [.. (command.Images ?? []).Select(i => i?.Url is { } url
+            ? new ImageUpload(ImageSource.Url, url.OriginalString, i.AltText)
+            : new ImageUpload(ImageSource.MessageData, i?.Data?.OriginalString ?? "", i?.AltText))];
 
     private static PostContent ContentOf(PublishPost command) =>
         new(command.Text ?? "", command.Visibility, command.ArticleUrl?.OriginalString, command.ArticleTitle, command.ArticleDescription, command.Author);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TokenWorkers.Messaging;
+using TokenWorkers.Ports;
 using TokenWorkers.Runtime;
 
 namespace TokenWorkers.Publishing;
@@ -10,6 +11,12 @@ public static class PublishingRegistration
     public static IServiceCollection AddPublishing(this IServiceCollection services)
     {
         services.AddValidatedOptions<PublishingOptions>(PublishingOptions.SectionName);
+        services.AddValidatedOptions<ImageOptions>(ImageOptions.SectionName);
+        // Image URLs are fetched by a client that follows no redirect and keeps no cookies; ImageFetcher bounds time and size.
+        services.AddHttpClient<ImageFetcher>(ImageFetcher.ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false });
+        services.TryAddScoped<ImageSources>();
+        services.TryAddScoped<ImageUploads>();
         services.TryAddScoped<AccessTokenProvider>();
         services.TryAddSingleton<OrganizationRoleCache>();
         services.TryAddScoped<OrganizationAccess>();

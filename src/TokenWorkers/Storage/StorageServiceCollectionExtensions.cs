@@ -1,3 +1,5 @@
+using MassTransit;
+using MassTransit.MessageData;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,6 +14,9 @@ namespace TokenWorkers.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
+    /// <summary>The folder of <c>Storage:DataDirectory</c> that holds the message-data repository (image bytes senders put there).</summary>
+    public const string MessageDataFolder = "message-data";
+
     /// <summary>
     /// Registers the connection store chosen by <c>Storage:Provider</c>, the token protector and their
     /// validated options (a bad setting stops the host at start-up), and creates the schema at start-up.
@@ -52,6 +57,10 @@ public static class StorageServiceCollectionExtensions
             return serviceProvider.GetRequiredService<SqliteConnectionStore>();
         });
 
+        // The claim check for images (PublishPost.Images[].Data): MassTransit's file-system repository under the data directory,
+        // for either store (MassTransit.MongoDb, its GridFS repository, is not available here: see docs/images.md).
+        services.TryAddSingleton<IMessageDataRepository>(serviceProvider => new FileSystemMessageDataRepository(new DirectoryInfo(
+            Path.Combine(serviceProvider.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, MessageDataFolder))));
         services.TryAddSingleton(serviceProvider => new SqlitePostLedger(serviceProvider.GetRequiredService<SqliteDatabase>()));
         services.TryAddSingleton<IPostLedger>(serviceProvider =>
         {

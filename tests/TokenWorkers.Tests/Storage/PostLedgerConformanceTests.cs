@@ -116,6 +116,31 @@ public abstract class PostLedgerConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Images_and_their_upload_steps_round_trip_and_a_forgotten_upload_url_stays_forgotten()
+    {
+        var inserted = (await Ledger.TryInsertAsync(Entry("p-img") with
+        {
+            Images = [new ImageUpload(ImageSource.MessageData, "urn:file:2026:03:01:10:00:a1b2", "A chart 📈"), new ImageUpload(ImageSource.Url, "https://cdn.example.com/b.png", null)],
+        }, Cancel))!;
+        var registered = inserted with
+        {
+            Images = [inserted.Images[0] with
+            {
+                Stage = ImageStage.Registered, ImageUrn = "urn:li:image:C4E10AQF", UploadUrl = "https://www.linkedin.com/dms-uploads/C4E10AQF/uploaded-image/0?ut=x",
+                UploadUrlExpiresAt = T0.AddMinutes(30),
+            }, inserted.Images[1] with { Stage = ImageStage.Ready, ImageUrn = "urn:li:image:B" }],
+        };
+        var stored = (await Ledger.TryUpdateAsync(registered, inserted.Version, Cancel))!;
+        var uploaded = stored with { Images = [stored.Images[0] with { Stage = ImageStage.Uploaded, UploadUrl = null, UploadUrlExpiresAt = null }, stored.Images[1]] };
+
+        await Ledger.TryUpdateAsync(uploaded, stored.Version, Cancel);
+
+        Assert.Equal(Snapshot.Of(registered with { Version = 2 }), Snapshot.Of(stored));
+        Assert.Equal(Snapshot.Of(uploaded with { Version = 3 }), Snapshot.Of(await Ledger.FindAsync("p-img", Cancel)));
+        Assert.Empty((await Ledger.FindAsync("p-1", Cancel) ?? Entry("p-1")).Images);
+    }
+
+    [Fact]
     public async Task An_update_on_a_stale_version_or_a_missing_post_is_refused()
     {
         var inserted = (await Ledger.TryInsertAsync(Entry("p-1"), Cancel))!;

@@ -54,6 +54,9 @@ internal sealed class PostDocument
 
     public string? TenantId { get; set; }
 
+    /// <summary>The images and their upload steps; absent for a post without images.</summary>
+    public List<PostImageDocument>? Images { get; set; }
+
     public long Version { get; set; }
 
     public DateTime CreatedAt { get; set; }
@@ -109,6 +112,7 @@ internal sealed class PostDocument
             PublishAt = BsonTime.ToBson(e.PublishAt),
             CancelReason = e.CancelReason,
             TenantId = e.TenantId,
+            Images = e.Images.Count == 0 ? null : [.. e.Images.Select(PostImageDocument.From)],
             Version = version,
             CreatedAt = BsonTime.ToBson(e.CreatedAt),
             UpdatedAt = BsonTime.ToBson(e.UpdatedAt),
@@ -138,6 +142,7 @@ internal sealed class PostDocument
         PublishAt = BsonTime.FromBson(PublishAt),
         CancelReason = CancelReason,
         TenantId = TenantId,
+        Images = [.. (Images ?? []).Select(i => i.ToImage())],
         Version = Version,
         CreatedAt = BsonTime.FromBson(CreatedAt),
         UpdatedAt = BsonTime.FromBson(UpdatedAt),
@@ -153,6 +158,42 @@ internal sealed class PostErrorDocument
     public string Message { get; set; } = "";
 
     public DateTime At { get; set; }
+}
+
+internal sealed class PostImageDocument
+{
+    public ImageSource Source { get; set; }
+
+    public string Reference { get; set; } = "";
+
+    public string? AltText { get; set; }
+
+    public ImageStage Stage { get; set; }
+
+    public string? ImageUrn { get; set; }
+
+    public string? UploadUrl { get; set; }
+
+    public DateTime? UploadUrlExpiresAt { get; set; }
+
+    public static PostImageDocument From(ImageUpload i) => new()
+    {
+        Source = i.Source,
+        Reference = i.Reference,
+        AltText = i.AltText,
+        Stage = i.Stage,
+        ImageUrn = i.ImageUrn,
+        UploadUrl = i.UploadUrl,
+        UploadUrlExpiresAt = BsonTime.ToBson(i.UploadUrlExpiresAt),
+    };
+
+    public ImageUpload ToImage() => new(Source, Reference, AltText)
+    {
+        Stage = Stage,
+        ImageUrn = ImageUrn,
+        UploadUrl = UploadUrl,
+        UploadUrlExpiresAt = BsonTime.FromBson(UploadUrlExpiresAt),
+    };
 }
 
 internal sealed class PostHoldDocument
@@ -202,6 +243,16 @@ internal static class PostDocumentMaps
                 cm.MapMember(h => h.Since).SetElementName("since").SetIsRequired(true).SetSerializer(UtcDate);
                 cm.MapMember(h => h.TenantId).SetElementName("tenantId").SetIgnoreIfNull(true);
             });
+            Register<PostImageDocument>(cm =>
+            {
+                cm.MapMember(i => i.Source).SetElementName("source").SetIsRequired(true).SetSerializer(new EnumSerializer<ImageSource>(BsonType.String));
+                cm.MapMember(i => i.Reference).SetElementName("reference").SetIsRequired(true);
+                cm.MapMember(i => i.AltText).SetElementName("altText").SetIgnoreIfNull(true);
+                cm.MapMember(i => i.Stage).SetElementName("stage").SetIsRequired(true).SetSerializer(new EnumSerializer<ImageStage>(BsonType.String));
+                cm.MapMember(i => i.ImageUrn).SetElementName("imageUrn").SetIgnoreIfNull(true);
+                cm.MapMember(i => i.UploadUrl).SetElementName("uploadUrl").SetIgnoreIfNull(true);
+                cm.MapMember(i => i.UploadUrlExpiresAt).SetElementName("uploadUrlExpiresAt").SetSerializer(OptionalUtcDate).SetIgnoreIfNull(true);
+            });
             Register<PostDocument>(cm =>
             {
                 cm.MapIdMember(p => p.Id).SetSerializer(new StringSerializer(BsonType.String));
@@ -228,6 +279,8 @@ internal static class PostDocumentMaps
                 cm.MapMember(p => p.PublishAt).SetElementName("publishAt").SetSerializer(OptionalUtcDate);
                 cm.MapMember(p => p.CancelReason).SetElementName("cancelReason");
                 cm.MapMember(p => p.TenantId).SetElementName("tenantId");
+                // Written as null when absent: the update $sets every element.
+                cm.MapMember(p => p.Images).SetElementName("images");
                 cm.MapMember(p => p.Version).SetElementName("version").SetIsRequired(true).SetSerializer(new Int64Serializer(BsonType.Int64));
                 cm.MapMember(p => p.CreatedAt).SetElementName("createdAt").SetIsRequired(true).SetSerializer(UtcDate);
                 cm.MapMember(p => p.UpdatedAt).SetElementName("updatedAt").SetIsRequired(true).SetSerializer(UtcDate);

@@ -33,6 +33,9 @@ internal sealed record StoredPost
 
     public string? TenantId { get; init; }
 
+    /// <summary>The images and their upload steps; absent for a post without images (and in rows written before images).</summary>
+    public IReadOnlyList<StoredImage>? Images { get; init; }
+
     public long CreatedAt { get; init; }
 
     public long UpdatedAt { get; init; }
@@ -57,6 +60,7 @@ internal sealed record StoredPost
         PublishAt = UnixMilliseconds.From(e.PublishAt),
         CancelReason = e.CancelReason,
         TenantId = e.TenantId,
+        Images = e.Images.Count == 0 ? null : [.. e.Images.Select(StoredImage.From)],
         CreatedAt = UnixMilliseconds.From(e.CreatedAt),
         UpdatedAt = UnixMilliseconds.From(e.UpdatedAt),
         PendingEvents = [.. e.PendingEvents.Select(p => new StoredEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.From(p.CreatedAt), p.TraceParent))],
@@ -82,12 +86,27 @@ internal sealed record StoredPost
         PublishAt = UnixMilliseconds.ToDate(PublishAt),
         CancelReason = CancelReason,
         TenantId = TenantId,
+        Images = [.. (Images ?? []).Select(i => i.ToImage())],
         Version = version,
         CreatedAt = UnixMilliseconds.ToDate(CreatedAt),
         UpdatedAt = UnixMilliseconds.ToDate(UpdatedAt),
         // Rows written before posts had an outbox have no pendingEvents, and the generated reader leaves it null.
         PendingEvents = [.. (PendingEvents ?? []).Select(p => new PendingEvent(p.EventId, p.Kind, p.Payload, UnixMilliseconds.ToDate(p.CreatedAt), p.TraceParent))],
         WriteId = WriteId,
+    };
+}
+
+internal sealed record StoredImage(ImageSource Source, string Reference, string? AltText, ImageStage Stage, string? ImageUrn, string? UploadUrl, long? UploadUrlExpiresAt)
+{
+    public static StoredImage From(ImageUpload i) =>
+        new(i.Source, i.Reference, i.AltText, i.Stage, i.ImageUrn, i.UploadUrl, UnixMilliseconds.From(i.UploadUrlExpiresAt));
+
+    public ImageUpload ToImage() => new(Source, Reference, AltText)
+    {
+        Stage = Stage,
+        ImageUrn = ImageUrn,
+        UploadUrl = UploadUrl,
+        UploadUrlExpiresAt = UnixMilliseconds.ToDate(UploadUrlExpiresAt),
     };
 }
 
