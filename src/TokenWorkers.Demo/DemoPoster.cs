@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Contracts;
 using TokenWorkers.Messaging;
@@ -41,6 +42,12 @@ public sealed partial class DemoPoster(
         {
             await SendAsync(sender, post, stoppingToken);
         }
+
+        // The image goes into the repository the worker shares with its senders; a restart resends the address it first used.
+        var image = (await ledger.FindAsync(DemoPosts.ImagePostId, stoppingToken))?.Images is [{ Reference: var stored }, ..]
+            ? new Uri(stored)
+            : (await scope.ServiceProvider.GetRequiredService<IMessageDataRepository>().PutBytes(DemoPosts.Png.ToArray(), stoppingToken)).Address;
+        await SendAsync(sender, DemoPosts.WithImage(image), stoppingToken);
 
         var publishAt = time.GetUtcNow() + demo.Value.ScheduleLead;
         await SendAsync(sender, DemoPosts.Scheduled(await FirstPublishAtAsync(ledger, DemoPosts.ScheduledPostId, stoppingToken) ?? publishAt), stoppingToken);

@@ -23,6 +23,20 @@ public static class DemoPosts
     public const string ScheduledPostId = "demo-post-scheduled-1";
     public const string CancelledPostId = "demo-post-cancelled-1";
     public const string DeletedPostId = "demo-post-deleted-1";
+    public const string ImagePostId = "demo-post-image-1";
+
+    /// <summary>A 1×1 PNG: what the demo puts in the worker's message-data repository, as a sender sharing it would.</summary>
+    public static ReadOnlyMemory<byte> Png { get; } =
+        Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+
+    /// <summary>A post with one image by reference (<paramref name="image"/>: its message-data address): uploaded, processed, then posted.</summary>
+    public static PublishPost WithImage(Uri image) => new()
+    {
+        PostId = ImagePostId,
+        ConnectionId = "demo-bob",
+        Text = "A picture is worth a thousand tokens: this image was uploaded to LinkedIn before the post went out.",
+        Images = [new PostImage { Data = image, AltText = "A single pixel, the demo's smallest photo" }],
+    };
 
     /// <summary>Sent at start, in this order.</summary>
     public static IReadOnlyList<PublishPost> Now { get; } =

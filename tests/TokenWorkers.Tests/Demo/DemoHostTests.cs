@@ -159,6 +159,7 @@ public sealed class DemoHostTests : IAsyncLifetime
         var scheduled = await PostReachesAsync(DemoPosts.ScheduledPostId, PostState.Published);
         var cancelled = await PostReachesAsync(DemoPosts.CancelledPostId, PostState.Cancelled);
         var deleted = await PostReachesAsync(DemoPosts.DeletedPostId, PostState.Deleted);
+        var withImage = await PostReachesAsync(DemoPosts.ImagePostId, PostState.Published);
 
         // The cancelled post was due with the scheduled one: give the release scan two more turns to (wrongly) send it.
         var afterDue = cancelled.PublishAt!.Value + 2 * ScanInterval - DateTimeOffset.UtcNow;
@@ -179,8 +180,10 @@ public sealed class DemoHostTests : IAsyncLifetime
 
         Assert.Null(cancelled.Urn);
         Assert.DoesNotContain(atSandbox, p => p.Text == DemoPosts.Cancelled(default).Text);
-        // alice's and bob's posts, the page's, the scheduled one and the deleted one; nothing twice, nothing cancelled or held.
-        Assert.True(atSandbox.Length == 5, summary);
+        // alice's and bob's posts, the page's, the image post, the scheduled one and the deleted one; nothing twice, nothing
+        // cancelled or held.
+        Assert.True(atSandbox.Length == 6, summary);
+        Assert.Single(Assert.Single(atSandbox, p => p.Urn == withImage.Urn).Images);
 
         Assert.NotNull(Assert.Single(atSandbox, p => p.Urn == deleted.Urn).DeletedAt);
 
@@ -231,8 +234,10 @@ public sealed class DemoHostTests : IAsyncLifetime
         }
 
         var after = await SandboxPostsAsync();
-        Assert.Equal(before.OrderBy(p => p.Urn, StringComparer.Ordinal), after.OrderBy(p => p.Urn, StringComparer.Ordinal));
-        string[] planned = [DemoPosts.PagePostId, DemoPosts.ScheduledPostId, DemoPosts.CancelledPostId, DemoPosts.DeletedPostId];
+        Assert.Equal(before.Select(Key).Order(StringComparer.Ordinal), after.Select(Key).Order(StringComparer.Ordinal));
+        string[] planned = [DemoPosts.PagePostId, DemoPosts.ScheduledPostId, DemoPosts.CancelledPostId, DemoPosts.DeletedPostId, DemoPosts.ImagePostId];
+
+        static string Key(SandboxPostView p) => $"{p.Urn} {p.Author} {p.CreatedAt:o} {p.DeletedAt:o} {string.Join(',', p.Images.Select(i => i.Urn))}";
         Assert.DoesNotContain(_log.Events, e => e.Level >= LogEventLevel.Warning && planned.Any(id => e.Text.Contains(id, StringComparison.Ordinal)));
     }
 
@@ -261,7 +266,12 @@ public sealed class DemoHostTests : IAsyncLifetime
         }
     }
 
-    private sealed record SandboxPostView(string Urn, string Author, string Text, DateTimeOffset CreatedAt, DateTimeOffset? DeletedAt);
+    private sealed record SandboxPostView(string Urn, string Author, string Text, DateTimeOffset CreatedAt, DateTimeOffset? DeletedAt)
+    {
+        public IReadOnlyList<SandboxImageView> Images { get; init; } = [];
+    }
+
+    private sealed record SandboxImageView(string Urn);
 
     /// <summary>The host's own log events, rendered.</summary>
     private sealed class CapturedLog : ILogEventSink
