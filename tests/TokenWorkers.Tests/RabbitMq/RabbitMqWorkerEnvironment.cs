@@ -59,6 +59,12 @@ public sealed class RabbitMqWorkerEnvironment : IAsyncDisposable
 
     public IConnectionStore Store => Services.GetRequiredService<IConnectionStore>();
 
+    /// <summary>The shared posting ledger, read as any instance reads it.</summary>
+    public TokenWorkers.Posts.IPostLedger Posts => Services.GetRequiredService<TokenWorkers.Posts.IPostLedger>();
+
+    /// <summary>The message-data repository every instance shares (the claim check of images), as a sender sharing it would use it.</summary>
+    public MassTransit.IMessageDataRepository MessageData => Services.GetRequiredService<MassTransit.IMessageDataRepository>();
+
     /// <summary>The first in-process worker's services, or the store-only ones of <see cref="OpenStoreAsync"/>.</summary>
     private IServiceProvider Services => _workers.Count > 0 ? _workers[0].Services
         : _storeOnly ?? throw new InvalidOperationException("Start a worker in this process or open the store first.");
