@@ -7,5 +7,4 @@ builder.AddTokenWorkersDemo();
 builder.AddTokenWorkers(configureBus: bus => bus.AddTokenWorkersDemoConsumers());
 
 var app = builder.Build();
-app.MapTokenWorkersEndpoints();
-return await app.RunTokenWorkersAsync();
+return await app.RunTokenWorkersAsync([], mapEndpoints: true);

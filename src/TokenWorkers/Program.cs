@@ -17,6 +17,5 @@ if (await DeveloperStart.CheckAsync(builder.Configuration, builder.Environment, 
 }
 
 var app = builder.Build();
-app.MapTokenWorkersEndpoints();
 // `TokenWorkers reencrypt` runs the re-encryption sweep and exits instead of serving (docs/key-rotation.md).
-return await app.RunTokenWorkersAsync(args);
+return await app.RunTokenWorkersAsync(args, mapEndpoints: true);

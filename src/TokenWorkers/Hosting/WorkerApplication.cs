@@ -34,7 +34,14 @@ public static class WorkerApplication
     /// As <see cref="RunTokenWorkersAsync(WebApplication)"/>, or, when <paramref name="args"/> name one of
     /// <see cref="WorkerCommands"/>, runs that command instead and returns its exit code.
     /// </summary>
-    public static async Task<int> RunTokenWorkersAsync(this WebApplication app, string[] args)
+    public static Task<int> RunTokenWorkersAsync(this WebApplication app, string[] args) => app.RunTokenWorkersAsync(args, mapEndpoints: false);
+
+    /// <summary>
+    /// As <see cref="RunTokenWorkersAsync(WebApplication, string[])"/>; with <paramref name="mapEndpoints"/> it also maps the worker's
+    /// endpoints (<see cref="MapTokenWorkersEndpoints"/>) after the settings are validated: mapping builds the bus, whose consumer
+    /// definitions read their options, so a bad setting would otherwise end in an exception dump instead of the list below.
+    /// </summary>
+    public static async Task<int> RunTokenWorkersAsync(this WebApplication app, string[] args, bool mapEndpoints)
     {
         // Read now: RunAsync disposes the services before a start-up failure reaches the catch below.
         var startTimeout = TimeSpan.Zero;
@@ -43,6 +50,11 @@ public static class WorkerApplication
             // Every ValidateOnStart option at once, before any service is built, so one run reports every
             // bad setting (the host would otherwise stop at the first service that reads its options).
             app.Services.GetService<IStartupValidator>()?.Validate();
+            if (mapEndpoints)
+            {
+                app.MapTokenWorkersEndpoints();
+            }
+
             if (await WorkerCommands.RunAsync(app, args) is { } exitCode)
             {
                 return exitCode;

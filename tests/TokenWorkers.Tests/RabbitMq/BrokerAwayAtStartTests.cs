@@ -57,6 +57,23 @@ public sealed class BrokerAwayAtStartTests
         Assert.False(worker.HasExited);
     }
 
+    [Fact]
+    public async Task A_bad_setting_read_while_the_bus_is_built_stops_the_worker_process_with_the_list_of_settings_and_exit_code_2()
+    {
+        // The consumer definitions read Publishing's options when the endpoints are mapped: that once came before validation and
+        // ended in an unhandled exception (exit 134, a stack dump).
+        var settings = Settings(port: FreePorts.Next(), BrokerPassword);
+        settings["Publishing:ClaimDuration"] = "00:00:08";
+
+        var (exitCode, output) = await WorkerProcess.RunToExitAsync(settings, TimeSpan.FromSeconds(90), Cancel);
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}:\n{output}");
+        Assert.Contains("TokenWorkers cannot start: invalid configuration.", output, StringComparison.Ordinal);
+        Assert.Contains("  - Publishing:ClaimDuration: The field ClaimDuration must be between 00:00:10 and 00:30:00.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(BrokerPassword, output, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string?> Settings(int port, string password, string host = "127.0.0.1", string startTimeout = "00:00:04") => new()
     {
         ["Transport:Kind"] = "RabbitMq",
