@@ -2,12 +2,18 @@ using System.Globalization;
 
 namespace TokenWorkers.Benchmarks;
 
-/// <summary>Command line: <c>--quick</c> (small sizes, one run), <c>--runs N</c>, <c>--cases 1,2,7</c>, <c>--output DIR</c>.</summary>
+/// <summary>Command line: <c>--quick</c> (small sizes, one run), <c>--runs N</c>, <c>--warmup N</c>, <c>--cases 1,2,7</c>, <c>--output DIR</c>.</summary>
 public sealed record BenchOptions
 {
     public bool Quick { get; init; }
 
     public int Runs { get; init; } = 3;
+
+    /// <summary>
+    /// Untimed runs before each case's timed ones: the first thousands of messages run code that tiered compilation has
+    /// not optimised yet (a run's CPU per refresh halves between the first and the third), and a worker runs for weeks.
+    /// </summary>
+    public int Warmup { get; init; } = 1;
 
     public IReadOnlySet<int> Cases { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 
@@ -35,15 +41,18 @@ public sealed record BenchOptions
         {
             options = args[i] switch
             {
-                "--quick" => options with { Quick = true, Runs = 1 },
+                "--quick" => options with { Quick = true, Runs = 1, Warmup = 0 },
+                "--warmup" => options with { Warmup = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture) },
                 "--runs" => options with { Runs = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture) },
                 "--cases" => options with { Cases = Next(args, ref i).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToHashSet() },
                 "--output" => options with { Output = Next(args, ref i) },
-                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --runs N, --cases 1,2,... or --output DIR."),
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Use --quick, --runs N, --warmup N, --cases 1,2,... or --output DIR."),
             };
         }
 
-        return options.Runs < 1 ? throw new ArgumentException("--runs must be at least 1.") : options;
+        return options.Runs < 1 ? throw new ArgumentException("--runs must be at least 1.")
+            : options.Warmup < 0 ? throw new ArgumentException("--warmup must be 0 or more.")
+            : options;
     }
 
     private static string Next(string[] args, ref int i) =>

@@ -44,7 +44,7 @@ public static class CeilingCase
     /// virtual host) publishes the pings and consumes the pongs, as the other service does with RefreshDue and
     /// TokenRefreshed in case 2. Pings per second until B has consumed every pong.
     /// </summary>
-    public static async Task<double> RelayedMessagesPerSecondAsync(RabbitMqBroker broker, int count, CancellationToken cancellationToken)
+    public static async Task<(double Rate, RelayCost Cost)> RelayedMessagesPerSecondAsync(RabbitMqBroker broker, int count, CancellationToken cancellationToken)
     {
         var virtualHost = await broker.CreateVirtualHostAsync();
         var counter = new NoopCounter(count);
@@ -68,11 +68,14 @@ public static class CeilingCase
         await subscriber.StartAsync(cancellationToken);
         try
         {
+            var cpu = ProcessorTime();
+            var allocated = GC.GetTotalAllocatedBytes();
             var start = Stopwatch.GetTimestamp();
             await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32 },
                 async (i, token) => await subscriber.Publish(new BenchPing(i), token));
             await counter.AllConsumed.WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);
-            return count / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var rate = count / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            return (rate, new RelayCost((ProcessorTime() - cpu).TotalMilliseconds / count, (GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / count));
         }
         finally
         {
@@ -80,6 +83,12 @@ public static class CeilingCase
             await relay.StopAsync(cancellationToken);
             await broker.DeleteVirtualHostAsync(virtualHost);
         }
+    }
+
+    private static TimeSpan ProcessorTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     // The worker's prefetch and concurrency; in case 9 on both buses, so the subscriber is not what limits the ceiling.
@@ -95,6 +104,12 @@ public static class CeilingCase
         rabbit.ConfigureEndpoints(context);
     }
 }
+
+/// <summary>
+/// This process's CPU time and allocation per relayed message in case 9 (publisher, relay and subscriber; the broker not
+/// included), to set beside a refresh's: the part of a refresh's cost that is messaging alone.
+/// </summary>
+public sealed record RelayCost(double CpuMilliseconds, double AllocatedKiB);
 
 /// <summary>A message the size of a small event.</summary>
 public sealed record BenchPing(int Sequence);

@@ -17,6 +17,9 @@ public sealed class CostMeter
     private readonly TimeSpan _cpu;
     private readonly long _writeStatements;
     private readonly long _commits;
+    private readonly long _allocated;
+    private readonly TimeSpan _gcPause;
+    private readonly long _start;
 
     private CostMeter(SqliteDatabase database)
     {
@@ -24,6 +27,9 @@ public sealed class CostMeter
         _cpu = ProcessorTime();
         _writeStatements = database.WriteStatements;
         _commits = database.Commits;
+        _allocated = GC.GetTotalAllocatedBytes();
+        _gcPause = GC.GetTotalPauseDuration();
+        _start = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Starts once the store has been quiet for a moment, so the previous step's writes are not counted.</summary>
@@ -41,7 +47,13 @@ public sealed class CostMeter
     public async Task<RunCost> StopAsync()
     {
         await SettleAsync(_database);
-        return new RunCost(ProcessorTime() - _cpu, _database.WriteStatements - _writeStatements, _database.Commits - _commits);
+        return new RunCost(ProcessorTime() - _cpu, _database.WriteStatements - _writeStatements, _database.Commits - _commits)
+        {
+            AllocatedBytes = GC.GetTotalAllocatedBytes() - _allocated,
+            GcPause = GC.GetTotalPauseDuration() - _gcPause,
+            StartTimestamp = _start,
+            EndTimestamp = Stopwatch.GetTimestamp(),
+        };
     }
 
     private static async Task SettleAsync(SqliteDatabase database)
@@ -68,9 +80,20 @@ public sealed class CostMeter
     }
 }
 
-/// <summary>What one timed part cost: process CPU time, SQLite write statements and commits.</summary>
+/// <summary>
+/// What one timed part cost: process CPU time, SQLite write statements and commits, bytes allocated and time paused by
+/// the garbage collector (both for the whole process), and when it started and ended (<see cref="Stopwatch"/> ticks).
+/// </summary>
 public sealed record RunCost(TimeSpan Cpu, long WriteStatements, long Commits)
 {
+    public long AllocatedBytes { get; init; }
+
+    public TimeSpan GcPause { get; init; }
+
+    public long StartTimestamp { get; init; }
+
+    public long EndTimestamp { get; init; }
+
     public double CpuMillisecondsPer(int count) => Cpu.TotalMilliseconds / count;
 
     public double WritesPer(int count) => (double)WriteStatements / count;
@@ -89,23 +112,35 @@ public sealed class CostSamples
         "The worker, the sandbox answering it, the publisher and the subscriber all run in this one process, so the figure " +
         "includes all four; the RabbitMQ broker runs in its own process and is not included. Writes and commits are the SQLite " +
         "statements and transactions counted by the worker's store (connections and posting ledger share one file); group " +
-        "commit lets concurrent writes share a transaction, so commits per refresh fall as concurrency rises.";
+        "commit lets concurrent writes share a transaction, so commits per refresh fall as concurrency rises. Allocation and GC pauses " +
+        "are the process's too (GC.GetTotalAllocatedBytes, GC.GetTotalPauseDuration); the worker as shipped runs server GC, this " +
+        "process workstation GC unless DOTNET_gcServer=1 is set.";
 
     private readonly Samples _cpu = new("ms");
     private readonly Samples _writes = new("writes");
     private readonly Samples _commits = new("commits");
+    private readonly Samples _allocated = new("KiB");
+    private readonly Samples _gcPause = new("% of the run");
 
-    public void Add(RunCost cost, int count)
+    public void Add(int run, RunCost cost, int count)
     {
-        _cpu.Add(cost.CpuMillisecondsPer(count));
-        _writes.Add(cost.WritesPer(count));
-        _commits.Add(cost.CommitsPer(count));
+        ArgumentNullException.ThrowIfNull(cost);
+        _cpu.Add(run, cost.CpuMillisecondsPer(count));
+        _writes.Add(run, cost.WritesPer(count));
+        _commits.Add(run, cost.CommitsPer(count));
+        _allocated.Add(run, cost.AllocatedBytes / 1024.0 / count);
+        var wall = Stopwatch.GetElapsedTime(cost.StartTimestamp, cost.EndTimestamp);
+        _gcPause.Add(run, wall > TimeSpan.Zero ? 100 * cost.GcPause / wall : double.NaN);
     }
 
-    public IEnumerable<ResultRow> Rows(string caseName, string unit) =>
+    public IEnumerable<ResultRow> Rows(string caseName, string unit, double? cpuTargetMilliseconds = null) =>
     [
-        new(caseName, $"{CpuMetricPrefix}{unit} (one process: worker, sandbox, publisher, subscriber; broker not included)", _cpu),
+        new(caseName, $"{CpuMetricPrefix}{unit} (one process: worker, sandbox, publisher, subscriber; broker not included)", _cpu, "",
+            cpuTargetMilliseconds is { } target ? $"<= {target} ms" : "",
+            cpuTargetMilliseconds is { } most && !double.IsNaN(_cpu.Median) ? _cpu.Median <= most : null),
         new(caseName, $"SQLite write statements per {unit}", _writes),
         new(caseName, $"SQLite commits per {unit}", _commits),
+        new(caseName, $"allocated per {unit} (whole process)", _allocated),
+        new(caseName, $"time paused by the GC ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)", _gcPause),
     ];
 }

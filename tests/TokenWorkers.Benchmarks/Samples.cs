@@ -11,7 +11,20 @@ public sealed class Samples(string unit)
 
     public IReadOnlyList<double> Values => _values;
 
-    public void Add(double value) => _values.Add(value);
+    /// <summary>The latest measurement, a warm-up's included.</summary>
+    public double Last { get; private set; } = double.NaN;
+
+    public void Add(double value) => Add(0, value);
+
+    /// <summary>Records the measurement of <paramref name="run"/>; a warm-up run (negative) is only remembered as <see cref="Last"/>.</summary>
+    public void Add(int run, double value)
+    {
+        Last = value;
+        if (run >= 0)
+        {
+            _values.Add(value);
+        }
+    }
 
     public double Median
     {

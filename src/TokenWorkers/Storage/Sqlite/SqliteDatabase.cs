@@ -180,7 +180,9 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Commits what is queued, in batches; the caller holds the write gate.</summary>
     private async Task CommitPendingAsync()
     {
-        var batch = new List<PendingWrite>(MaxBatch);
+        // Sized to what is queued: most batches are a few writes, and a list of MaxBatch for each was a fifth of the
+        // store's allocations while connections were being inserted one at a time.
+        var batch = new List<PendingWrite>(Math.Clamp(_pending.Count, 1, MaxBatch));
         while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
         {
             batch.Add(next);
