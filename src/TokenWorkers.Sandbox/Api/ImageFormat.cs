@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using TokenWorkers.Publishing;
 
 namespace TokenWorkers.Sandbox.Api;
 
 /// <summary>
 /// What LinkedIn's image processing checks (docs/linkedin-api.md §10.4): JPG, GIF or PNG, told by magic bytes, and fewer than
-/// 36,152,320 pixels, read from the PNG IHDR, the GIF logical screen or the JPEG SOF header. GIF frame counts are not checked.
+/// 36,152,320 pixels, read from the PNG IHDR, the GIF logical screen or the JPEG SOF header; a GIF of at most 250 frames.
 /// </summary>
 internal static class ImageFormat
 {
@@ -26,9 +27,14 @@ internal static class ImageFormat
         }
 
         var pixels = (long)width.Value * height.Value;
-        return pixels >= PixelLimit
-            ? new ImageInspection(type, width, height, string.Create(CultureInfo.InvariantCulture,
-                $"The image has {pixels:N0} pixels ({width}x{height}); images must have less than {PixelLimit:N0} pixels"))
+        if (pixels >= PixelLimit)
+        {
+            return new ImageInspection(type, width, height, string.Create(CultureInfo.InvariantCulture,
+                $"The image has {pixels:N0} pixels ({width}x{height}); images must have less than {PixelLimit:N0} pixels"));
+        }
+
+        return type == "image/gif" && GifFrames.Count(bytes) > GifFrames.Max
+            ? new ImageInspection(type, width, height, $"The GIF has more than {GifFrames.Max} frames; GIF format supports up to {GifFrames.Max} frames")
             : new ImageInspection(type, width, height, null);
     }
 

@@ -4,7 +4,8 @@ namespace TokenWorkers.Publishing;
 
 /// <summary>
 /// What LinkedIn accepts of an image, checked on its bytes before anything is uploaded: JPG, GIF or PNG by the first bytes
-/// (never by a file name or a declared type), and fewer than 36,152,320 pixels as the header states (docs/linkedin-api.md §10.4).
+/// (never by a file name or a declared type), fewer than 36,152,320 pixels as the header states, and a GIF of at most
+/// 250 frames (docs/linkedin-api.md §10.4).
 /// </summary>
 public static class ImageChecks
 {
@@ -29,8 +30,13 @@ public static class ImageChecks
         }
 
         var pixels = (long)width * height;
-        return pixels >= MaxPixels
-            ? (null, $"has {width}×{height} = {pixels} pixels; LinkedIn takes fewer than {MaxPixels}")
+        if (pixels >= MaxPixels)
+        {
+            return (null, $"has {width}×{height} = {pixels} pixels; LinkedIn takes fewer than {MaxPixels}");
+        }
+
+        return type == "image/gif" && GifFrames.Count(bytes) > GifFrames.Max
+            ? (null, $"is a GIF of more than {GifFrames.Max} frames; LinkedIn takes up to {GifFrames.Max}")
             : (type, null);
     }
 

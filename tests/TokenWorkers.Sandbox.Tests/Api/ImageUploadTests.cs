@@ -130,6 +130,7 @@ public sealed class ImageUploadTests
         { "png at the pixel limit", Png(7360, 4912), "The image has 36,152,320 pixels (7360x4912); images must have less than 36,152,320 pixels" },
         { "jpeg over the pixel limit", Jpeg(65000, 600), "The image has 39,000,000 pixels (65000x600); images must have less than 36,152,320 pixels" },
         { "truncated png", Png()[..12], "The image/png header could not be read" },
+        { "gif of 251 frames", AnimatedGif(251), "The GIF has more than 250 frames; GIF format supports up to 250 frames" },
     };
 
     [Theory]
@@ -149,15 +150,16 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public async Task Gif_and_images_just_under_the_pixel_limit_are_processed()
+    public async Task Gifs_of_up_to_250_frames_and_images_just_under_the_pixel_limit_are_processed()
     {
         await using var h = await StartWithPageAsync();
         var token = h.Seed(WithPages, PageApp).AccessToken;
 
         await h.AvailableAsync(token, PageUrn, rest: true, Gif(320, 200));
         await h.AvailableAsync(token, PageUrn, rest: true, Png(7360, 4911));
+        await h.AvailableAsync(token, PageUrn, rest: true, AnimatedGif(250));
 
-        Assert.Equal(["AVAILABLE", "AVAILABLE"], h.Control.Images.Select(i => i.Status));
+        Assert.Equal(["AVAILABLE", "AVAILABLE", "AVAILABLE"], h.Control.Images.Select(i => i.Status));
         Assert.Equal("image/gif", h.Control.Images[0].MediaType);
     }
 

@@ -36,6 +36,36 @@ internal static class Images
         return bytes;
     }
 
+    /// <summary>
+    /// A valid animated GIF89a of 1×1 frames as an encoder writes it: a global color table, the NETSCAPE2.0 looping
+    /// extension, then per frame a graphic control extension, an image descriptor (with a local color table when asked)
+    /// and its LZW data, and the trailer.
+    /// </summary>
+    public static byte[] AnimatedGif(int frames, bool localColorTables = false)
+    {
+        var gif = new List<byte>();
+        gif.AddRange("GIF89a"u8.ToArray());
+        gif.AddRange(new byte[] { 1, 0, 1, 0, 0x80, 0, 0 }); // 1×1, a global table of two colors
+        gif.AddRange(new byte[] { 0, 0, 0, 0xFF, 0xFF, 0xFF });
+        gif.AddRange(new byte[] { 0x21, 0xFF, 11 });
+        gif.AddRange("NETSCAPE2.0"u8.ToArray());
+        gif.AddRange(new byte[] { 3, 1, 0, 0, 0 });
+        for (var i = 0; i < frames; i++)
+        {
+            gif.AddRange(new byte[] { 0x21, 0xF9, 4, 0, 10, 0, 0, 0 });
+            gif.AddRange(new byte[] { 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, localColorTables ? (byte)0x80 : (byte)0 });
+            if (localColorTables)
+            {
+                gif.AddRange(new byte[] { 0xFF, 0, 0, 0, 0, 0xFF });
+            }
+
+            gif.AddRange(new byte[] { 2, 2, 0x44, 0x01, 0 });
+        }
+
+        gif.Add(0x3B);
+        return [.. gif];
+    }
+
     /// <summary>SOI, an APP0 segment, then a baseline SOF0 with the size.</summary>
     public static byte[] Jpeg(ushort width, ushort height)
     {

@@ -36,6 +36,32 @@ public sealed class ImageChecksTests
     }
 
     [Fact]
+    public void A_gif_of_more_than_250_frames_is_refused_and_one_of_250_passes()
+    {
+        Assert.Equal(("image/gif", (string?)null), ImageChecks.Inspect(TestImages.AnimatedGif(250)));
+        Assert.Equal(("image/gif", (string?)null), ImageChecks.Inspect(TestImages.AnimatedGif(250, localColorTables: true)));
+
+        var (type, problem) = ImageChecks.Inspect(TestImages.AnimatedGif(251));
+        Assert.Null(type);
+        Assert.Equal("is a GIF of more than 250 frames; LinkedIn takes up to 250", problem);
+        Assert.NotNull(ImageChecks.Inspect(TestImages.AnimatedGif(251, localColorTables: true)).Problem);
+    }
+
+    [Fact]
+    public void Frames_are_counted_by_walking_the_blocks_and_a_gif_cut_short_counts_the_frames_it_holds()
+    {
+        // Each frame is 23 bytes, then the trailer: cutting 10 bytes leaves the 251st frame's descriptor incomplete.
+        var cut = TestImages.AnimatedGif(251);
+        Assert.Null(ImageChecks.Inspect(cut.AsSpan(0, cut.Length - 10)).Problem);
+
+        var three = TestImages.AnimatedGif(3, localColorTables: true);
+        for (var length = 0; length <= three.Length; length++)
+        {
+            _ = ImageChecks.Inspect(three.AsSpan(0, length)); // never throws, wherever the bytes end
+        }
+    }
+
+    [Fact]
     public void A_jpeg_without_a_frame_header_states_no_size_and_is_refused()
     {
         byte[] truncated = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, .. new byte[14], 0xFF, 0xDA, 0x00, 0x02];
@@ -65,6 +91,36 @@ internal static class TestImages
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(6), width);
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), height);
         return bytes;
+    }
+
+    /// <summary>
+    /// A valid animated GIF89a of 1×1 frames as an encoder writes it: a global color table, the NETSCAPE2.0 looping
+    /// extension, then per frame a graphic control extension, an image descriptor (with a local color table when asked)
+    /// and its LZW data, and the trailer.
+    /// </summary>
+    public static byte[] AnimatedGif(int frames, bool localColorTables = false)
+    {
+        var gif = new List<byte>();
+        gif.AddRange("GIF89a"u8.ToArray());
+        gif.AddRange(new byte[] { 1, 0, 1, 0, 0x80, 0, 0 }); // 1×1, a global table of two colors
+        gif.AddRange(new byte[] { 0, 0, 0, 0xFF, 0xFF, 0xFF });
+        gif.AddRange(new byte[] { 0x21, 0xFF, 11 });
+        gif.AddRange("NETSCAPE2.0"u8.ToArray());
+        gif.AddRange(new byte[] { 3, 1, 0, 0, 0 });
+        for (var i = 0; i < frames; i++)
+        {
+            gif.AddRange(new byte[] { 0x21, 0xF9, 4, 0, 10, 0, 0, 0 });
+            gif.AddRange(new byte[] { 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, localColorTables ? (byte)0x80 : (byte)0 });
+            if (localColorTables)
+            {
+                gif.AddRange(new byte[] { 0xFF, 0, 0, 0, 0, 0xFF });
+            }
+
+            gif.AddRange(new byte[] { 2, 2, 0x44, 0x01, 0 });
+        }
+
+        gif.Add(0x3B);
+        return [.. gif];
     }
 
     /// <summary>SOI, an APP0 segment, then a baseline SOF0 stating the size.</summary>
