@@ -38,6 +38,9 @@ public sealed class BenchHarness : IAsyncDisposable
 
     public RabbitMqWorkerEnvironment Environment { get; }
 
+    /// <summary>The worker as a process of its own, when started so (<see cref="StartOutOfProcessAsync"/>).</summary>
+    public WorkerProcess? WorkerProcess { get; private init; }
+
     /// <summary>The worker's SQLite file, shared by its connection store and posting ledger; it counts their writes.</summary>
     public SqliteDatabase Database => Environment.Worker.Services.GetRequiredService<SqliteDatabase>();
 
@@ -47,10 +50,24 @@ public sealed class BenchHarness : IAsyncDisposable
     public static async Task<BenchHarness> StartAsync(RabbitMqBroker broker, CancellationToken cancellationToken)
     {
         var environment = await RabbitMqWorkerEnvironment.StartAsync(broker, ownsBroker: false, cancellationToken);
-        // The benchmark publishes RefreshDue itself, so the scan must not; a day is the longest interval allowed.
-        await environment.StartWorkerAsync(new Dictionary<string, string?> { ["Refresh:ScanInterval"] = "1.00:00:00" });
+        await environment.StartWorkerAsync(NoScan);
         return new BenchHarness(environment);
     }
+
+    /// <summary>
+    /// The same, but the worker is the built worker in a process of its own, as shipped (server GC, its own thread pool),
+    /// so its CPU is counted apart from the sandbox's, the publisher's and the subscriber's, which stay in this process.
+    /// </summary>
+    public static async Task<BenchHarness> StartOutOfProcessAsync(RabbitMqBroker broker, CancellationToken cancellationToken)
+    {
+        var environment = await RabbitMqWorkerEnvironment.StartAsync(broker, ownsBroker: false, cancellationToken);
+        await environment.OpenStoreAsync();
+        var worker = await WorkerProcess.StartAsync(environment.WorkerSettings(NoScan), cancellationToken);
+        return new BenchHarness(environment) { WorkerProcess = worker };
+    }
+
+    // The benchmark publishes RefreshDue itself, so the scan must not; a day is the longest interval allowed.
+    private static Dictionary<string, string?> NoScan => new() { ["Refresh:ScanInterval"] = "1.00:00:00" };
 
     /// <summary>Fresh due connections for one run (a refreshed connection is no longer due).</summary>
     public async Task<IReadOnlyList<Connection>> SeedAsync(int count)
@@ -132,5 +149,13 @@ public sealed class BenchHarness : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Environment.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (WorkerProcess is not null)
+        {
+            await WorkerProcess.DisposeAsync();
+        }
+
+        await Environment.DisposeAsync();
+    }
 }

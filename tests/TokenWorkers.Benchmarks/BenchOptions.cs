@@ -15,7 +15,7 @@ public sealed record BenchOptions
     /// </summary>
     public int Warmup { get; init; } = 1;
 
-    public IReadOnlySet<int> Cases { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+    public IReadOnlySet<int> Cases { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 
     public string Output { get; init; } = Path.Combine("artifacts", "bench");
 
