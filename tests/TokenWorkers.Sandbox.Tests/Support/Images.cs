@@ -1,7 +1,8 @@
-using System.Buffers.Binary;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+
+using TokenWorkers.Testing;
 
 namespace TokenWorkers.Sandbox.Tests.Support;
 
@@ -13,70 +14,13 @@ internal static class Images
     public const string PageUrn = "urn:li:organization:88910959";
     public const string WithPages = "openid profile w_member_social w_organization_social";
 
-    /// <summary>A PNG signature and IHDR chunk of the given size.</summary>
-    public static byte[] Png(int width = 640, int height = 480)
-    {
-        var bytes = new byte[33];
-        new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 }.CopyTo(bytes, 0);
-        "IHDR"u8.CopyTo(bytes.AsSpan(12));
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(16), width);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(20), height);
-        bytes[24] = 8;
-        bytes[25] = 6;
-        return bytes;
-    }
+    public static byte[] Png(int width = 640, int height = 480) => TestImages.Png(width, height);
 
-    /// <summary>A GIF89a header with its logical screen size.</summary>
-    public static byte[] Gif(ushort width, ushort height)
-    {
-        var bytes = new byte[13];
-        "GIF89a"u8.CopyTo(bytes);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(6), width);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), height);
-        return bytes;
-    }
+    public static byte[] Gif(ushort width, ushort height) => TestImages.Gif(width, height);
 
-    /// <summary>
-    /// A valid animated GIF89a of 1×1 frames as an encoder writes it: a global color table, the NETSCAPE2.0 looping
-    /// extension, then per frame a graphic control extension, an image descriptor (with a local color table when asked)
-    /// and its LZW data, and the trailer.
-    /// </summary>
-    public static byte[] AnimatedGif(int frames, bool localColorTables = false)
-    {
-        var gif = new List<byte>();
-        gif.AddRange("GIF89a"u8.ToArray());
-        gif.AddRange(new byte[] { 1, 0, 1, 0, 0x80, 0, 0 }); // 1×1, a global table of two colors
-        gif.AddRange(new byte[] { 0, 0, 0, 0xFF, 0xFF, 0xFF });
-        gif.AddRange(new byte[] { 0x21, 0xFF, 11 });
-        gif.AddRange("NETSCAPE2.0"u8.ToArray());
-        gif.AddRange(new byte[] { 3, 1, 0, 0, 0 });
-        for (var i = 0; i < frames; i++)
-        {
-            gif.AddRange(new byte[] { 0x21, 0xF9, 4, 0, 10, 0, 0, 0 });
-            gif.AddRange(new byte[] { 0x2C, 0, 0, 0, 0, 1, 0, 1, 0, localColorTables ? (byte)0x80 : (byte)0 });
-            if (localColorTables)
-            {
-                gif.AddRange(new byte[] { 0xFF, 0, 0, 0, 0, 0xFF });
-            }
+    public static byte[] AnimatedGif(int frames, bool localColorTables = false) => TestImages.AnimatedGif(frames, localColorTables);
 
-            gif.AddRange(new byte[] { 2, 2, 0x44, 0x01, 0 });
-        }
-
-        gif.Add(0x3B);
-        return [.. gif];
-    }
-
-    /// <summary>SOI, an APP0 segment, then a baseline SOF0 with the size.</summary>
-    public static byte[] Jpeg(ushort width, ushort height)
-    {
-        var bytes = new List<byte> { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10 };
-        bytes.AddRange("JFIF\0"u8.ToArray());
-        bytes.AddRange(new byte[9]);
-        bytes.AddRange(new byte[] { 0xFF, 0xC0, 0x00, 0x11, 0x08, (byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width, 0x03 });
-        bytes.AddRange(new byte[9]);
-        bytes.AddRange(new byte[] { 0xFF, 0xD9 });
-        return [.. bytes];
-    }
+    public static byte[] Jpeg(ushort width, ushort height) => TestImages.Jpeg(width, height);
 
     public static async Task<Harness> StartWithPageAsync(Action<SandboxSettings>? configure = null)
     {

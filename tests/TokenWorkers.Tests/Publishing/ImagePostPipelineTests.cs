@@ -4,6 +4,7 @@ using TokenWorkers.Connections;
 using TokenWorkers.Contracts;
 using TokenWorkers.Posts;
 using TokenWorkers.Sandbox;
+using TokenWorkers.Testing;
 using TokenWorkers.Tests.Pipeline;
 
 namespace TokenWorkers.Tests.Publishing;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
+using TokenWorkers.Testing;
 
 namespace TokenWorkers.Tests.Publishing;
 

@@ -8,6 +8,7 @@ using TokenWorkers.Events;
 using TokenWorkers.Ports;
 using TokenWorkers.Posts;
 using TokenWorkers.Publishing;
+using TokenWorkers.Testing;
 using TokenWorkers.Tests.TestSupport;
 
 namespace TokenWorkers.Tests.Publishing;

@@ -2,6 +2,7 @@ using MassTransit;
 using TokenWorkers.Contracts;
 using TokenWorkers.Posts;
 using TokenWorkers.Sandbox;
+using TokenWorkers.Testing;
 using TokenWorkers.Tests.Pipeline;
 using TokenWorkers.Tests.Publishing;
 
