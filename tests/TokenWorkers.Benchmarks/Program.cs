@@ -186,7 +186,10 @@ if (options.Cases.Contains(10))
     var rate = new Samples("refresh/s");
     var workerCpu = new Samples("ms");
     var othersCpu = new Samples("ms");
-    for (var run = -options.Warmup; run < options.Runs; run++)
+
+    // The worker process starts cold, after this process's code has warmed up in the cases before: one warm-up run more.
+    var warmup = options.Warmup == 0 ? 0 : options.Warmup + 1;
+    for (var run = -warmup; run < options.Runs; run++)
     {
         var (refreshes, worker, others) = await SeparateWorkerCase.RunAsync(separate, options.PipelineCount, ct);
         rate.Add(run, refreshes);
