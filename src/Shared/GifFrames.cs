@@ -16,7 +16,6 @@ internal static class GifFrames
 
     private const byte Extension = 0x21;
     private const byte ImageDescriptor = 0x2C;
-    private const byte Trailer = 0x3B;
 
     /// <summary>
     /// The image descriptors before the trailer, counting at most <paramref name="stopAfter"/>; a stream cut short or
@@ -49,10 +48,8 @@ internal static class GifFrames
                     // Descriptor (10 bytes with its introducer), local color table, LZW minimum code size, then the data.
                     at = SkipSubBlocks(gif, at + 10 + ColorTableLength(gif[at + 9]) + 1);
                     break;
-                case Trailer:
-                    return frames;
                 default:
-                    return frames; // a block no decoder would read past
+                    return frames; // the trailer (0x3B), or a block no decoder would read past
             }
         }
 

@@ -145,6 +145,31 @@ public sealed class ImagePostPipelineTests
     }
 
     [Fact]
+    public async Task A_gif_of_more_than_250_frames_fails_the_post_before_any_of_its_images_is_registered_at_LinkedIn()
+    {
+        await using var host = await PipelineHost.StartAsync(sandboxSettings: Instant);
+        await host.ConnectAsync("c-img");
+
+        await host.PublishAsync(new PublishPost
+        {
+            PostId = "p-gif",
+            ConnectionId = "c-img",
+            Text = "Too many frames",
+            Images =
+            [
+                new PostImage { Data = (await PutAsync(host, TestImages.Png(1200, 627))).Address },
+                new PostImage { Data = (await PutAsync(host, TestImages.AnimatedGif(251))).Address },
+            ],
+        });
+
+        var failed = Assert.Single(host.Events.Posts<PostFailed>("p-gif"));
+        Assert.Equal(FailureClass.Invalid, failed.FailureClass);
+        Assert.Equal("Images[1] is a GIF of more than 250 frames; LinkedIn takes up to 250.", failed.Reason);
+        Assert.Empty(host.Sandbox.Control.Images);
+        Assert.Equal(0, Calls(host, SandboxEndpoint.RegisterAssetUpload) + Calls(host, SandboxEndpoint.UgcPosts));
+    }
+
+    [Fact]
     public async Task An_image_LinkedIn_could_not_process_fails_the_post_with_LinkedIns_reason_and_nothing_is_posted()
     {
         await using var host = await PipelineHost.StartAsync(sandboxSettings: Instant);
