@@ -15,7 +15,7 @@ public sealed record BenchOptions
     /// </summary>
     public int Warmup { get; init; } = 1;
 
-    public IReadOnlySet<int> Cases { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+    public IReadOnlySet<int> Cases { get; init; } = new HashSet<int> { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 };
 
     public string Output { get; init; } = Path.Combine("artifacts", "bench");
 
@@ -33,6 +33,9 @@ public sealed record BenchOptions
     public IReadOnlyList<int> StoreSizes => Quick ? [2_000, 20_000] : [10_000, 100_000, 1_000_000];
 
     public int DueCount => Quick ? 2_000 : 10_000;
+
+    /// <summary>Refreshes per run of the store-writes case (of the 10,000 connections its file holds).</summary>
+    public int StoreWriteCount => Quick ? 1_000 : 5_000;
 
     public static BenchOptions Parse(string[] args)
     {

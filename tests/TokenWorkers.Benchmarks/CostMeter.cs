@@ -19,6 +19,7 @@ public sealed class CostMeter
     private readonly long _commits;
     private readonly long _allocated;
     private readonly TimeSpan _gcPause;
+    private readonly TimeSpan _jit;
     private readonly long _start;
 
     private CostMeter(SqliteDatabase database)
@@ -29,6 +30,7 @@ public sealed class CostMeter
         _commits = database.Commits;
         _allocated = GC.GetTotalAllocatedBytes();
         _gcPause = GC.GetTotalPauseDuration();
+        _jit = System.Runtime.JitInfo.GetCompilationTime();
         _start = Stopwatch.GetTimestamp();
     }
 
@@ -51,6 +53,7 @@ public sealed class CostMeter
         {
             AllocatedBytes = GC.GetTotalAllocatedBytes() - _allocated,
             GcPause = GC.GetTotalPauseDuration() - _gcPause,
+            JitTime = System.Runtime.JitInfo.GetCompilationTime() - _jit,
             StartTimestamp = _start,
             EndTimestamp = Stopwatch.GetTimestamp(),
         };
@@ -90,6 +93,12 @@ public sealed record RunCost(TimeSpan Cpu, long WriteStatements, long Commits)
 
     public TimeSpan GcPause { get; init; }
 
+    /// <summary>Time the process's JIT compiled during the run: tiered compilation still optimising the code, not the work.</summary>
+    public TimeSpan JitTime { get; init; }
+
+    /// <summary>The JIT's share of the run's CPU; above a few per cent, the run measured a process still warming up.</summary>
+    public double JitShare => Cpu > TimeSpan.Zero ? JitTime / Cpu : 0;
+
     public long StartTimestamp { get; init; }
 
     public long EndTimestamp { get; init; }
@@ -121,6 +130,7 @@ public sealed class CostSamples
     private readonly Samples _commits = new("commits");
     private readonly Samples _allocated = new("KiB");
     private readonly Samples _gcPause = new("% of the run");
+    private readonly Samples _jit = new("% of the CPU");
 
     public void Add(int run, RunCost cost, int count)
     {
@@ -131,6 +141,7 @@ public sealed class CostSamples
         _allocated.Add(run, cost.AllocatedBytes / 1024.0 / count);
         var wall = Stopwatch.GetElapsedTime(cost.StartTimestamp, cost.EndTimestamp);
         _gcPause.Add(run, wall > TimeSpan.Zero ? 100 * cost.GcPause / wall : double.NaN);
+        _jit.Add(run, 100 * cost.JitShare);
     }
 
     public IEnumerable<ResultRow> Rows(string caseName, string unit, double? cpuTargetMilliseconds = null) =>
@@ -142,5 +153,6 @@ public sealed class CostSamples
         new(caseName, $"SQLite commits per {unit}", _commits),
         new(caseName, $"allocated per {unit} (whole process)", _allocated),
         new(caseName, $"time paused by the GC ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)", _gcPause),
+        new(caseName, "time in the JIT (tiered compilation; near 0 once warm)", _jit),
     ];
 }
