@@ -260,11 +260,11 @@ if (options.Cases.Contains(11))
         Progress("11 store writes, no expiry indexes", withoutIndexes, run);
     }
 
-    const string name = "11. the store's writes of a refresh (lease, answer, outbox clear), SQLite, 32 at a time";
+    const string name = "11. the store's part of a refresh (read; lease, answer, outbox clear), SQLite, 32 at a time";
     var share = 1 - (withoutIndexes.Median / laidOut.Median);
     rows.Add(new ResultRow(name, $"{CostSamples.CpuMetricPrefix}refresh", laidOut));
     rows.Add(new ResultRow(name, $"{CostSamples.CpuMetricPrefix}refresh without the two expiry indexes", withoutIndexes,
-        double.IsNaN(share) ? "" : $"the indexes: {share:P0} of the writes' CPU"));
+        double.IsNaN(share) ? "" : $"the indexes: {share:P0} of the store's CPU"));
 }
 
 if (options.Cases.Contains(4) || options.Cases.Contains(5) || options.Cases.Contains(8))

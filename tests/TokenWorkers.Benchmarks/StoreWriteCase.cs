@@ -11,7 +11,7 @@ using TokenWorkers.Storage.Sqlite;
 namespace TokenWorkers.Benchmarks;
 
 /// <summary>
-/// Case 11: the store's three writes of one refresh (lease, answer with its event, outbox clear) through the SQLite
+/// Case 11: the store's part of one refresh (the read, then the lease, the answer with its event and the outbox clear) through the SQLite
 /// store on a file of 10,000 connections, 32 refreshes at a time as consumers write (group commit), with no broker and
 /// no LinkedIn. Run on the file as the store lays it out, and again without the two indexes on the document's expiries
 /// (expressions SQLite evaluates by parsing the document on every write that changes it), which bounds what any other
@@ -67,9 +67,11 @@ public static class StoreWriteCase
         }
     }
 
-    /// <summary>What a refresh stores: the lease, then the new tokens with TokenRefreshed, then the outbox cleared.</summary>
-    private static async Task RefreshAsync(SqliteConnectionStore store, Connection stored, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>What a refresh reads and stores: the connection, the lease, then the new tokens with TokenRefreshed, then the outbox cleared.</summary>
+    private static async Task RefreshAsync(SqliteConnectionStore store, Connection seeded, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var stored = await store.FindAsync(seeded.ConnectionId, cancellationToken)
+            ?? throw new InvalidOperationException($"{seeded.ConnectionId} was not found.");
         var leased = await store.TryUpdateAsync(stored with { Lease = new Lease("bench/lease", now.AddSeconds(30)) }, stored.Version, cancellationToken)
             ?? throw new InvalidOperationException($"The lease write on {stored.ConnectionId} lost.");
         var refreshed = new TokenRefreshed
