@@ -301,7 +301,7 @@ static string Table(IReadOnlyList<ResultRow> rows, BenchOptions options)
     var text = new StringBuilder();
     text.AppendLine(CultureInfo.InvariantCulture,
         $"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
-        $"{options.Runs} run(s) per case after {options.Warmup} warm-up run(s){(options.Quick ? ", quick sizes" : "")}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        $"{options.Runs} run(s) per case after {options.Warmup} warm-up run(s){(options.Warmup > 0 ? $" (case 2: more until the JIT takes under {SteadyState.JitShare:P0} of one)" : "")}{(options.Quick ? ", quick sizes" : "")}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
     text.AppendLine();
     text.AppendLine("| case | metric | median | spread (min to max) | comparison | target | met |");
     text.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");

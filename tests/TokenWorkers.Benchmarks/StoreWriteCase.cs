@@ -41,7 +41,8 @@ public static class StoreWriteCase
             using var database = new SqliteDatabase(Path.Combine(directory, SqliteConnectionStore.FileName));
             using var store = new SqliteConnectionStore(database, protector, NullLogger<SqliteConnectionStore>.Instance);
             await store.InitializeAsync(cancellationToken);
-            var now = DateTimeOffset.UtcNow;
+            // The store's writes are timed, not the refresh schedule: any instant will do, and a fixed one repeats exactly.
+            var now = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
             var connections = await SeedAsync(store, now, cancellationToken);
             if (withoutExpiryIndexes)
             {
