@@ -7,7 +7,7 @@ namespace TokenWorkers.Benchmarks;
 /// <summary>
 /// Case 12: a refresh's token exchange alone, the worker's own OAuth client against the sandbox over HTTP (both in this
 /// process, as in case 2, with the worker's tracing listening), 32 at a time; no store and no broker. Beside (9), the
-/// messaging, and (11), the store's writes, it accounts for the rest of a refresh's CPU in (2).
+/// messaging, and (11), the store's part, it accounts for the rest of a refresh's CPU in (2).
 /// </summary>
 public static class ExchangeCase
 {

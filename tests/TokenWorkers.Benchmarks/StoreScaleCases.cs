@@ -11,7 +11,6 @@ using TokenWorkers.Outbox;
 using TokenWorkers.Ports;
 using TokenWorkers.Refresh;
 using TokenWorkers.Sandbox;
-using TokenWorkers.Storage.Encryption;
 using TokenWorkers.Storage.Sqlite;
 using TokenWorkers.Tests.RabbitMq;
 
@@ -24,9 +23,6 @@ namespace TokenWorkers.Benchmarks;
 /// </summary>
 public static class StoreScaleCases
 {
-    private const string KeyId = "bench-1";
-    private static readonly string Key = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
-
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(RabbitMqBroker broker, BenchOptions options, CancellationToken cancellationToken)
     {
         var scan = options.StoreSizes.ToDictionary(size => size, _ => new Samples("ms"));
@@ -109,10 +105,8 @@ public static class StoreScaleCases
     /// <summary>One <see cref="IConnectionStore.SummarizeAsync"/> on a cold store: what a status page load or a gauge refresh costs.</summary>
     private static async Task<double> SummaryMillisecondsAsync(string directory, int size, CancellationToken cancellationToken)
     {
-        var encryption = new EncryptionOptions { ActiveKeyId = KeyId };
-        encryption.Keys[KeyId] = Key;
         using var store = new SqliteConnectionStore(
-            Path.Combine(directory, SqliteConnectionStore.FileName), new AesGcmTokenProtector(Microsoft.Extensions.Options.Options.Create(encryption)),
+            Path.Combine(directory, SqliteConnectionStore.FileName), BenchEncryption.Protector(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteConnectionStore>.Instance);
         var start = Stopwatch.GetTimestamp();
         var fleet = await store.SummarizeAsync(cancellationToken);
@@ -130,9 +124,7 @@ public static class StoreScaleCases
     private static async Task SeedAsync(string directory, int size, int due, CancellationToken cancellationToken, bool reuse = false)
     {
         var path = Path.Combine(directory, SqliteConnectionStore.FileName);
-        var encryption = new EncryptionOptions { ActiveKeyId = KeyId };
-        encryption.Keys[KeyId] = Key;
-        var protector = new AesGcmTokenProtector(Microsoft.Extensions.Options.Options.Create(encryption));
+        var protector = BenchEncryption.Protector();
         var schedule = new RefreshSchedule(new RefreshOptions { RefreshJitter = TimeSpan.Zero }.ToScheduleRules());
         using var database = new SqliteDatabase(path);
         using var store = new SqliteConnectionStore(database, protector, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteConnectionStore>.Instance);
@@ -145,7 +137,7 @@ public static class StoreScaleCases
             foreach (var chunk in Enumerable.Range(0, count).Chunk(50_000))
             {
                 await using var transaction = connection.BeginTransaction();
-                // One command, compiled once (with the triggers it fires) and rebound for each row, as the store's writer does.
+                // One command, compiled once and rebound for each row, as the store's writer does.
                 await using var command = connection.CreateCommand();
                 command.CommandText = sql;
                 foreach (var i in chunk)
@@ -177,8 +169,8 @@ public static class StoreScaleCases
         ["LinkedIn:ClientId"] = RabbitMqWorkerEnvironment.ClientId,
         ["LinkedIn:ClientSecret"] = RabbitMqWorkerEnvironment.ClientSecret,
         ["Storage:DataDirectory"] = directory,
-        ["Encryption:ActiveKeyId"] = KeyId,
-        [$"Encryption:Keys:{KeyId}"] = Key,
+        ["Encryption:ActiveKeyId"] = BenchEncryption.KeyId,
+        [$"Encryption:Keys:{BenchEncryption.KeyId}"] = BenchEncryption.Key,
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };
 
